@@ -46,6 +46,8 @@ export interface Components {
   Wall: Record<string, never>;
   /** A spawn point; `group` indexes the substrate's spawn groups. */
   SpawnPoint: { group: Uint8Array };
+  /** What the renderer draws for this entity (a substrate-level sprite id). */
+  Sprite: { id: Uint8Array };
 }
 
 export function createComponents(capacity: number, inventorySize: number): Components {
@@ -61,5 +63,6 @@ export function createComponents(capacity: number, inventorySize: number): Compo
     Reward: { step: new Float64Array(capacity), episode: new Float64Array(capacity) },
     Wall: {},
     SpawnPoint: { group: new Uint8Array(capacity) },
+    Sprite: { id: new Uint8Array(capacity) },
   };
 }

@@ -25,6 +25,11 @@ export interface WorldOptions {
   batchSize?: number;
 }
 
+/** Options for a world that reuses an existing event bus (its subscribers survive an episode reset). */
+export interface WorldReuse<M extends object> {
+  events?: EventBus<M>;
+}
+
 export interface World<M extends object = Record<string, unknown>> {
   readonly ecs: EcsWorld;
   readonly c: Components;
@@ -37,15 +42,16 @@ export interface World<M extends object = Record<string, unknown>> {
   tick: number;
 }
 
-export function createWorld<M extends object = Record<string, unknown>>(opts: WorldOptions): World<M> {
+export function createWorld<M extends object = Record<string, unknown>>(opts: WorldOptions, reuse: WorldReuse<M> = {}): World<M> {
   const capacity = opts.capacity + 1;
+  if (reuse.events) reuse.events.clear();
   const c = createComponents(capacity, opts.inventorySize ?? 2);
   return {
     ecs: createEcsWorld(),
     c,
     grid: new SpatialGrid({ width: opts.width, height: opts.height, layers: opts.layers, capacity, torus: opts.torus }),
     scheduler: new Scheduler(),
-    events: new EventBus<M>({ batchSize: opts.batchSize }),
+    events: reuse.events ?? new EventBus<M>({ batchSize: opts.batchSize }),
     rng: new Rng(opts.seed),
     capacity,
     tick: 0,
@@ -53,7 +59,7 @@ export function createWorld<M extends object = Record<string, unknown>>(opts: Wo
 }
 
 /** Create an entity, checking that its id fits the component stores. */
-export function spawnEntity(world: World<object>): number {
+export function spawnEntity<M extends object>(world: World<M>): number {
   const eid = addEntity(world.ecs);
   if (eid >= world.capacity) {
     removeEntity(world.ecs, eid);
@@ -63,7 +69,7 @@ export function spawnEntity(world: World<object>): number {
 }
 
 /** Remove an entity from the grid and the ECS. */
-export function despawnEntity(world: World<object>, eid: number): void {
+export function despawnEntity<M extends object>(world: World<M>, eid: number): void {
   world.grid.remove(eid);
   removeEntity(world.ecs, eid);
 }
@@ -72,12 +78,12 @@ export function despawnEntity(world: World<object>, eid: number): void {
  * Advance the clock by one tick and fire scheduled events due now. Systems run after this for the new tick;
  * call `endTick` when they are done.
  */
-export function beginTick(world: World<object>): void {
+export function beginTick<M extends object>(world: World<M>): void {
   world.tick++;
   world.scheduler.runDue(world.tick);
 }
 
 /** Deliver the tick's batched events. */
-export function endTick(world: World<object>): void {
+export function endTick<M extends object>(world: World<M>): void {
   world.events.flush();
 }

@@ -1,0 +1,42 @@
+/**
+ * The error catalogue: every error Crucible reports to a user carries one of these stable codes, a message that
+ * says what was wrong and what is allowed, and optional details. Clients match on `code`, never on the message.
+ */
+export const ERROR_CODES = {
+  UNKNOWN_SUBSTRATE: 'no substrate is registered under that name',
+  UNKNOWN_SCENARIO: 'no scenario is registered under that name',
+  UNKNOWN_BOT: 'no bot is registered under that name',
+  INVALID_SUBSTRATE: 'the substrate data failed validation',
+  INVALID_SCENARIO: 'the scenario data failed validation',
+  INVALID_OPTION: 'a create or command-line option is out of range or malformed',
+  INVALID_ACTION: 'an action is not an integer index into the action table',
+  STALE_ACTION: 'an action answers a tick that has already been stepped',
+  DUPLICATE_ACTION: 'a second action for the same tick was dropped',
+  MALFORMED_MESSAGE: 'a message could not be parsed',
+  MESSAGE_TOO_LARGE: 'a message exceeds the size limit',
+  UNKNOWN_MESSAGE_TYPE: 'a message type is not part of the protocol',
+  NOT_AN_AGENT: 'only agents may send actions',
+  ROOM_FULL: 'every focal slot is taken',
+  INVALID_TOKEN: 'the join token is missing or wrong',
+  UNKNOWN_ENCODING: 'the encoding is not one of the supported encodings',
+  UNKNOWN_ROOM: 'no room exists with that id',
+  RATE_LIMITED: 'the client sent messages faster than allowed',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class CrucibleError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'CrucibleError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Headless episode runner: one episode of a substrate, no server.
+ *
+ *   npm run -s episode -- --substrate NAME [--scenario NAME] [--steps N] [--seed S] [--focal-policy BOT]
+ *                         [--scale K] [--out DIR] [--print-map]
+ *
+ * The last stdout line is the episode summary as one JSON object; progress goes to stderr. `--out DIR` also
+ * writes per-step figures as JSON lines (DIR/steps.jsonl) and the summary (DIR/episode.json).
+ */
+import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CrucibleError } from '../ecs/errors.js';
+import { Environment } from '../systems/environment.js';
+import { mapToAscii, parseMap } from '../systems/sim.js';
+import { getSubstrate, substrateNames } from '../substrates/registry.js';
+
+export interface EpisodeArgs {
+  substrate: string;
+  scenario: string | null;
+  steps: number | null;
+  seed: number;
+  focalPolicy: string;
+  scale: number;
+  out: string | null;
+  printMap: boolean;
+}
+
+function intArg(name: string, raw: string | undefined, min: number, max: number): number | null {
+  if (raw === undefined) return null;
+  if (!/^-?\d+$/.test(raw)) throw new CrucibleError('INVALID_OPTION', `--${name} must be an integer, got "${raw}"`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new CrucibleError('INVALID_OPTION', `--${name} must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      substrate: { type: 'string' },
+      scenario: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string' },
+      'focal-policy': { type: 'string' },
+      scale: { type: 'string' },
+      out: { type: 'string' },
+      'print-map': { type: 'boolean' },
+    },
+  });
+  if (!values.substrate) {
+    throw new CrucibleError('INVALID_OPTION', `--substrate is required; known substrates: ${substrateNames().join(', ')}`);
+  }
+  return {
+    substrate: values.substrate,
+    scenario: values.scenario ?? null,
+    steps: intArg('steps', values.steps, 1, 1_000_000),
+    seed: intArg('seed', values.seed, 0, 0xffffffff) ?? 0,
+    focalPolicy: values['focal-policy'] ?? 'random',
+    scale: intArg('scale', values.scale, 1, 32) ?? 1,
+    out: values.out ?? null,
+    printMap: values['print-map'] ?? false,
+  };
+}
+
+export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () => {}): ReturnType<Environment['summary']> {
+  const env = new Environment({
+    substrate: args.substrate,
+    scenario: args.scenario,
+    seed: args.seed,
+    scale: args.scale,
+    focalPolicy: args.focalPolicy,
+  });
+  env.reset();
+  const steps = args.out ? createWriteStream(join(args.out, 'steps.jsonl')) : null;
+  const limit = args.steps ?? Infinity;
+  const sim = env.sim;
+  while (!env.done && env.tick < limit) {
+    env.step();
+    if (steps) {
+      steps.write(JSON.stringify({ step: env.tick, rewards: Array.from(sim.rewards), collective_reward: sim.collectiveReward }) + '\n');
+    }
+    if (env.tick % 500 === 0) log(`step ${env.tick}: collective return ${sim.returns.reduce((a, b) => a + b, 0)}`);
+  }
+  const summary = env.summary();
+  // A run cut by --steps before the episode ended was truncated by its time limit.
+  if (!summary.terminated && !summary.truncated) summary.truncated = true;
+  steps?.end();
+  if (args.out) writeFileSync(join(args.out, 'episode.json'), JSON.stringify(summary, null, 2) + '\n');
+  return summary;
+}
+
+function main(): void {
+  try {
+    const args = parseEpisodeArgs(process.argv.slice(2));
+    if (args.printMap) {
+      const spec = getSubstrate(args.substrate);
+      process.stdout.write(mapToAscii(parseMap(spec, args.scale)).join('\n') + '\n');
+      return;
+    }
+    if (args.out) mkdirSync(args.out, { recursive: true });
+    const t0 = performance.now();
+    const summary = runEpisode(args, (l) => process.stderr.write(l + '\n'));
+    process.stderr.write(`episode done: ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+    process.stdout.write(JSON.stringify(summary) + '\n');
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    process.stderr.write(`episode: ${err.code ? `${err.code}: ` : ''}${err.message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

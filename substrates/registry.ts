@@ -1,0 +1,45 @@
+/**
+ * The substrate registry: every variant by name, validated and frozen when this module loads.
+ * Adding a variant = adding a file and one line here.
+ */
+import { CrucibleError } from '../ecs/errors.js';
+import { substrate as commonsHarvestClosed } from './commons_harvest__closed.js';
+import { substrate as commonsHarvestOpen } from './commons_harvest__open.js';
+import { substrate as commonsHarvestPartnership } from './commons_harvest__partnership.js';
+import type { SubstrateSpec } from './types.js';
+import { validateSubstrate } from './validate.js';
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+const ALL: readonly SubstrateSpec[] = [commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership];
+
+const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(
+  [...ALL]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((s) => {
+      validateSubstrate(s);
+      return [s.name, deepFreeze(s)] as const;
+    }),
+);
+
+/** Registered substrate names, sorted. */
+export function substrateNames(): string[] {
+  return [...REGISTRY.keys()];
+}
+
+export function getSubstrate(name: string): SubstrateSpec {
+  const s = REGISTRY.get(name);
+  if (!s) {
+    throw new CrucibleError('UNKNOWN_SUBSTRATE', `unknown substrate "${name}"; known substrates: ${substrateNames().join(', ')}`, {
+      value: name,
+      allowed: substrateNames(),
+    });
+  }
+  return s;
+}

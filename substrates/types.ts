@@ -1,0 +1,129 @@
+/**
+ * The substrate format: everything a variant is, as data. A substrate file reads top to bottom as a spec — prose
+ * header, tunables, ASCII map, legend, action table, observation spec, default population — and contains no logic.
+ * The systems read these fields; a variant that only changes data needs no code.
+ */
+
+/**
+ * What a legend character puts in a cell. Background tiles paint the floor layer; the others create entities.
+ * - `spawn:<group>`: a spawn point of the named group (e.g. `spawn:spawnPoints`).
+ * - `apple`: an apple that starts live; `potentialApple`: one that starts waiting (Clean Up).
+ * - `dirt`: river dirt that starts dirty; `potentialDirt`: dirt-capable river that starts clean.
+ * - `resource:<k>`: a collectable of class k (1-based, the matrix games); `resource:choice` picks a class at random.
+ * - `tile:<name>`: an inert marker tile with no effect under the default roles (commons_harvest__partnership `I`).
+ */
+export type BackgroundTile = 'floor' | 'grass' | 'sand' | 'river';
+export type Prefab =
+  | BackgroundTile
+  | 'wall'
+  | 'apple'
+  | 'potentialApple'
+  | 'dirt'
+  | 'potentialDirt'
+  | `spawn:${string}`
+  | `resource:${number}`
+  | 'resource:choice'
+  | `tile:${string}`;
+
+/** One entry of the discrete action table: Lab2D primitives. */
+export interface ActionSpec {
+  readonly name: string;
+  /** 0 none, 1 forward, 2 step right, 3 backward, 4 step left (relative to facing). */
+  readonly move: 0 | 1 | 2 | 3 | 4;
+  /** −1 counter-clockwise (left), 0 none, +1 clockwise (right). */
+  readonly turn: -1 | 0 | 1;
+  /** Which beam this action fires, if any. */
+  readonly fire?: BeamName;
+}
+
+export type BeamName = 'zap' | 'clean' | 'interact';
+
+/** Beam geometry and timing shared by every beam. */
+export interface BeamSpec {
+  /** Ticks after firing during which the beam cannot fire again (minimum gap = cooldown + 1). */
+  readonly cooldown: number;
+  readonly length: number;
+  readonly radius: number;
+}
+
+/** The Zapper: a beam that removes (or only marks) the first player it hits. */
+export interface ZapperSpec extends BeamSpec {
+  /** Ticks a zapped player spends off the grid before respawning. */
+  readonly framesTillRespawn: number;
+  readonly penaltyForBeingZapped: number;
+  readonly rewardForZapping: number;
+  readonly removeHitPlayer: boolean;
+}
+
+/** DensityRegrow: a waiting apple regrows each tick with probability p[n], n = live apples within `radius` (L2). */
+export interface DensityRegrowSpec {
+  readonly radius: number;
+  /** Indexed by live-neighbour count; counts beyond the end use the last entry. */
+  readonly probabilities: readonly number[];
+}
+
+/** StochasticIntervalEpisodeEnding plus the hard cap. */
+export interface EpisodeSpec {
+  /** Hard cap: the episode is truncated after this many ticks. */
+  readonly maxSteps: number;
+  /** No stochastic ending before this tick. */
+  readonly minimumSteps: number;
+  /** Every `interval` ticks from `minimumSteps` on, end with `probability`. 0 disables stochastic ending. */
+  readonly interval: number;
+  readonly probability: number;
+}
+
+export interface ViewSpec {
+  readonly left: number;
+  readonly right: number;
+  readonly forward: number;
+  readonly backward: number;
+}
+
+export type Rgb = readonly [number, number, number];
+
+export interface ObservationSpec {
+  /** Egocentric window in cells. */
+  readonly view: ViewSpec;
+  /** Pixels per cell. */
+  readonly spriteSize: number;
+  /** Observation names offered to focal agents, in order. */
+  readonly names: readonly string[];
+  /** Colours of tiles and objects, by sprite name (see systems/sprites.ts). */
+  readonly palette: Readonly<Record<string, Rgb>>;
+  /** The observing player's own avatar colour. */
+  readonly selfColor: Rgb;
+  /** Other players' colours by player slot (cycled); a single entry means every other player looks the same. */
+  readonly playerColors: readonly Rgb[];
+}
+
+/** Who plays: the number of player slots and the default scenario's bots. */
+export interface PopulationSpec {
+  readonly players: number;
+  /** Player slots whose first spawn uses a different spawn group (commons_harvest__open: 0 and 1 start inside). */
+  readonly firstSpawn?: { readonly slots: readonly number[]; readonly group: string };
+  /** The spawn group used for every (re)spawn not covered by `firstSpawn`. */
+  readonly spawnGroup: string;
+  /** Face a random direction on spawn (Lab2D default true). */
+  readonly randomizeInitialOrientation: boolean;
+  /** Bots that may fill background slots in this substrate. */
+  readonly bots: readonly string[];
+}
+
+export interface SubstrateSpec {
+  readonly name: string;
+  /** Prose header: the dilemma, rewards, termination. */
+  readonly description: string;
+  readonly map: readonly string[];
+  readonly legend: Readonly<Record<string, readonly Prefab[]>>;
+  readonly actions: readonly ActionSpec[];
+  readonly population: PopulationSpec;
+  readonly episode: EpisodeSpec;
+  readonly observation: ObservationSpec;
+  /** No reward accrues while a player is removed (Lab2D `skipWaitStateRewards`, default true). */
+  readonly skipWaitStateRewards: boolean;
+  /** Reward for stepping onto a live apple (`Edible.rewardForEating`). */
+  readonly eating?: { readonly reward: number };
+  readonly zapper?: ZapperSpec;
+  readonly regrowth?: DensityRegrowSpec;
+}

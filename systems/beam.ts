@@ -1,0 +1,68 @@
+/**
+ * Beam geometry (Lab2D `hitBeam(length L, radius R)`), shared by every beam: the centre line starts one cell ahead
+ * and covers L cells; for each side and r = 1..R a line starts r cells to that side, in the firer's own row, and
+ * covers L − r + 1 cells forward. If the first cell of a side line is blocked (a wall or off the map), that side's
+ * wider lines are skipped. Within a line the visitor decides where the beam stops (a wall, a hit player, dirt).
+ */
+import { DIR_DX, DIR_DY } from '../ecs/components.js';
+import type { Sim } from './sim.js';
+
+/** Called for each cell the beam reaches; return true to stop that line there. */
+export interface BeamVisitor {
+  visit(x: number, y: number): boolean;
+}
+
+/** Trace a beam from (x, y) facing `dir`. Off-map cells stop a line (a torus wraps instead). */
+export function traceBeam(sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor): void {
+  const fx = DIR_DX[dir], fy = DIR_DY[dir];
+  traceLine(sim, x + fx, y + fy, fx, fy, length, v);
+  for (let side = 1; side <= 3; side += 2) {
+    const sd = (dir + side) & 3;
+    const sx = DIR_DX[sd], sy = DIR_DY[sd];
+    for (let r = 1; r <= radius; r++) {
+      const x0 = x + sx * r, y0 = y + sy * r;
+      if (blocked(sim, x0, y0)) break;
+      traceLine(sim, x0, y0, fx, fy, length - r + 1, v);
+    }
+  }
+}
+
+/** Every cell of the beam's shape, ignoring all blockers (what the firer aimed at). */
+export function traceBeamShape(sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor): void {
+  const fx = DIR_DX[dir], fy = DIR_DY[dir];
+  shapeLine(sim, x + fx, y + fy, fx, fy, length, v);
+  for (let side = 1; side <= 3; side += 2) {
+    const sd = (dir + side) & 3;
+    for (let r = 1; r <= radius; r++) shapeLine(sim, x + DIR_DX[sd] * r, y + DIR_DY[sd] * r, fx, fy, length - r + 1, v);
+  }
+}
+
+function blocked(sim: Sim, x: number, y: number): boolean {
+  const g = sim.world.grid;
+  if (g.torus) return sim.walls[g.cellIndex(g.wrapX(x), g.wrapY(y))] === 1;
+  return !g.inBounds(x, y) || sim.walls[g.cellIndex(x, y)] === 1;
+}
+
+function traceLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor): void {
+  const g = sim.world.grid;
+  for (let i = 0; i < n; i++, x += dx, y += dy) {
+    let cx = x, cy = y;
+    if (g.torus) {
+      cx = g.wrapX(x);
+      cy = g.wrapY(y);
+    } else if (!g.inBounds(cx, cy)) return;
+    if (v.visit(cx, cy)) return;
+  }
+}
+
+function shapeLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor): void {
+  const g = sim.world.grid;
+  for (let i = 0; i < n; i++, x += dx, y += dy) {
+    let cx = x, cy = y;
+    if (g.torus) {
+      cx = g.wrapX(x);
+      cy = g.wrapY(y);
+    } else if (!g.inBounds(cx, cy)) continue;
+    v.visit(cx, cy);
+  }
+}

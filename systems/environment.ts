@@ -1,0 +1,134 @@
+/**
+ * An environment: a substrate, a population and the pipeline, behind reset/step. The headless runner, the
+ * benchmarks and the server rooms all drive substrates through this one class.
+ */
+import { CrucibleError } from '../ecs/errors.js';
+import { getSubstrate } from '../substrates/registry.js';
+import { getScenario, type ScenarioSpec } from '../substrates/scenarios.js';
+import type { SubstrateSpec } from '../substrates/types.js';
+import { resetSim, stepSim } from './pipeline.js';
+import { assignBots, populationFor, type PopulationConfig } from './population.js';
+import { createSim, type Sim } from './sim.js';
+
+export interface EnvironmentOptions {
+  substrate: string;
+  /** Scenario name; null or omitted = every slot focal. */
+  scenario?: string | null;
+  seed: number;
+  scale?: number;
+  /** A bot that drives the focal slots in-process (headless runs); null = focal actions come from `step`. */
+  focalPolicy?: string | null;
+}
+
+export interface EpisodeSummary {
+  substrate: string;
+  scenario: string | null;
+  seed: number;
+  episode: number;
+  steps: number;
+  terminated: boolean;
+  truncated: boolean;
+  /** agent id (`player_<slot>`) → episode return */
+  returns: Record<string, number>;
+  focal_per_capita_return: number | null;
+  background_per_capita_return: number | null;
+  collective_return: number;
+  /** agent id → policy label */
+  policies: Record<string, string>;
+  focal: string[];
+  events: { apples_eaten: number; zaps_fired: number; zap_hits: number };
+}
+
+export function agentId(slot: number): string {
+  return `player_${slot}`;
+}
+
+export class Environment {
+  readonly spec: SubstrateSpec;
+  readonly scenario: ScenarioSpec | null;
+  readonly sim: Sim;
+  readonly population: PopulationConfig;
+  /** slot → policy label this episode */
+  labels: string[] = [];
+  /** Focal slots, ascending. */
+  readonly focalSlots: readonly number[];
+
+  constructor(opts: EnvironmentOptions) {
+    this.spec = getSubstrate(opts.substrate);
+    this.scenario = opts.scenario ? getScenario(opts.scenario) : null;
+    if (this.scenario && this.scenario.substrate !== this.spec.name) {
+      throw new CrucibleError('INVALID_OPTION', `scenario "${this.scenario.name}" belongs to ${this.scenario.substrate}, not ${this.spec.name}`);
+    }
+    this.sim = createSim(this.spec, { seed: opts.seed, scale: opts.scale });
+    this.population = populationFor(this.sim, this.scenario, opts.focalPolicy ?? null);
+    this.focalSlots = this.population.isFocal.flatMap((f, s) => (f ? [s] : []));
+  }
+
+  get players(): number {
+    return this.sim.players;
+  }
+
+  get tick(): number {
+    return this.sim.world.tick;
+  }
+
+  get done(): boolean {
+    return this.sim.terminated || this.sim.truncated;
+  }
+
+  /** Start the next episode (the first call starts episode 0 with the given seed). */
+  reset(): void {
+    resetSim(this.sim);
+    this.labels = assignBots(this.sim, this.population);
+  }
+
+  /**
+   * Advance one tick. `actions[slot]` is the action of each focal slot; a missing or out-of-range entry is NOOP
+   * (callers that must reject bad actions validate before this). Background slots ignore `actions`.
+   */
+  step(actions?: ArrayLike<number>): void {
+    const sim = this.sim;
+    const n = this.spec.actions.length;
+    for (const s of this.focalSlots) {
+      const a = actions ? actions[s] : 0;
+      sim.actions[s] = Number.isInteger(a) && a >= 0 && a < n ? a : 0;
+    }
+    stepSim(sim);
+  }
+
+  summary(): EpisodeSummary {
+    const sim = this.sim;
+    const returns: Record<string, number> = {};
+    const policies: Record<string, string> = {};
+    let focalSum = 0, focalN = 0, bgSum = 0, bgN = 0, total = 0;
+    for (let s = 0; s < sim.players; s++) {
+      const r = sim.returns[s];
+      returns[agentId(s)] = r;
+      policies[agentId(s)] = this.labels[s];
+      total += r;
+      if (this.population.isFocal[s]) {
+        focalSum += r;
+        focalN++;
+      } else {
+        bgSum += r;
+        bgN++;
+      }
+    }
+    return {
+      substrate: this.spec.name,
+      scenario: this.scenario?.name ?? null,
+      seed: sim.seed,
+      episode: sim.episode,
+      steps: sim.world.tick,
+      terminated: sim.terminated,
+      truncated: sim.truncated,
+      returns,
+      focal_per_capita_return: focalN > 0 ? focalSum / focalN : null,
+      background_per_capita_return: bgN > 0 ? bgSum / bgN : null,
+      collective_return: sim.players > 0 ? total / sim.players : 0,
+      policies,
+      focal: this.focalSlots.map(agentId),
+      events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
+    };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The Zapper. Each tick the cooling timer of every player on the map counts down (it is frozen while the player is
+ * removed); a player whose timer is 0 and whose action fires the zap shoots from its post-move position and the
+ * timer restarts at `cooldown` — so two shots are at least cooldown + 1 ticks apart. Within each line of the beam
+ * the first player hit stops it.
+ *
+ * As in Lab2D, every beam of the tick is traced before any hit takes effect (hits are queued and applied after the
+ * beam pass), so mutual zaps both land and a player hit by two beams is hit twice. A hit player gets
+ * `penaltyForBeingZapped`, the shooter `rewardForZapping`, and (if `removeHitPlayer`) the victim leaves the map
+ * and reappears at the end of tick t + framesTillRespawn + 1 (visible in that tick's observation; its first action
+ * that counts is the one after), through the scheduler.
+ */
+import { Layer } from './layers.js';
+import { traceBeam, traceBeamShape, type BeamVisitor } from './beam.js';
+import { giveReward } from './giveReward.js';
+import type { Sim } from './sim.js';
+
+/** Collects the avatars a beam reached (at most one per line, so 1 + 2·radius). */
+class AvatarCollector implements BeamVisitor {
+  sim!: Sim;
+  self = 0;
+  /** Stop at walls and at the first avatar (a real beam), or see through everything (the aimed shape). */
+  solid = true;
+  hits = new Int32Array(64);
+  count = 0;
+
+  visit(x: number, y: number): boolean {
+    const g = this.sim.world.grid;
+    const cell = g.cellIndex(x, y);
+    if (this.sim.walls[cell] === 1) return this.solid;
+    const e = g.atCell(cell, Layer.Upper);
+    if (e === 0 || e === this.self) return false;
+    if (this.count < this.hits.length) this.hits[this.count++] = e;
+    return this.solid;
+  }
+}
+
+const beamHits = new AvatarCollector();
+const aimed = new AvatarCollector();
+/** Hits queued during the beam pass: shooter slot and victim entity, applied once every beam is traced. */
+let queuedShooter: Int32Array = new Int32Array(64);
+let queuedVictim: Int32Array = new Int32Array(64);
+
+export function fireZapBeams(sim: Sim): void {
+  const zap = sim.spec.zapper;
+  if (!zap) return;
+  const { world, spec, order } = sim;
+  const { c, rng, events } = world;
+  const tick = world.tick;
+  for (let s = 0; s < sim.players; s++) order[s] = s;
+  rng.shuffle(order, sim.players);
+  const wantAttempts = events.wants('hostile_attempt');
+  let queued = 0;
+  for (let k = 0; k < sim.players; k++) {
+    const slot = order[k];
+    const eid = sim.avatars[slot];
+    if (c.Removed.until[eid] > 0) continue;
+    if (c.Cooldown.timer[eid] > 0) {
+      c.Cooldown.timer[eid]--;
+      continue;
+    }
+    if (c.Frozen.until[eid] > tick) continue;
+    if (spec.actions[sim.actions[slot]].fire !== 'zap') continue;
+    c.Cooldown.timer[eid] = zap.cooldown;
+    sim.counters.zapsFired++;
+    if (events.wants('zap_fired')) events.emit('zap_fired', { tick, slot });
+    const x = c.Position.x[eid], y = c.Position.y[eid], dir = c.Orientation.dir[eid];
+    beamHits.sim = sim;
+    beamHits.self = eid;
+    beamHits.solid = true;
+    beamHits.count = 0;
+    traceBeam(sim, x, y, dir, zap.length, zap.radius, beamHits);
+    if (wantAttempts) {
+      aimed.sim = sim;
+      aimed.self = eid;
+      aimed.solid = false;
+      aimed.count = 0;
+      traceBeamShape(sim, x, y, dir, zap.length, zap.radius, aimed);
+      for (let i = 0; i < aimed.count; i++) {
+        const target = aimed.hits[i];
+        let landed = false;
+        for (let j = 0; j < beamHits.count; j++) if (beamHits.hits[j] === target) landed = true;
+        events.emit('hostile_attempt', { tick, attacker: slot, target: c.Avatar.slot[target], landed });
+      }
+    }
+    for (let i = 0; i < beamHits.count; i++) {
+      if (queued === queuedShooter.length) {
+        queuedShooter = grow(queuedShooter);
+        queuedVictim = grow(queuedVictim);
+      }
+      queuedShooter[queued] = slot;
+      queuedVictim[queued++] = beamHits.hits[i];
+    }
+  }
+  for (let i = 0; i < queued; i++) hitPlayer(sim, queuedShooter[i], queuedVictim[i]);
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function hitPlayer(sim: Sim, shooter: number, victimEid: number): void {
+  const zap = sim.spec.zapper;
+  if (!zap) return;
+  const { world } = sim;
+  const { c } = world;
+  const victim = c.Avatar.slot[victimEid];
+  sim.counters.zapHits++;
+  giveReward(sim, victim, zap.penaltyForBeingZapped);
+  giveReward(sim, shooter, zap.rewardForZapping);
+  if (world.events.wants('zap_hit')) world.events.emit('zap_hit', { tick: world.tick, attacker: shooter, target: victim });
+  if (!zap.removeHitPlayer || c.Removed.until[victimEid] > 0) return;
+  world.grid.remove(victimEid);
+  c.Removed.until[victimEid] = world.tick + zap.framesTillRespawn + 1;
+  world.scheduler.schedule(zap.framesTillRespawn + 1, sim.respawn, victim);
+}

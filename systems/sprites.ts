@@ -1,0 +1,25 @@
+/**
+ * Sprite ids: what a cell shows. Background tiles come from the legend; objects carry a `Sprite.id`.
+ * `SPRITE_NAMES[id]` is the key into a substrate's observation palette.
+ */
+export const enum Sprite {
+  OutOfBounds = 0,
+  Floor = 1,
+  Grass = 2,
+  Sand = 3,
+  River = 4,
+  Wall = 5,
+  Apple = 6,
+  Dirt = 7,
+  Resource1 = 8,
+  Resource2 = 9,
+  Avatar = 10,
+  /** Grass under a waiting apple with no live neighbour: it cannot regrow (drawn as floor). */
+  Dessicated = 11,
+}
+
+export const SPRITE_NAMES: readonly string[] = [
+  'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
+];
+
+export const SPRITE_COUNT = SPRITE_NAMES.length;
