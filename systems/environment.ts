@@ -6,7 +6,9 @@ import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario, type ScenarioSpec } from '../substrates/scenarios.js';
 import type { SubstrateSpec } from '../substrates/types.js';
-import { resetSim, stepSim } from './pipeline.js';
+import { MetricsTracker, type MetricsOptions } from './computeMetrics.js';
+import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './performanceMonitor.js';
+import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
 
@@ -18,6 +20,18 @@ export interface EnvironmentOptions {
   scale?: number;
   /** A bot that drives the focal slots in-process (headless runs); null = focal actions come from `step`. */
   focalPolicy?: string | null;
+  /** Compute the game-theory and fairness figures each tick (default true). */
+  metrics?: boolean | MetricsOptions;
+  /** Time every stage into HDR histograms and report every `performanceEvery` ticks (default true). */
+  monitor?: boolean;
+  /** Ticks between performance reports (default 100). */
+  performanceEvery?: number;
+}
+
+/** A stage run after the simulation stages and the event flush (observations, server hooks). */
+export interface PostStage {
+  readonly name: string;
+  run(env: Environment): void;
 }
 
 export interface EpisodeSummary {
@@ -52,6 +66,16 @@ export class Environment {
   labels: string[] = [];
   /** Focal slots, ascending. */
   readonly focalSlots: readonly number[];
+  readonly metrics: MetricsTracker | null;
+  readonly monitor: PerformanceMonitor | null;
+  /** The latest performance report (every `performanceEvery` ticks), null before the first. */
+  performance: PerformanceReport | null = null;
+  private readonly performanceEvery: number;
+  private readonly postStages: PostStage[] = [];
+  private stageTimers: TimerHandle[] = [];
+  private postTimers: TimerHandle[] = [];
+  private metricsTimer: TimerHandle = 0;
+  private stepTimer: TimerHandle = 0;
 
   constructor(opts: EnvironmentOptions) {
     this.spec = getSubstrate(opts.substrate);
@@ -62,6 +86,21 @@ export class Environment {
     this.sim = createSim(this.spec, { seed: opts.seed, scale: opts.scale });
     this.population = populationFor(this.sim, this.scenario, opts.focalPolicy ?? null);
     this.focalSlots = this.population.isFocal.flatMap((f, s) => (f ? [s] : []));
+    this.metrics = opts.metrics === false ? null : new MetricsTracker(typeof opts.metrics === 'object' ? opts.metrics : {});
+    this.monitor = opts.monitor === false ? null : new PerformanceMonitor();
+    this.performanceEvery = opts.performanceEvery ?? 100;
+    if (this.monitor) {
+      const m = this.monitor;
+      this.stageTimers = PIPELINE.map((st) => m.register(st.name));
+      this.metricsTimer = m.register('metrics');
+      this.stepTimer = m.register('step');
+    }
+  }
+
+  /** Add a stage that runs after the simulation each tick (e.g. rendering observations), timed under `name`. */
+  addPostStage(stage: PostStage): void {
+    this.postStages.push(stage);
+    if (this.monitor) this.postTimers.push(this.monitor.register(stage.name));
   }
 
   get players(): number {
@@ -80,6 +119,13 @@ export class Environment {
   reset(): void {
     resetSim(this.sim);
     this.labels = assignBots(this.sim, this.population);
+    this.metrics?.attach(this.sim, this.population.isFocal, this.labels);
+  }
+
+  /** Relabel a focal slot's policy (a client declaring its policy); updates the diversity figure. */
+  setLabel(slot: number, label: string): void {
+    this.labels[slot] = label;
+    this.metrics?.attach(this.sim, this.population.isFocal, this.labels);
   }
 
   /**
@@ -93,7 +139,50 @@ export class Environment {
       const a = actions ? actions[s] : 0;
       sim.actions[s] = Number.isInteger(a) && a >= 0 && a < n ? a : 0;
     }
-    stepSim(sim);
+    const m = this.monitor;
+    if (m === null) {
+      for (let i = 0; i < PIPELINE.length; i++) PIPELINE[i].run(sim);
+      sim.world.events.flush();
+      for (let i = 0; i < this.postStages.length; i++) this.postStages[i].run(this);
+      this.metrics?.update(sim);
+    } else {
+      const t0 = m.now();
+      let t = t0;
+      for (let i = 0; i < PIPELINE.length; i++) {
+        PIPELINE[i].run(sim);
+        t = m.time(this.stageTimers[i], t);
+      }
+      sim.world.events.flush();
+      for (let i = 0; i < this.postStages.length; i++) {
+        t = m.now();
+        this.postStages[i].run(this);
+        m.time(this.postTimers[i], t);
+      }
+      if (this.metrics) {
+        t = m.now();
+        this.metrics.update(sim);
+        m.time(this.metricsTimer, t);
+      }
+      m.time(this.stepTimer, t0);
+      m.countStep();
+      if (sim.world.tick % this.performanceEvery === 0) this.reportPerformance();
+    }
+    if (this.done) this.metrics?.endEpisode(sim);
+  }
+
+  /** Take a performance report now (also done every `performanceEvery` ticks) and emit it as an event. */
+  reportPerformance(): PerformanceReport | null {
+    if (!this.monitor) return null;
+    const sim = this.sim;
+    let active = 0;
+    for (let s = 0; s < sim.players; s++) if (sim.world.c.Removed.until[sim.avatars[s]] === 0) active++;
+    this.performance = this.monitor.snapshot({
+      active_agents: active,
+      event_queue_depth: sim.world.events.queueDepth,
+      spatial_index_size: sim.world.grid.size,
+    });
+    if (sim.world.events.wants('performance')) sim.world.events.emit('performance', this.performance);
+    return this.performance;
   }
 
   summary(): EpisodeSummary {

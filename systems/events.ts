@@ -1,3 +1,6 @@
+import type { MetricsSnapshot } from './computeMetrics.js';
+import type { PerformanceReport } from './performanceMonitor.js';
+
 /** The typed events systems emit during a tick (delivered in batches at the end of the tick). */
 export interface SimEvents {
   /** A player stepped onto a live apple. */
@@ -13,8 +16,8 @@ export interface SimEvents {
   zap_hit: { tick: number; attacker: number; target: number };
   /** A removed player came back on the map. */
   respawned: { tick: number; slot: number };
-  /** Episode figures, every tick (see systems/computeMetrics.ts). */
-  metrics: Readonly<Record<string, unknown>>;
+  /** Episode figures, every tick (systems/computeMetrics.ts; the same object, updated in place). */
+  metrics: Readonly<MetricsSnapshot>;
   /** Engine timings every 100 ticks (see systems/performanceMonitor.ts). */
-  performance: Readonly<Record<string, unknown>>;
+  performance: Readonly<PerformanceReport>;
 }
