@@ -29,6 +29,47 @@ export interface GridOptions {
   torus?: boolean;
 }
 
+/** The output buffer of a count-only scan: zero length, so nothing is written. */
+const NO_OUTPUT = new Int32Array(0);
+
+/**
+ * Append the entities in slots from..to (inclusive, part of one row of one layer) to `out` from position n and
+ * return the new count. Writes stop at out.length; counting goes on.
+ */
+function scanRun(heads: Int32Array, next: Int32Array, from: number, to: number, out: Int32Array, n: number): number {
+  const cap = out.length;
+  for (let s = from; s <= to; s++) {
+    for (let e = heads[s]; e > 0; e = next[e]) {
+      if (n < cap) out[n] = e;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** `scanRun` over `nl` layers, `cells` slots apart, cell by cell (every layer of a cell before the next cell). */
+function scanRunLayers(
+  heads: Int32Array,
+  next: Int32Array,
+  from: number,
+  to: number,
+  nl: number,
+  cells: number,
+  out: Int32Array,
+  n: number,
+): number {
+  const cap = out.length;
+  for (let s = from; s <= to; s++) {
+    for (let l = 0, t = s; l < nl; l++, t += cells) {
+      for (let e = heads[t]; e > 0; e = next[e]) {
+        if (n < cap) out[n] = e;
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
 export class SpatialGrid {
   readonly width: number;
   readonly height: number;
@@ -77,8 +118,9 @@ export class SpatialGrid {
     return (cell / this.width) | 0;
   }
 
+  /** Whether (x, y) is a cell of the map: integer coordinates inside it. */
   inBounds(x: number, y: number): boolean {
-    return x >= 0 && y >= 0 && x < this.width && y < this.height;
+    return x >= 0 && y >= 0 && x < this.width && y < this.height && (x | 0) === x && (y | 0) === y;
   }
 
   /** Wrap x on a torus (identity on a bounded grid). */
@@ -116,13 +158,14 @@ export class SpatialGrid {
     if (eid <= 0 || eid >= this.capacity) throw new RangeError(`entity id ${eid} outside 1..${this.capacity - 1}`);
     if (this.cellOf[eid] >= 0) throw new Error(`entity ${eid} is already on the grid`);
     if (!this.inBounds(x, y)) throw new RangeError(`cell (${x}, ${y}) outside ${this.width}x${this.height}`);
-    if (layer < 0 || layer >= this.layers) throw new RangeError(`layer ${layer} outside 0..${this.layers - 1}`);
+    this.checkLayer(layer);
     this.link(eid, this.cellIndex(x, y), layer);
     this.count++;
   }
 
-  /** Move an entity to (x, y), keeping its layer. */
+  /** Move an entity to (x, y), keeping its layer. The cell must be on the map, as for `place` (no torus wrap). */
   move(eid: number, x: number, y: number): void {
+    if (!this.inBounds(x, y)) throw new RangeError(`cell (${x}, ${y}) outside ${this.width}x${this.height}`);
     const layer = this.layerOf[eid];
     this.unlink(eid);
     this.link(eid, this.cellIndex(x, y), layer);
@@ -130,6 +173,7 @@ export class SpatialGrid {
 
   /** Move an entity to another layer in the same cell (e.g. an apple going from live to waiting). */
   setLayer(eid: number, layer: number): void {
+    this.checkLayer(layer);
     const cell = this.cellOf[eid];
     this.unlink(eid);
     this.link(eid, cell, layer);
@@ -145,10 +189,12 @@ export class SpatialGrid {
 
   /** First entity at (x, y) on `layer`, or 0. Out-of-bounds cells are empty (a torus wraps them). */
   at(x: number, y: number, layer: number): number {
+    this.checkLayer(layer);
     if (this.torus) {
       x = this.wrapX(x);
       y = this.wrapY(y);
-    } else if (!this.inBounds(x, y)) return 0;
+    }
+    if (!this.inBounds(x, y)) return 0;
     return this.heads[layer * this.cells + y * this.width + x];
   }
 
@@ -165,7 +211,7 @@ export class SpatialGrid {
   /** Every entity at (x, y) on `layer` into `out`; returns how many were found (only `out.length` are written). */
   allAt(x: number, y: number, layer: number, out: Int32Array): number {
     let n = 0;
-    for (let e = this.at(x, y, layer); e !== 0; e = this.next[e]) {
+    for (let e = this.at(x, y, layer); e > 0; e = this.next[e]) {
       if (n < out.length) out[n] = e;
       n++;
     }
@@ -187,52 +233,70 @@ export class SpatialGrid {
   }
 
   private scan(cx: number, cy: number, radius: number, metric: Metric, layer: number, out: Int32Array | null): number {
+    if ((cx | 0) !== cx || (cy | 0) !== cy) throw new RangeError(`query centre (${cx}, ${cy}) is not a cell`);
     if (radius < 0) return 0;
-    const w = this.width, h = this.height, cells = this.cells;
+    let l0 = 0, nl = this.layers;
+    if (layer !== ALL_LAYERS) {
+      this.checkLayer(layer);
+      l0 = layer;
+      nl = 1;
+    }
+    const w = this.width, h = this.height, cells = this.cells, torus = this.torus;
     const heads = this.heads, next = this.next;
+    const buf = out === null ? NO_OUTPUT : out;
     const r = Math.floor(radius);
     const r2 = radius * radius;
-    const l0 = layer === ALL_LAYERS ? 0 : layer;
-    const l1 = layer === ALL_LAYERS ? this.layers : layer + 1;
-    const cap = out === null ? 0 : out.length;
+    const manhattan = metric === Metric.Manhattan;
+    const layerBase = l0 * cells;
     let n = 0;
-    let dyMin = -r, dyMax = r;
-    if (this.torus) {
-      // Visit each distinct row once, at its shortest offset.
-      dyMin = -Math.min(r, (h - 1) >> 1);
-      dyMax = Math.min(r, h >> 1);
-    } else {
-      if (cy + dyMin < 0) dyMin = -cy;
-      if (cy + dyMax > h - 1) dyMax = h - 1 - cy;
+    if (!torus) {
+      let y0 = cy - r, y1 = cy + r;
+      if (y0 < 0) y0 = 0;
+      if (y1 > h - 1) y1 = h - 1;
+      for (let y = y0; y <= y1; y++) {
+        const ady = y < cy ? cy - y : y - cy;
+        const span = manhattan ? r - ady : Math.floor(Math.sqrt(r2 - ady * ady) + 1e-9);
+        let x0 = cx - span, x1 = cx + span;
+        if (x0 < 0) x0 = 0;
+        if (x1 > w - 1) x1 = w - 1;
+        const rowBase = layerBase + y * w;
+        n = nl === 1
+          ? scanRun(heads, next, rowBase + x0, rowBase + x1, buf, n)
+          : scanRunLayers(heads, next, rowBase + x0, rowBase + x1, nl, cells, buf, n);
+      }
+      return n;
     }
+    // Torus: visit each distinct row once, at its shortest offset, and likewise each column.
+    const dyMin = -Math.min(r, (h - 1) >> 1);
+    const dyMax = Math.min(r, h >> 1);
+    const wLo = (w - 1) >> 1, wHi = w >> 1;
     for (let dy = dyMin; dy <= dyMax; dy++) {
       const ady = dy < 0 ? -dy : dy;
-      const span = metric === Metric.Manhattan ? r - ady : Math.floor(Math.sqrt(r2 - ady * ady) + 1e-9);
+      const span = manhattan ? r - ady : Math.floor(Math.sqrt(r2 - ady * ady) + 1e-9);
       if (span < 0) continue;
-      let dxMin = -span, dxMax = span;
-      let y = cy + dy;
-      if (this.torus) {
-        dxMin = -Math.min(span, (w - 1) >> 1);
-        dxMax = Math.min(span, w >> 1);
-        y = ((y % h) + h) % h;
-      } else {
-        if (cx + dxMin < 0) dxMin = -cx;
-        if (cx + dxMax > w - 1) dxMax = w - 1 - cx;
-      }
-      const rowBase = y * w;
-      for (let dx = dxMin; dx <= dxMax; dx++) {
-        let x = cx + dx;
-        if (this.torus) x = ((x % w) + w) % w;
-        const cell = rowBase + x;
-        for (let l = l0; l < l1; l++) {
-          for (let e = heads[l * cells + cell]; e !== 0; e = next[e]) {
-            if (n < cap) (out as Int32Array)[n] = e;
-            n++;
-          }
-        }
+      const dxMin = -(span < wLo ? span : wLo);
+      const dxMax = span < wHi ? span : wHi;
+      const rowBase = layerBase + ((((cy + dy) % h) + h) % h) * w;
+      const x0 = (((cx + dxMin) % w) + w) % w;
+      const x1 = x0 + dxMax - dxMin;
+      // A run that crosses the seam is split in two.
+      const end = x1 < w ? x1 : w - 1;
+      n = nl === 1
+        ? scanRun(heads, next, rowBase + x0, rowBase + end, buf, n)
+        : scanRunLayers(heads, next, rowBase + x0, rowBase + end, nl, cells, buf, n);
+      if (x1 >= w) {
+        n = nl === 1
+          ? scanRun(heads, next, rowBase, rowBase + x1 - w, buf, n)
+          : scanRunLayers(heads, next, rowBase, rowBase + x1 - w, nl, cells, buf, n);
       }
     }
     return n;
+  }
+
+  private checkLayer(layer: number): void {
+    if (!(layer >= 0 && layer < this.layers && (layer | 0) === layer)) {
+      throw new RangeError(`layer ${layer} outside 0..${this.layers - 1}`);
+    }
   }
 
   private link(eid: number, cell: number, layer: number): void {
