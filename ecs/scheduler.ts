@@ -56,6 +56,18 @@ export class Scheduler {
     return this.gen[slot] * 0x100000 + slot;
   }
 
+  /** Run `handler(arg, tick)` at absolute tick `tick` (≥ the current clock); see `schedule`. */
+  scheduleAt(tick: number, handler: ScheduledHandler, arg = 0, interval = 0): number {
+    if (!Number.isInteger(tick) || tick < this.now) throw new RangeError(`tick must be an integer ≥ ${this.now}, got ${tick}`);
+    return this.schedule(tick - this.now, handler, arg, interval);
+  }
+
+  /** Move the clock to `tick` without firing anything (the world does this when a tick begins). */
+  advanceTo(tick: number): void {
+    if (tick < this.now) throw new RangeError(`the clock cannot go back from ${this.now} to ${tick}`);
+    this.now = tick;
+  }
+
   /** Cancel a scheduled event; returns false if it already fired (one-shot) or was cancelled. */
   cancel(id: number): boolean {
     const slot = id % 0x100000;

@@ -10,7 +10,9 @@ export interface BenchModule {
 
 /** Known benchmarks, kept in alphabetical order. Add an entry here for each new `loadtest/bench/<name>.ts`. */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
+  observations: () => import('./bench/observations.js'),
   spatial: () => import('./bench/spatial.js'),
+  substrate: () => import('./bench/substrate.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

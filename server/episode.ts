@@ -2,16 +2,27 @@
  * Headless episode runner: one episode of a substrate, no server.
  *
  *   npm run -s episode -- --substrate NAME [--scenario NAME] [--steps N] [--seed S] [--focal-policy BOT]
- *                         [--scale K] [--out DIR] [--print-map]
+ *                         [--scale K] [--out DIR] [--print-map] [--obs rgb|symbolic|none] [--save-obs DIR]
+ *                         [--no-performance]
  *
- * The last stdout line is the episode summary as one JSON object; progress goes to stderr. `--out DIR` also
- * writes per-step figures as JSON lines (DIR/steps.jsonl) and the summary (DIR/episode.json).
+ * The last stdout line is the episode summary as one JSON object, with the metrics at the last step and the
+ * performance timers; progress goes to stderr. `--out DIR` also writes per-step figures as JSON lines
+ * (DIR/steps.jsonl) and the summary (DIR/episode.json). `--obs` renders the focal agents' observations every step
+ * (default none); `--save-obs DIR` writes every agent's last RGB frame as <agent>.npy and <agent>.png and the
+ * whole map as world.npy and world.png. The summary is byte-identical for the same seed and actions except for
+ * `performance` (wall-clock timings); `--no-performance` leaves it out.
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CrucibleError } from '../ecs/errors.js';
-import { Environment } from '../systems/environment.js';
+import { encodeNpy, encodePng } from '../systems/encoding.js';
+import { Environment, agentId, type EpisodeSummary } from '../systems/environment.js';
+import type { MetricsSnapshot } from '../systems/computeMetrics.js';
+import type { TimerStats } from '../systems/performanceMonitor.js';
+import {
+  OBSERVATION_MODES, ObservationBuffers, renderWorld, worldShape, type ObservationMode,
+} from '../systems/renderObservations.js';
 import { mapToAscii, parseMap } from '../systems/sim.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 
@@ -24,6 +35,14 @@ export interface EpisodeArgs {
   scale: number;
   out: string | null;
   printMap: boolean;
+  obs: ObservationMode;
+  saveObs: string | null;
+  performance: boolean;
+}
+
+export interface EpisodeReport extends EpisodeSummary {
+  metrics: MetricsSnapshot | null;
+  performance?: Record<string, TimerStats>;
 }
 
 function intArg(name: string, raw: string | undefined, min: number, max: number): number | null {
@@ -47,8 +66,15 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
       scale: { type: 'string' },
       out: { type: 'string' },
       'print-map': { type: 'boolean' },
+      obs: { type: 'string' },
+      'save-obs': { type: 'string' },
+      'no-performance': { type: 'boolean' },
     },
   });
+  const obs = (values.obs ?? 'none') as ObservationMode;
+  if (!OBSERVATION_MODES.includes(obs)) {
+    throw new CrucibleError('INVALID_OPTION', `--obs must be one of ${OBSERVATION_MODES.join(', ')}, got "${values.obs}"`);
+  }
   if (!values.substrate) {
     throw new CrucibleError('INVALID_OPTION', `--substrate is required; known substrates: ${substrateNames().join(', ')}`);
   }
@@ -61,10 +87,13 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
     scale: intArg('scale', values.scale, 1, 32) ?? 1,
     out: values.out ?? null,
     printMap: values['print-map'] ?? false,
+    obs,
+    saveObs: values['save-obs'] ?? null,
+    performance: !(values['no-performance'] ?? false),
   };
 }
 
-export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () => {}): ReturnType<Environment['summary']> {
+export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () => {}): EpisodeReport {
   const env = new Environment({
     substrate: args.substrate,
     scenario: args.scenario,
@@ -73,6 +102,11 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
     focalPolicy: args.focalPolicy,
   });
   env.reset();
+  if (args.obs !== 'none') {
+    const buffers = new ObservationBuffers(env.sim, 'none');
+    for (const s of env.focalSlots) buffers.setMode(s, args.obs);
+    env.addPostStage({ name: 'observations', run: (e) => buffers.render(e.sim) });
+  }
   const steps = args.out ? createWriteStream(join(args.out, 'steps.jsonl')) : null;
   const limit = args.steps ?? Infinity;
   const sim = env.sim;
@@ -83,12 +117,31 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
     }
     if (env.tick % 500 === 0) log(`step ${env.tick}: collective return ${sim.returns.reduce((a, b) => a + b, 0)}`);
   }
-  const summary = env.summary();
+  const summary: EpisodeReport = { ...env.summary(), metrics: env.metrics ? { ...env.metrics.snapshot } : null };
   // A run cut by --steps before the episode ended was truncated by its time limit.
   if (!summary.terminated && !summary.truncated) summary.truncated = true;
+  if (args.performance) summary.performance = env.reportPerformance()?.timers;
+  if (args.saveObs) saveObservations(env, args.saveObs);
   steps?.end();
   if (args.out) writeFileSync(join(args.out, 'episode.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
+}
+
+/** Every agent's RGB frame and the whole map at the current step, as .npy and .png files in `dir`. */
+export function saveObservations(env: Environment, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const buffers = new ObservationBuffers(env.sim, 'rgb');
+  buffers.render(env.sim);
+  const [h, w, ch] = buffers.rgbShape;
+  for (let s = 0; s < env.players; s++) {
+    writeFileSync(join(dir, `${agentId(s)}.npy`), encodeNpy(buffers.rgb[s], [h, w, ch]));
+    writeFileSync(join(dir, `${agentId(s)}.png`), encodePng(buffers.rgb[s], w, h));
+  }
+  const [wh, ww, wc] = worldShape(env.sim);
+  const world = new Uint8Array(wh * ww * wc);
+  renderWorld(env.sim, world);
+  writeFileSync(join(dir, 'world.npy'), encodeNpy(world, [wh, ww, wc]));
+  writeFileSync(join(dir, 'world.png'), encodePng(world, ww, wh));
 }
 
 function main(): void {

@@ -3,9 +3,15 @@
  * Adding a variant = adding a file and one line here.
  */
 import { CrucibleError } from '../ecs/errors.js';
+import { substrate as chickenInTheMatrixRepeated } from './chicken_in_the_matrix__repeated.js';
+import { substrate as cleanUp } from './clean_up.js';
 import { substrate as commonsHarvestClosed } from './commons_harvest__closed.js';
 import { substrate as commonsHarvestOpen } from './commons_harvest__open.js';
 import { substrate as commonsHarvestPartnership } from './commons_harvest__partnership.js';
+import { substrate as pdInTheMatrixArena } from './prisoners_dilemma_in_the_matrix__arena.js';
+import { substrate as pdInTheMatrixConsent } from './prisoners_dilemma_in_the_matrix__consent.js';
+import { substrate as pdInTheMatrixRepeated } from './prisoners_dilemma_in_the_matrix__repeated.js';
+import { substrate as stagHuntInTheMatrixRepeated } from './stag_hunt_in_the_matrix__repeated.js';
 import type { SubstrateSpec } from './types.js';
 import { validateSubstrate } from './validate.js';
 
@@ -17,7 +23,10 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const ALL: readonly SubstrateSpec[] = [commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership];
+const ALL: readonly SubstrateSpec[] = [
+  commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership, cleanUp,
+  pdInTheMatrixRepeated, pdInTheMatrixArena, pdInTheMatrixConsent, stagHuntInTheMatrixRepeated, chickenInTheMatrixRepeated,
+];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(
   [...ALL]

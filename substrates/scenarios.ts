@@ -33,6 +33,56 @@ const ALL: readonly ScenarioSpec[] = [
     isFocal: focal(5, 2),
     bots: ['sustainable_harvester'],
   },
+  {
+    name: 'clean_up_0',
+    description: 'visiting an altruistic population',
+    substrate: 'clean_up',
+    isFocal: focal(3, 4),
+    bots: ['cleaner'], // MP: clean_up__cleaner_0 / _1
+  },
+  {
+    name: 'clean_up_1',
+    description: 'focals are resident and visitors ride free',
+    substrate: 'clean_up',
+    isFocal: focal(4, 3),
+    bots: ['free_rider'], // MP: clean_up__consumer_0 / _1
+  },
+  {
+    name: 'prisoners_dilemma_in_the_matrix__repeated_0',
+    description: 'partner may play either cooperate or defect',
+    substrate: 'prisoners_dilemma_in_the_matrix__repeated',
+    isFocal: focal(1, 1),
+    bots: ['cooperator', 'defector'], // MP: puppet_cooperator_margin_0 / _1, puppet_defector_margin_0 / _1 (margins 5, 7)
+  },
+  {
+    name: 'prisoners_dilemma_in_the_matrix__arena_0',
+    description: 'visiting unconditional cooperators',
+    substrate: 'prisoners_dilemma_in_the_matrix__arena',
+    isFocal: focal(1, 7),
+    bots: ['cooperator'], // MP: puppet_cooperator_0 (margin 1), puppet_cooperator_margin_0 (margin 5)
+  },
+  {
+    name: 'stag_hunt_in_the_matrix__repeated_0',
+    description: 'partner may play either stag or hare',
+    substrate: 'stag_hunt_in_the_matrix__repeated',
+    isFocal: focal(1, 1),
+    bots: ['cooperator', 'defector'], // MP: puppet_stag_margin_0 / _1, puppet_hare_margin_0 / _1
+  },
+  {
+    name: 'chicken_in_the_matrix__repeated_0',
+    description: 'partner may play either hawk or dove',
+    substrate: 'chicken_in_the_matrix__repeated',
+    isFocal: focal(1, 1),
+    bots: ['cooperator', 'defector'], // MP: puppet_dove_margin_0 / _1, puppet_hawk_margin_0 / _1
+  },
+  {
+    // Crucible only (the consent variant is not in Melting Pot).
+    name: 'prisoners_dilemma_in_the_matrix__consent_0',
+    description: 'partner may cooperate or defect, and accepts only requests from players seen cooperating',
+    substrate: 'prisoners_dilemma_in_the_matrix__consent',
+    isFocal: focal(1, 1),
+    bots: ['cooperator__accept_known_cooperators', 'defector__accept_known_cooperators'],
+  },
 ];
 
 function validateScenario(s: ScenarioSpec): void {

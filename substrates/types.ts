@@ -62,6 +62,29 @@ export interface DensityRegrowSpec {
   readonly probabilities: readonly number[];
 }
 
+/**
+ * DirtSpawner (Clean Up): from tick `delayStart` + 1 on, each tick with `spawnProbability` one uniformly random
+ * clean dirt-capable river cell becomes dirty.
+ */
+export interface DirtSpawnSpec {
+  readonly spawnProbability: number;
+  /** Ticks at the start of an episode with no new dirt (Melting Pot `delayStartOfDirtSpawning`). */
+  readonly delayStart: number;
+}
+
+/**
+ * AppleGrow (Clean Up): each tick every waiting apple appears with p = maxRate · min(interp, 1), interp =
+ * (f − thresholdDepletion) / (thresholdRestoration − thresholdDepletion), f = dirty / dirt-capable river cells.
+ * So p = maxRate at f ≤ thresholdRestoration, falling linearly to 0 at f ≥ thresholdDepletion.
+ */
+export interface AppleGrowthSpec {
+  readonly maxRate: number;
+  /** Dirt fraction at and above which no apple grows. */
+  readonly thresholdDepletion: number;
+  /** Dirt fraction at and below which apples grow at `maxRate`. */
+  readonly thresholdRestoration: number;
+}
+
 /** StochasticIntervalEpisodeEnding plus the hard cap. */
 export interface EpisodeSpec {
   /** Hard cap: the episode is truncated after this many ticks. */
@@ -110,6 +133,61 @@ export interface PopulationSpec {
   readonly bots: readonly string[];
 }
 
+/**
+ * One resource class of a matrix game: a pure strategy of the underlying matrix game (class k ↔ legend
+ * `resource:k`, 1-based; row/column k−1 of the matrices). `role` says which classes count as cooperating and
+ * defecting for the exploitation figure and the scripted bots (systems/policies/matrix.ts).
+ */
+export interface ResourceClassSpec {
+  readonly name: string;
+  readonly color: Rgb;
+  readonly role?: 'cooperate' | 'defect';
+}
+
+/**
+ * The interaction beam (Melting Pot `GameInteractionZapper`). The firer is the row player, the player hit the
+ * column player. After an interaction both players freeze for `freezeTicks`; the payoffs, inventory resets and
+ * removals land on the tick after (systems/applyInteractionEffects.ts).
+ */
+export interface InteractionSpec extends BeamSpec {
+  /** Frames the result is shown with both players frozen before the effects land (`freezeOnInteraction`). */
+  readonly freezeTicks: number;
+  /** Ticks a removed player spends off the grid before respawning (`framesTillRespawn`). */
+  readonly framesTillRespawn: number;
+  /** Who has the inventory reset to the initial one after an interaction (`reset_winner/loser_inventory`). */
+  readonly resetWinnerInventory: boolean;
+  readonly resetLoserInventory: boolean;
+  /** Who is removed after an interaction (`winningPlayerDies`, `losingPlayerDies`). Ties go to the row player. */
+  readonly winnerRemoved: boolean;
+  readonly loserRemoved: boolean;
+}
+
+/**
+ * The matrix games ("*_in_the_matrix", Melting Pot `the_matrix` level): players collect resources whose mix is
+ * their mixed strategy, then tag a partner with the interaction beam; both are paid r·M·c from their inventories.
+ */
+export interface MatrixSpec {
+  /** Resource classes in inventory order (K = their number; the matrices are K × K). */
+  readonly resources: readonly ResourceClassSpec[];
+  /** Inventory at the start of an episode and after a reset (`zeroInitialInventory` false → all 1). */
+  readonly initialInventory: readonly number[];
+  /** A collected or destroyed resource waits `delay` ticks, then comes back each tick with `rate` (`Resource`). */
+  readonly regeneration: { readonly delay: number; readonly rate: number };
+  /** Interaction-beam hits that destroy a live resource, which otherwise stops the beam (`Destroyable`); 0 = no effect. */
+  readonly resourceHealth: number;
+  /** Row player's payoffs: `rowMatrix[i][j]` when the row player plays i and the column player j. */
+  readonly rowMatrix: readonly (readonly number[])[];
+  /** Column player's payoffs, same indexing (`columnPlayerMatrix`). */
+  readonly columnMatrix: readonly (readonly number[])[];
+  readonly interaction: InteractionSpec;
+  /** Both players must have collected a resource since their last inventory reset (`disallowUnreadyInteractions`). */
+  readonly disallowUnreadyInteractions: boolean;
+  /** Every waiting resource comes back when no avatar is on the map (`SpawnResourcesWhenAllPlayersZapped`). */
+  readonly spawnResourcesWhenAllPlayersRemoved: boolean;
+  /** Crucible only: a beam hit asks the target, who accepts by firing INTERACT within `windowTicks` ticks. */
+  readonly consent?: { readonly windowTicks: number };
+}
+
 export interface SubstrateSpec {
   readonly name: string;
   /** Prose header: the dilemma, rewards, termination. */
@@ -126,4 +204,12 @@ export interface SubstrateSpec {
   readonly eating?: { readonly reward: number };
   readonly zapper?: ZapperSpec;
   readonly regrowth?: DensityRegrowSpec;
+  /** Clean Up's cleaning beam (`Cleaner`): turns the first dirt it reaches in each line clean. */
+  readonly cleaner?: BeamSpec;
+  /** Clean Up's DirtSpawner: pollution that builds up on clean river cells. */
+  readonly dirt?: DirtSpawnSpec;
+  /** Clean Up's AppleGrow: waiting apples appear at a rate set by the river's dirt fraction (not by neighbours). */
+  readonly appleGrowth?: AppleGrowthSpec;
+  /** The matrix games: resources, inventories, payoff matrices and the interaction beam. */
+  readonly matrix?: MatrixSpec;
 }

@@ -69,6 +69,8 @@ export function substrateProblems(s: SubstrateSpec): string[] {
     if (![0, 1, 2, 3, 4].includes(a.move)) problems.push(`action ${a.name}: move must be 0..4`);
     if (![-1, 0, 1].includes(a.turn)) problems.push(`action ${a.name}: turn must be -1, 0 or 1`);
     if (a.fire === 'zap' && !s.zapper) problems.push(`action ${a.name} fires a zap but the substrate has no zapper`);
+    if (a.fire === 'clean' && !s.cleaner) problems.push(`action ${a.name} fires a cleaning beam but the substrate has no cleaner`);
+    if (a.fire === 'interact' && !s.matrix) problems.push(`action ${a.name} fires an interaction beam but the substrate has no matrix`);
   });
   if (s.actions[0] && (s.actions[0].move !== 0 || s.actions[0].turn !== 0 || s.actions[0].fire)) {
     problems.push('action 0 must be NOOP: a missing action is replaced by action 0');
@@ -93,7 +95,82 @@ export function substrateProblems(s: SubstrateSpec): string[] {
     if (s.regrowth.probabilities.length === 0) problems.push('regrowth.probabilities is empty');
     s.regrowth.probabilities.forEach((p, i) => probability(problems, `regrowth.probabilities[${i}]`, p));
   }
+  if (s.cleaner) {
+    positiveInt(problems, 'cleaner.cooldown', s.cleaner.cooldown, 0);
+    positiveInt(problems, 'cleaner.length', s.cleaner.length);
+    positiveInt(problems, 'cleaner.radius', s.cleaner.radius, 0);
+  }
+  if (s.dirt) {
+    probability(problems, 'dirt.spawnProbability', s.dirt.spawnProbability);
+    positiveInt(problems, 'dirt.delayStart', s.dirt.delayStart, 0);
+  }
+  if (s.appleGrowth) {
+    const g = s.appleGrowth;
+    probability(problems, 'appleGrowth.maxRate', g.maxRate);
+    probability(problems, 'appleGrowth.thresholdDepletion', g.thresholdDepletion);
+    probability(problems, 'appleGrowth.thresholdRestoration', g.thresholdRestoration);
+    if (!(g.thresholdRestoration < g.thresholdDepletion)) {
+      problems.push(`appleGrowth.thresholdRestoration (${g.thresholdRestoration}) must be below thresholdDepletion (${g.thresholdDepletion})`);
+    }
+    if (s.regrowth) problems.push('appleGrowth and regrowth are two apple regrowth rules: give at most one');
+    const dirtChars = Object.entries(s.legend).filter(([, ps]) => ps.includes('dirt') || ps.includes('potentialDirt')).map(([ch]) => ch);
+    if (!dirtChars.some((ch) => used.has(ch))) problems.push('appleGrowth needs at least one dirt or potentialDirt cell on the map (its rate is a dirt fraction)');
+  }
+  if (s.matrix) matrixProblems(problems, s, used);
+  else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('resource:')))) {
+    problems.push('the legend places resources but the substrate has no matrix');
+  }
   return problems;
+}
+
+/**
+ * Resource classes the renderer has sprites for (systems/sprites.ts `Resource1`, `Resource2`): K ≤ 2 until more
+ * are drawn (running_with_scissors needs 3).
+ */
+export const MAX_RESOURCE_CLASSES = 2;
+
+/** The matrix block: K classes, K × K matrices, K initial counts, rates in [0, 1], resource:k within 1..K. */
+function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<string>): void {
+  const m = s.matrix;
+  if (!m) return;
+  const k = m.resources.length;
+  if (k < 1 || k > MAX_RESOURCE_CLASSES) problems.push(`matrix.resources has ${k} classes; 1 to ${MAX_RESOURCE_CLASSES} are supported`);
+  for (const [name, matrix] of [['rowMatrix', m.rowMatrix], ['columnMatrix', m.columnMatrix]] as const) {
+    if (matrix.length !== k || matrix.some((row) => row.length !== k)) {
+      problems.push(`matrix.${name} must be ${k} × ${k} (one row and column per resource class), got ${matrix.map((r) => r.length).join('/')}`);
+    }
+    matrix.forEach((row, i) => row.forEach((v, j) => {
+      if (!Number.isFinite(v)) problems.push(`matrix.${name}[${i}][${j}] must be a finite number, got ${v}`);
+    }));
+  }
+  if (m.initialInventory.length !== k) problems.push(`matrix.initialInventory has ${m.initialInventory.length} entries for ${k} classes`);
+  m.initialInventory.forEach((v, i) => positiveInt(problems, `matrix.initialInventory[${i}]`, v, 0));
+  m.resources.forEach((r, i) => {
+    if (r.color.length !== 3 || r.color.some((ch) => !Number.isInteger(ch) || ch < 0 || ch > 255)) {
+      problems.push(`matrix.resources[${i}].color must be three integers 0..255`);
+    }
+  });
+  for (const role of ['cooperate', 'defect'] as const) {
+    if (m.resources.filter((r) => r.role === role).length > 1) problems.push(`matrix.resources: at most one class may have role "${role}"`);
+  }
+  positiveInt(problems, 'matrix.regeneration.delay', m.regeneration.delay, 0);
+  probability(problems, 'matrix.regeneration.rate', m.regeneration.rate);
+  positiveInt(problems, 'matrix.resourceHealth', m.resourceHealth, 0);
+  const b = m.interaction;
+  positiveInt(problems, 'matrix.interaction.cooldown', b.cooldown, 0);
+  positiveInt(problems, 'matrix.interaction.length', b.length);
+  positiveInt(problems, 'matrix.interaction.radius', b.radius, 0);
+  positiveInt(problems, 'matrix.interaction.freezeTicks', b.freezeTicks, 0);
+  positiveInt(problems, 'matrix.interaction.framesTillRespawn', b.framesTillRespawn, 0);
+  if (m.consent) positiveInt(problems, 'matrix.consent.windowTicks', m.consent.windowTicks);
+  if (!s.actions.some((a) => a.fire === 'interact')) problems.push('a matrix substrate needs an action that fires the interaction beam');
+  if (s.zapper) problems.push('zapper and matrix both use the one beam cooldown timer: give at most one');
+  for (const ch of used) {
+    for (const p of s.legend[ch] ?? []) {
+      const cls = /^resource:(\d+)$/.exec(p);
+      if (cls && Number(cls[1]) > k) problems.push(`legend "${ch}" places resource class ${cls[1]}, but the matrix has ${k} classes`);
+    }
+  }
 }
 
 export function validateSubstrate(s: SubstrateSpec): void {

@@ -74,6 +74,8 @@ export class MetricsTracker {
   private pendingLanded: boolean[] = [];
   private pendingRequested = 0;
   private pendingRefused = 0;
+  /** The event bus the consent handlers are subscribed to. */
+  private consentBus: object | null = null;
   private readonly outcomes: Float64Array[] = [];
   /** Time series: tick and each headline figure, oldest first once read through `series()`. */
   private readonly ring: Record<SeriesKey | 'tick', Float64Array>;
@@ -125,6 +127,13 @@ export class MetricsTracker {
           this.pendingLanded.push(e.landed);
         }
       });
+    }
+    // Consent requests (the matrix games' consent variant), counted on the tick they are answered — accepted or
+    // refused — so each tick's refusals never exceed its requests. Subscribed once per event bus (it survives resets).
+    if (this.consentBus !== events) {
+      this.consentBus = events;
+      events.subscribe('consent_accepted', (batch) => this.addConsent(batch.length, 0));
+      events.subscribe('consent_refused', (batch) => this.addConsent(batch.length, batch.length));
     }
   }
 

@@ -164,7 +164,8 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
     );
   }
   const raw = bytes.subarray(dataOffset);
-  if (dtype === 'uint8') return { dtype, data: raw.slice(), shape };
+  // Copy into a plain Uint8Array (a Node Buffer's .slice() would share the pooled memory).
+  if (dtype === 'uint8') return { dtype, data: new Uint8Array(raw), shape };
   const data = new Float64Array(count);
   if (IS_LITTLE_ENDIAN) {
     new Uint8Array(data.buffer).set(raw);
@@ -235,7 +236,8 @@ export function decodePng(bytes: Uint8Array): { rgb: Uint8Array; width: number; 
   let width: number;
   let height: number;
   try {
-    const buffer = bytes.slice().buffer;
+    // Copy into a fresh ArrayBuffer: a Node Buffer is a view into a shared pool, and its .slice() shares memory.
+    const buffer = new Uint8Array(bytes).buffer;
     const image = UPNG.decode(buffer);
     width = image.width;
     height = image.height;

@@ -11,6 +11,7 @@ import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './
 import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
+import { matrixFigures, type MatrixFigures } from './matrixState.js';
 
 export interface EnvironmentOptions {
   substrate: string;
@@ -24,8 +25,14 @@ export interface EnvironmentOptions {
   metrics?: boolean | MetricsOptions;
   /** Time every stage into HDR histograms and report every `performanceEvery` ticks (default true). */
   monitor?: boolean;
-  /** Ticks between performance reports (default 100). */
+  /** Ticks between performance reports (default 100)… */
   performanceEvery?: number;
+  /** …but no more often than this many ms of wall time (default 1000): a headless run stepping at 500k steps/s
+   * would otherwise spend more time reading percentiles than simulating. */
+  performanceMinIntervalMs?: number;
+  /** Time the stages on one tick in this many (default 4): per-stage timing costs about as much as a 7-player
+   * tick, and one tick in four still gives every timer hundreds of samples a second at 100 Hz. */
+  timingSampleEvery?: number;
 }
 
 /** A stage run after the simulation stages and the event flush (observations, server hooks). */
@@ -51,6 +58,8 @@ export interface EpisodeSummary {
   policies: Record<string, string>;
   focal: string[];
   events: { apples_eaten: number; zaps_fired: number; zap_hits: number };
+  /** The matrix games' figures (absent for other substrates). */
+  matrix?: MatrixFigures;
 }
 
 export function agentId(slot: number): string {
@@ -71,6 +80,9 @@ export class Environment {
   /** The latest performance report (every `performanceEvery` ticks), null before the first. */
   performance: PerformanceReport | null = null;
   private readonly performanceEvery: number;
+  private readonly performanceMinIntervalMs: number;
+  private readonly timingSampleEvery: number;
+  private lastReportMs = -Infinity;
   private readonly postStages: PostStage[] = [];
   private stageTimers: TimerHandle[] = [];
   private postTimers: TimerHandle[] = [];
@@ -89,6 +101,11 @@ export class Environment {
     this.metrics = opts.metrics === false ? null : new MetricsTracker(typeof opts.metrics === 'object' ? opts.metrics : {});
     this.monitor = opts.monitor === false ? null : new PerformanceMonitor();
     this.performanceEvery = opts.performanceEvery ?? 100;
+    this.performanceMinIntervalMs = opts.performanceMinIntervalMs ?? 1000;
+    this.timingSampleEvery = opts.timingSampleEvery ?? 4;
+    for (const [k, v] of [['performanceEvery', this.performanceEvery], ['timingSampleEvery', this.timingSampleEvery]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new CrucibleError('INVALID_OPTION', `${k} must be an integer ≥ 1, got ${v}`);
+    }
     if (this.monitor) {
       const m = this.monitor;
       this.stageTimers = PIPELINE.map((st) => m.register(st.name));
@@ -140,17 +157,20 @@ export class Environment {
       sim.actions[s] = Number.isInteger(a) && a >= 0 && a < n ? a : 0;
     }
     const m = this.monitor;
-    if (m === null) {
+    if (m === null || sim.world.tick % this.timingSampleEvery !== 0) {
       for (let i = 0; i < PIPELINE.length; i++) PIPELINE[i].run(sim);
       sim.world.events.flush();
       for (let i = 0; i < this.postStages.length; i++) this.postStages[i].run(this);
       this.metrics?.update(sim);
+      m?.countStep();
     } else {
       const t0 = m.now();
       let t = t0;
       for (let i = 0; i < PIPELINE.length; i++) {
         PIPELINE[i].run(sim);
-        t = m.time(this.stageTimers[i], t);
+        const now = m.now();
+        m.record(this.stageTimers[i], (now - t) * 1000);
+        t = now;
       }
       sim.world.events.flush();
       for (let i = 0; i < this.postStages.length; i++) {
@@ -165,7 +185,9 @@ export class Environment {
       }
       m.time(this.stepTimer, t0);
       m.countStep();
-      if (sim.world.tick % this.performanceEvery === 0) this.reportPerformance();
+    }
+    if (m !== null && sim.world.tick % this.performanceEvery === 0 && m.now() - this.lastReportMs >= this.performanceMinIntervalMs) {
+      this.reportPerformance();
     }
     if (this.done) this.metrics?.endEpisode(sim);
   }
@@ -174,6 +196,7 @@ export class Environment {
   reportPerformance(): PerformanceReport | null {
     if (!this.monitor) return null;
     const sim = this.sim;
+    this.lastReportMs = this.monitor.now();
     let active = 0;
     for (let s = 0; s < sim.players; s++) if (sim.world.c.Removed.until[sim.avatars[s]] === 0) active++;
     this.performance = this.monitor.snapshot({
@@ -218,6 +241,7 @@ export class Environment {
       policies,
       focal: this.focalSlots.map(agentId),
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
+      ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
     };
   }
 }

@@ -14,6 +14,25 @@ export interface SimEvents {
   hostile_attempt: { tick: number; attacker: number; target: number; landed: boolean };
   /** A zap hit a player. */
   zap_hit: { tick: number; attacker: number; target: number };
+  /** A cleaning beam was fired (Clean Up), whether or not it cleaned anything. */
+  clean_fired: { tick: number; slot: number };
+  /** A cleaning beam turned the dirty river cell (x, y) clean (Clean Up). */
+  dirt_cleaned: { tick: number; slot: number; x: number; y: number };
+  /** A player stepped onto a live resource of class `resource` (1-based) and added it to its inventory (matrix games). */
+  resource_collected: { tick: number; slot: number; resource: number };
+  /** An interaction beam of `slot` destroyed a live resource of class `resource` (matrix games, `Destroyable`). */
+  resource_destroyed: { tick: number; slot: number; resource: number };
+  /**
+   * Two players interacted (matrix games): `row` fired, `col` was hit. Rewards are paid `freezeTicks` + 1 ticks
+   * later; the choices are the names of each inventory's unique majority class, null on a tie.
+   */
+  interaction: { tick: number; row: number; col: number; rowReward: number; colReward: number; rowChoice: string | null; colChoice: string | null };
+  /** Consent variant: `requester`'s beam asked `target` to interact. */
+  consent_request: { tick: number; requester: number; target: number };
+  /** Consent variant: `target` fired INTERACT in time; the interaction resolves this tick. */
+  consent_accepted: { tick: number; requester: number; target: number };
+  /** Consent variant: the request's window closed unanswered (or a player left); nothing happened. */
+  consent_refused: { tick: number; requester: number; target: number };
   /** A removed player came back on the map. */
   respawned: { tick: number; slot: number };
   /** Episode figures, every tick (systems/computeMetrics.ts; the same object, updated in place). */

@@ -113,6 +113,7 @@ function hitPlayer(sim: Sim, shooter: number, victimEid: number): void {
   if (world.events.wants('zap_hit')) world.events.emit('zap_hit', { tick: world.tick, attacker: shooter, target: victim });
   if (!zap.removeHitPlayer || c.Removed.until[victimEid] > 0) return;
   world.grid.remove(victimEid);
-  c.Removed.until[victimEid] = world.tick + zap.framesTillRespawn + 1;
-  world.scheduler.schedule(zap.framesTillRespawn + 1, sim.respawn, victim);
+  const due = world.tick + zap.framesTillRespawn + 1;
+  c.Removed.until[victimEid] = due;
+  world.scheduler.scheduleAt(due, sim.respawn, victim);
 }

@@ -3,15 +3,24 @@
  * priorities: avatar moves (150) before beams (140) before respawns (135) before regrowth (10).
  */
 import { beginStep } from './beginStep.js';
+import { applyInteractionEffects } from './applyInteractionEffects.js';
 import { chooseBotActions } from './chooseBotActions.js';
+import { collectResources } from './collectResources.js';
 import { collectRewards } from './collectRewards.js';
 import { eatApples } from './eatApples.js';
 import { endEpisode } from './endEpisode.js';
+import { expireConsentRequests } from './expireConsentRequests.js';
+import { fireCleaningBeams } from './fireCleaningBeams.js';
+import { fireInteractionBeams } from './fireInteractionBeams.js';
 import { fireZapBeams } from './fireZapBeams.js';
+import { growCleanUpApples } from './growCleanUpApples.js';
 import { moveAvatars } from './moveAvatars.js';
+import { regenerateResources } from './regenerateResources.js';
 import { regrowApples } from './regrowApples.js';
 import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
+import { spawnDirt } from './spawnDirt.js';
+import { spawnResourcesWhenAllPlayersRemoved } from './spawnResourcesWhenAllPlayersRemoved.js';
 
 export type System = (sim: Sim) => void;
 
@@ -24,11 +33,24 @@ export interface Stage {
 export const PIPELINE: readonly Stage[] = [
   { name: 'beginStep', run: beginStep },
   { name: 'chooseBotActions', run: chooseBotActions },
+  // Component-phase effects (Clean Up's AppleGrow, then DirtSpawner) land before the step's moves.
+  { name: 'growCleanUpApples', run: growCleanUpApples },
+  { name: 'spawnDirt', run: spawnDirt },
   { name: 'moveAvatars', run: moveAvatars },
   { name: 'eatApples', run: eatApples },
+  { name: 'collectResources', run: collectResources },
+  // Both beams have priority 140; cleaning is traced before any zap hit lands (a zapped player still cleans).
+  { name: 'fireCleaningBeams', run: fireCleaningBeams },
   { name: 'fireZapBeams', run: fireZapBeams },
+  // The matrix games' interaction beam (140), then Crucible's consent requests that ran out.
+  { name: 'fireInteractionBeams', run: fireInteractionBeams },
+  { name: 'expireConsentRequests', run: expireConsentRequests },
   { name: 'respawnAvatars', run: runScheduledEvents },
+  { name: 'regenerateResources', run: regenerateResources },
   { name: 'regrowApples', run: regrowApples },
+  // The matrix games' SpawnResourcesWhenAllPlayersZapped (7), then the interactions' scheduled effects (4).
+  { name: 'spawnResourcesWhenAllPlayersRemoved', run: spawnResourcesWhenAllPlayersRemoved },
+  { name: 'applyInteractionEffects', run: applyInteractionEffects },
   { name: 'collectRewards', run: collectRewards },
   { name: 'endEpisode', run: endEpisode },
 ];

@@ -12,6 +12,8 @@ import type { Prefab, SubstrateSpec } from '../substrates/types.js';
 import { Layer, LAYER_COUNT } from './layers.js';
 import { Sprite } from './sprites.js';
 import type { SimEvents } from './events.js';
+import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
+import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
 export interface Bot {
@@ -75,6 +77,12 @@ export interface Sim {
   /** spawn group → cells */
   readonly spawnGroups: ReadonlyMap<string, Int32Array>;
   readonly apples: AppleIndex;
+  /** Clean Up's dirt-capable river cells (empty in substrates without dirt); see systems/dirtState.ts. */
+  readonly dirt: DirtIndex;
+  /** Clean Up's cleaning-beam timers and who cleaned (per slot); see systems/dirtState.ts. */
+  readonly cleaning: CleaningState;
+  /** The matrix games' resources, readiness and interactions (null without a `matrix` block); systems/matrixState.ts. */
+  readonly matrix: MatrixState | null;
   terminated: boolean;
   truncated: boolean;
   readonly counters: EpisodeCounters;
@@ -154,6 +162,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
   const walls = new Uint8Array(cells);
   const groups = new Map<string, number[]>();
   let appleCells = 0;
+  let dirtCells = 0;
   for (let cell = 0; cell < cells; cell++) {
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (p in BACKGROUND_SPRITE) background[cell] = BACKGROUND_SPRITE[p];
@@ -164,6 +173,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
         if (!list) groups.set(g, (list = []));
         list.push(cell);
       } else if (p === 'apple' || p === 'potentialApple') appleCells++;
+      else if (p === 'dirt' || p === 'potentialDirt') dirtCells++;
     }
   }
   const spawnGroups = new Map<string, Int32Array>();
@@ -176,7 +186,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     width: map.width,
     height: map.height,
     players,
-    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed }),
+    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec) }),
     episode: -1,
     seed: opts.seed,
     avatars: new Int32Array(players),
@@ -208,6 +218,9 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     },
     terminated: false,
     truncated: false,
+    dirt: createDirtIndex(dirtCells, cells),
+    cleaning: createCleaningState(players),
+    matrix: spec.matrix ? createMatrixState(spec, map, players, capacity) : null,
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };
@@ -219,7 +232,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
   const capacity = sim.apples.indexOf.length - 1;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec) },
     { events: sim.world.events },
   );
   sim.world = world;
@@ -228,6 +241,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const apples = sim.apples;
   apples.count = 0;
   apples.indexOf.fill(-1);
+  resetRiver(sim);
   for (let cell = 0; cell < map.chars.length; cell++) {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
@@ -240,6 +254,8 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
         c.Position.y[eid] = y;
         c.Sprite.id[eid] = Sprite.Wall;
         grid.place(eid, x, y, Layer.Upper);
+      } else if (p === 'dirt' || p === 'potentialDirt') {
+        addDirt(sim, x, y, p === 'dirt');
       } else if (p === 'apple' || p === 'potentialApple') {
         const eid = spawnEntity(world);
         addComponent(world.ecs, eid, c.Resource);
@@ -283,6 +299,13 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
       throw new CrucibleError('INVALID_SUBSTRATE', `no free spawn point in group "${group}" for player ${slot}`);
     }
   }
+  // The matrix games' resources and inventories, after the avatars (their `resource:choice` draws come last).
+  buildMatrixEpisode(sim);
+}
+
+/** Length of the Inventory vector: the matrix games' resource classes (2 otherwise, the world's default). */
+function inventorySize(spec: SubstrateSpec): number {
+  return spec.matrix ? spec.matrix.resources.length : 2;
 }
 
 /**

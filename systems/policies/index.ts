@@ -4,7 +4,9 @@
  */
 import { CrucibleError } from '../../ecs/errors.js';
 import type { Bot, Sim } from '../sim.js';
+import { cleanerBot, freeRiderBot } from './cleanUp.js';
 import { sustainableHarvester, unsustainableHarvester } from './harvesters.js';
+import { MATRIX_BOT_FACTORIES } from './matrix.js';
 
 export type BotFactory = (sim: Sim) => Bot;
 
@@ -18,10 +20,15 @@ function noopBot(): Bot {
 }
 
 const BOTS: Readonly<Record<string, BotFactory>> = {
+  cleaner: cleanerBot,
+  free_rider: freeRiderBot,
   noop: noopBot,
   random: randomBot,
   sustainable_harvester: sustainableHarvester,
   unsustainable_harvester: unsustainableHarvester,
+  // The matrix games: cooperator, defector, tit_for_tat, grim_trigger, each also with `__accept_known_cooperators`
+  // and `__never_accept` (consent policies).
+  ...MATRIX_BOT_FACTORIES,
 };
 
 export function botNames(): string[] {

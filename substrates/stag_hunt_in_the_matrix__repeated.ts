@@ -1,0 +1,92 @@
+/**
+ * stag_hunt_in_the_matrix__repeated — the Stag Hunt, played by collecting resources.
+ *
+ * The mechanics of prisoners_dilemma_in_the_matrix__repeated (two players, 5 × 5 view, inventories from [1, 1],
+ * interaction beam, freeze 16 steps, payoffs r·M·c, both reset and removed for 5 steps, every resource back when
+ * nobody is on the map), with K = 2 resources for the pure strategies stag (green) and hare (red) and the payoffs
+ * M_row = [[4, 0], [2, 2]], M_col = [[4, 2], [0, 2]]: hunting stag together pays 4 each, but a stag hunter whose
+ * partner plays hare gets 0, while hare always pays 2. Its map is the repeated map with more hare resources (the
+ * Melting Pot file has its own map, which differs from the Prisoner's Dilemma one). The episode is shorter: the
+ * stochastic ending (p = 0.1 every 100 steps from step 1000) is capped at 2500 steps.
+ *
+ * Source: Melting Pot `configs/substrates/stag_hunt_in_the_matrix__repeated.py`.
+ */
+import { SELF_COLOR } from './shared.js';
+import {
+  MATRIX_ACTIONS,
+  MATRIX_BOTS,
+  MATRIX_OBSERVATIONS,
+  MATRIX_PALETTE,
+  OTHER_COLOR,
+  REPEATED_EPISODE,
+  REPEATED_INTERACTION,
+  REPEATED_LEGEND,
+  RESOURCE1_COLOR,
+  RESOURCE2_COLOR,
+} from './the_matrix.js';
+import type { SubstrateSpec } from './types.js';
+
+/** 15 rows × 23 columns. `n` spawn point, `1` stag, `2` hare, `a` either (drawn each episode). */
+export const MAP = [
+  'WWWWWWWWWWWWWWWWWWWWWWW',
+  'Wn         n         nW',
+  'W  2WWW W  W  W WW2   W',
+  'W    W 11a W 222 W    W',
+  'Wn  WW 11a W a22 WW  nW',
+  'W      1aa 2 a22      W',
+  'W  2               2  W',
+  'Wn WW  WW2 n WW  WWW nW',
+  'W   2            2    W',
+  'W      22a 2 aa1      W',
+  'Wn   W 22a W a11 W   nW',
+  'W   2W 222 W a11 WW   W',
+  'W  WWWW W  W  W WWW2  W',
+  'Wn         n         nW',
+  'WWWWWWWWWWWWWWWWWWWWWWW',
+] as const;
+
+export const substrate: SubstrateSpec = {
+  name: 'stag_hunt_in_the_matrix__repeated',
+  description:
+    'Two players collect stag (green) and hare (red) resources and tag each other with an interaction beam; ' +
+    'each interaction pays the Stag Hunt on their inventory mixes, then both reset and respawn.',
+  map: MAP,
+  legend: REPEATED_LEGEND,
+  actions: MATRIX_ACTIONS,
+  population: {
+    players: 2,
+    spawnGroup: 'spawnPoints',
+    randomizeInitialOrientation: true,
+    bots: MATRIX_BOTS,
+  },
+  episode: { ...REPEATED_EPISODE, maxSteps: 2500 },
+  observation: {
+    view: { left: 2, right: 2, forward: 3, backward: 1 },
+    spriteSize: 8,
+    names: MATRIX_OBSERVATIONS,
+    palette: MATRIX_PALETTE,
+    selfColor: SELF_COLOR,
+    playerColors: [OTHER_COLOR],
+  },
+  skipWaitStateRewards: false,
+  matrix: {
+    resources: [
+      { name: 'stag', color: RESOURCE1_COLOR, role: 'cooperate' },
+      { name: 'hare', color: RESOURCE2_COLOR, role: 'defect' },
+    ],
+    initialInventory: [1, 1],
+    regeneration: { delay: 10, rate: 0.02 },
+    resourceHealth: 3,
+    rowMatrix: [
+      [4, 0],
+      [2, 2],
+    ],
+    columnMatrix: [
+      [4, 2],
+      [0, 2],
+    ],
+    interaction: REPEATED_INTERACTION,
+    disallowUnreadyInteractions: true,
+    spawnResourcesWhenAllPlayersRemoved: true,
+  },
+};
