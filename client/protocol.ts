@@ -1,0 +1,169 @@
+/**
+ * The agent wire protocol shared by the server and every client: the binary observation frame and the message
+ * names. This file imports nothing from the server, so a client (Node or browser) can use it alone.
+ *
+ * Each tick every agent receives ONE binary message of type "obs": a 32-byte little-endian header followed by the
+ * observation bytes (server/PROTOCOL.md has the full description).
+ *
+ *   offset size type  field
+ *        0    2 u16   magic 0x5243 (the bytes "CR")
+ *        2    1 u8    version (1)
+ *        3    1 u8    flags: bit0 frozen, bit1 removed, bit2 terminated (episode end), bit3 truncated (time limit)
+ *        4    4 u32   tick the observation shows (0 = first observation of an episode)
+ *        8    4 u32   episode (from 0)
+ *       12    2 u16   slot (player index; agent id "player_<slot>")
+ *       14    1 u8    observation mode: 0 none, 1 rgb, 2 symbolic
+ *       15    1 u8    reserved (0)
+ *       16    4 f32   reward this agent received in this tick
+ *       20    4 f32   collective reward (sum of all players' rewards this tick)
+ *       24    4 f32   READY_TO_SHOOT (1 when the zapper is ready, else 0)
+ *       28    2 u16   observation width in pixels (rgb) or cells (symbolic); 0 for none
+ *       30    2 u16   observation height
+ *       32    …       observation: rgb height·width·3 bytes (row-major RGB), symbolic height·width bytes, none nothing
+ */
+
+export const OBS_MAGIC = 0x5243;
+export const OBS_VERSION = 1;
+export const OBS_HEADER_BYTES = 32;
+
+/** Header flag bits. */
+export const ObsFlag = {
+  Frozen: 1 << 0,
+  Removed: 1 << 1,
+  Terminated: 1 << 2,
+  Truncated: 1 << 3,
+} as const;
+
+/** Observation modes, by wire code; `OBS_MODE_CODE` is derived from it. */
+export const OBS_MODES = ['none', 'rgb', 'symbolic'] as const;
+export type ObsMode = (typeof OBS_MODES)[number];
+export const OBS_MODE_CODE: Readonly<Record<ObsMode, number>> = Object.fromEntries(OBS_MODES.map((m, i) => [m, i])) as Record<
+  ObsMode,
+  number
+>;
+
+/** Bytes per observation element of each mode (rgb: 3 channels). */
+export const OBS_CHANNELS: Readonly<Record<ObsMode, number>> = { none: 0, rgb: 3, symbolic: 1 };
+
+/** Message types of the protocol. */
+export const MessageType = {
+  /** client → server: `{tick, action}` */
+  Action: 'action',
+  /** client → server: `{fps}`; server → client: a WORLD.RGB PNG (binary) */
+  World: 'world',
+  /** server → client: binary observation frame */
+  Obs: 'obs',
+  /** server → client: the episode summary (JSON) at each episode end */
+  Episode: 'episode',
+  /** server → client: `{code, message}` for a rejected input */
+  Error: 'error',
+  /** server → client: `{slot, role, obs, players, actions, tickRate, lockstep}` right after joining */
+  Welcome: 'welcome',
+} as const;
+
+export interface Observation {
+  tick: number;
+  episode: number;
+  slot: number;
+  reward: number;
+  collectiveReward: number;
+  readyToShoot: number;
+  frozen: boolean;
+  removed: boolean;
+  /** The episode ended with this observation (terminated or truncated). */
+  done: boolean;
+  terminated: boolean;
+  truncated: boolean;
+  mode: ObsMode;
+  /** The observation bytes (a view into the received message, no copy); empty for mode "none". */
+  data: Uint8Array;
+  width?: number;
+  height?: number;
+}
+
+export class ProtocolError extends Error {
+  readonly code = 'MALFORMED_MESSAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Write a header into `out` (at least OBS_HEADER_BYTES long) through `view`, a DataView over the same bytes. */
+export function writeObservationHeader(
+  view: DataView,
+  h: {
+    flags: number;
+    tick: number;
+    episode: number;
+    slot: number;
+    mode: ObsMode;
+    reward: number;
+    collectiveReward: number;
+    readyToShoot: number;
+    width: number;
+    height: number;
+  },
+): void {
+  view.setUint16(0, OBS_MAGIC, true);
+  view.setUint8(2, OBS_VERSION);
+  view.setUint8(3, h.flags);
+  view.setUint32(4, h.tick >>> 0, true);
+  view.setUint32(8, h.episode >>> 0, true);
+  view.setUint16(12, h.slot, true);
+  view.setUint8(14, OBS_MODE_CODE[h.mode]);
+  view.setUint8(15, 0);
+  view.setFloat32(16, h.reward, true);
+  view.setFloat32(20, h.collectiveReward, true);
+  view.setFloat32(24, h.readyToShoot, true);
+  view.setUint16(28, h.width, true);
+  view.setUint16(30, h.height, true);
+}
+
+/** Decode an observation frame. Throws `ProtocolError` on a bad magic, version, mode or length. */
+export function decodeObservation(bytes: Uint8Array): Observation {
+  if (bytes.byteLength < OBS_HEADER_BYTES) throw new ProtocolError(`observation frame of ${bytes.byteLength} bytes is shorter than its header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint16(0, true);
+  if (magic !== OBS_MAGIC) throw new ProtocolError(`bad observation magic 0x${magic.toString(16)}`);
+  const version = view.getUint8(2);
+  if (version !== OBS_VERSION) throw new ProtocolError(`unsupported observation version ${version}; this client reads ${OBS_VERSION}`);
+  const flags = view.getUint8(3);
+  const mode = OBS_MODES[view.getUint8(14)];
+  if (mode === undefined) throw new ProtocolError(`unknown observation mode ${view.getUint8(14)}`);
+  const width = view.getUint16(28, true);
+  const height = view.getUint16(30, true);
+  const expected = width * height * OBS_CHANNELS[mode];
+  const data = bytes.subarray(OBS_HEADER_BYTES);
+  if (data.byteLength !== expected) {
+    throw new ProtocolError(`observation of mode ${mode} ${width}×${height} needs ${expected} bytes, frame has ${data.byteLength}`);
+  }
+  const terminated = (flags & ObsFlag.Terminated) !== 0;
+  const truncated = (flags & ObsFlag.Truncated) !== 0;
+  const obs: Observation = {
+    tick: view.getUint32(4, true),
+    episode: view.getUint32(8, true),
+    slot: view.getUint16(12, true),
+    reward: view.getFloat32(16, true),
+    collectiveReward: view.getFloat32(20, true),
+    readyToShoot: view.getFloat32(24, true),
+    frozen: (flags & ObsFlag.Frozen) !== 0,
+    removed: (flags & ObsFlag.Removed) !== 0,
+    done: terminated || truncated,
+    terminated,
+    truncated,
+    mode,
+    data,
+  };
+  if (mode !== 'none') {
+    obs.width = width;
+    obs.height = height;
+  }
+  return obs;
+}
+
+/** Split a server error message "CODE: text" into its stable code and text (join and create rejections). */
+export function parseErrorCode(message: string): { code: string | null; message: string } {
+  const m = /^([A-Z][A-Z_]+): ([\s\S]*)$/.exec(message);
+  return m ? { code: m[1], message: m[2] } : { code: null, message };
+}

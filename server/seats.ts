@@ -1,0 +1,222 @@
+/**
+ * Who plays each focal slot. Joining agents take the free focal slots in ascending order; a slot stays with its
+ * agent through a disconnect until the reconnection window closes. Each tick an agent may queue one action for the
+ * tick it last observed; at the step, missing actions are NOOP (0).
+ *
+ * An empty focal slot (nobody seated, or its agent gone) is played by a stand-in: with `fillFocal: 'bots'` the
+ * scenario's bot (`bots[slot mod n]`, or `random` without a scenario), with `fillFocal: 'noop'` nobody (NOOP every
+ * tick). A seated agent that is disconnected acts NOOP until it reconnects or its window closes.
+ *
+ * Each seat owns one preallocated frame — the 32-byte observation header followed by the observation — which the
+ * renderer fills in place, so sending an observation allocates only what the transport adds.
+ */
+import type { Client } from '@colyseus/core';
+import { CrucibleError } from '../ecs/errors.js';
+import { OBS_CHANNELS, OBS_HEADER_BYTES, type ObsMode } from '../client/protocol.js';
+import type { Environment } from '../systems/environment.js';
+import { createBot } from '../systems/policies/index.js';
+import { renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
+import type { FillFocal, JoinConfig } from './options.js';
+
+export interface Seat {
+  readonly slot: number;
+  readonly sessionId: string;
+  /** null while the agent is disconnected (inside its reconnection window). */
+  client: Client | null;
+  readonly obs: ObsMode;
+  readonly policy: string;
+  /** Header + observation, preallocated; `view` and `obsBytes` look into it. */
+  readonly frame: Uint8Array;
+  readonly view: DataView;
+  readonly obsBytes: Uint8Array;
+  readonly obsWidth: number;
+  readonly obsHeight: number;
+}
+
+export class Seats {
+  /** slot → seat (focal slots only ever hold one). */
+  private readonly bySlot: (Seat | null)[];
+  private readonly bySession = new Map<string, Seat>();
+  /** slot → the action queued for the current tick (0 = NOOP when none). Passed to Environment.step. */
+  readonly actions: Int32Array;
+  /** slot → 1 when the slot's agent has acted this tick. */
+  private readonly acted: Uint8Array;
+  private connected = 0;
+  private actedConnected = 0;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly fillFocal: FillFocal,
+  ) {
+    this.bySlot = new Array<Seat | null>(env.players).fill(null);
+    this.actions = new Int32Array(env.players);
+    this.acted = new Uint8Array(env.players);
+  }
+
+  get size(): number {
+    return this.bySession.size;
+  }
+
+  get connectedCount(): number {
+    return this.connected;
+  }
+
+  /** First focal slot with nobody seated, or −1. */
+  freeSlot(): number {
+    for (const s of this.env.focalSlots) if (this.bySlot[s] === null) return s;
+    return -1;
+  }
+
+  get(sessionId: string): Seat | undefined {
+    return this.bySession.get(sessionId);
+  }
+
+  all(): IterableIterator<Seat> {
+    return this.bySession.values();
+  }
+
+  /** Seat a joining agent in the first free focal slot. Throws ROOM_FULL when there is none. */
+  claim(client: Client, join: JoinConfig): Seat {
+    const slot = this.freeSlot();
+    if (slot < 0) {
+      throw new CrucibleError('ROOM_FULL', `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room`, {
+        focalSlots: this.env.focalSlots.length,
+      });
+    }
+    const { width, height } = obsSize(this.env, join.obs);
+    const frame = new Uint8Array(OBS_HEADER_BYTES + width * height * OBS_CHANNELS[join.obs]);
+    const seat: Seat = {
+      slot,
+      sessionId: client.sessionId,
+      client,
+      obs: join.obs,
+      policy: join.policy,
+      frame,
+      view: new DataView(frame.buffer),
+      // One subarray for the seat's lifetime: the renderer caches its word view per buffer object.
+      obsBytes: frame.subarray(OBS_HEADER_BYTES),
+      obsWidth: width,
+      obsHeight: height,
+    };
+    this.bySlot[slot] = seat;
+    this.bySession.set(client.sessionId, seat);
+    this.connected++;
+    this.fill(slot);
+    return seat;
+  }
+
+  /** The agent dropped: it keeps the slot, which acts NOOP until it reconnects. */
+  disconnect(seat: Seat): void {
+    if (seat.client === null) return;
+    seat.client = null;
+    this.connected--;
+    if (this.acted[seat.slot]) this.actedConnected--;
+  }
+
+  reconnect(seat: Seat, client: Client): void {
+    if (seat.client !== null) return;
+    seat.client = client;
+    this.connected++;
+    if (this.acted[seat.slot]) this.actedConnected++;
+  }
+
+  /** The agent left for good: the slot goes back to its stand-in. */
+  release(seat: Seat): void {
+    if (this.bySession.get(seat.sessionId) !== seat) return;
+    this.disconnect(seat);
+    this.bySession.delete(seat.sessionId);
+    this.bySlot[seat.slot] = null;
+    if (this.acted[seat.slot]) {
+      this.acted[seat.slot] = 0;
+      this.actions[seat.slot] = 0;
+    }
+    this.fill(seat.slot);
+  }
+
+  hasActed(seat: Seat): boolean {
+    return this.acted[seat.slot] === 1;
+  }
+
+  /** Queue the seat's action for the current tick (the caller has validated it). */
+  act(seat: Seat, action: number): void {
+    this.actions[seat.slot] = action;
+    if (this.acted[seat.slot] === 0) {
+      this.acted[seat.slot] = 1;
+      if (seat.client !== null) this.actedConnected++;
+    }
+  }
+
+  /** Lockstep: every connected agent has acted for this tick, and at least one is connected. */
+  allConnectedActed(): boolean {
+    return this.connected > 0 && this.actedConnected >= this.connected;
+  }
+
+  /** After a step: the next tick starts with no actions. */
+  clearActions(): void {
+    this.actions.fill(0);
+    this.acted.fill(0);
+    this.actedConnected = 0;
+  }
+
+  /** After a reset (which re-draws bots and labels): put every focal slot's player back. */
+  fillAll(): void {
+    const env = this.env;
+    for (const s of env.focalSlots) this.fill(s, false);
+    // One setLabel re-attaches the metrics to the new labels (it recomputes the diversity figure).
+    const last = env.focalSlots[env.focalSlots.length - 1];
+    if (last !== undefined) env.setLabel(last, env.labels[last]);
+  }
+
+  /** Who plays focal slot `slot` now: its agent (no bot), or the stand-in. */
+  private fill(slot: number, relabel = true): void {
+    const env = this.env;
+    const sim = env.sim;
+    const seat = this.bySlot[slot];
+    let label: string;
+    if (seat) {
+      sim.bots[slot] = null;
+      label = seat.policy;
+    } else if (this.fillFocal === 'bots') {
+      label = standInBot(env, slot);
+      sim.bots[slot] = createBot(label, sim);
+    } else {
+      sim.bots[slot] = null;
+      label = 'noop';
+    }
+    if (relabel) env.setLabel(slot, label);
+    else env.labels[slot] = label;
+  }
+
+  /** Render the observation of every connected seat into its frame (a post-step stage; also after a reset). */
+  render(): void {
+    const sim = this.env.sim;
+    for (const seat of this.bySession.values()) {
+      if (seat.client === null) continue;
+      renderSeat(sim, seat);
+    }
+  }
+}
+
+/** The bot standing in for empty focal slot `slot`. */
+export function standInBot(env: Environment, slot: number): string {
+  const bots = env.scenario?.bots;
+  return bots && bots.length > 0 ? bots[slot % bots.length] : 'random';
+}
+
+/** Observation size of a mode: pixels for rgb, cells for symbolic, 0 × 0 for none. */
+export function obsSize(env: Environment, mode: ObsMode): { width: number; height: number } {
+  if (mode === 'rgb') {
+    const [h, w] = rgbShape(env.sim);
+    return { width: w, height: h };
+  }
+  if (mode === 'symbolic') {
+    const view = env.spec.observation.view;
+    return { width: viewCols(view), height: viewRows(view) };
+  }
+  return { width: 0, height: 0 };
+}
+
+export function renderSeat(sim: Environment['sim'], seat: Seat): void {
+  if (seat.obs === 'rgb') renderRgb(sim, seat.slot, seat.obsBytes);
+  else if (seat.obs === 'symbolic') renderSymbolic(sim, seat.slot, seat.obsBytes);
+}

@@ -1,0 +1,247 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloseCode } from '@colyseus/sdk';
+import { connect, ConnectError, type AgentClient, type ConnectOptions, type Observation, type ServerErrorMessage } from '../client/agent.js';
+import { startServer, type RunningServer } from '../server/app.js';
+import { Environment } from '../systems/environment.js';
+import { renderSymbolic } from '../systems/renderObservations.js';
+
+const SUBSTRATE = 'commons_harvest__open';
+const SCENARIO = 'commons_harvest__open_0';
+const TOKEN = 'test-token';
+
+async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function current(a: AgentClient): Promise<Observation> {
+  return a.last ?? a.nextObservation();
+}
+
+describe('server: bad input and abuse', function () {
+  this.timeout(30_000);
+  let srv: RunningServer;
+  let dir: string;
+  const open: AgentClient[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'crucible-bad-'));
+    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: TOKEN });
+  });
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((a) => a.leave().catch(() => {})));
+  });
+
+  after(async () => {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function agent(options: ConnectOptions = {}, substrate = SUBSTRATE): Promise<AgentClient> {
+    const a = await connect(srv.url, substrate, { token: TOKEN, ...options });
+    open.push(a);
+    return a;
+  }
+
+  /** The stable code of a refused connect. */
+  async function refusal(options: Record<string, unknown>, substrate = SUBSTRATE): Promise<ConnectError> {
+    try {
+      const a = await connect(srv.url, substrate, { token: TOKEN, ...(options as ConnectOptions) });
+      open.push(a);
+    } catch (err) {
+      assert.ok(err instanceof ConnectError, `a ConnectError, got ${String(err)}`);
+      return err;
+    }
+    assert.fail(`connect with ${JSON.stringify(options)} should have been refused`);
+  }
+
+  async function metrics(roomId: string): Promise<Record<string, unknown>> {
+    return (await (await fetch(`${srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
+  }
+
+  it('refuses invalid create options with INVALID_OPTION naming the option', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ tickRate: 0 }, 'tickRate'],
+      [{ tickRate: 5000 }, 'tickRate'],
+      [{ tickRate: 'fast' }, 'tickRate'],
+      [{ lockstep: 'yes' }, 'lockstep'],
+      [{ tickrate: 20 }, 'tickrate'],
+      [{ fillFocal: 'bot' }, 'fillFocal'],
+      [{ maxSteps: 0 }, 'maxSteps'],
+      [{ seed: -1 }, 'seed'],
+      [{ scale: 1.5 }, 'scale'],
+      [{ actionTimeoutMs: -1 }, 'actionTimeoutMs'],
+      [{ reconnectSeconds: 1e9 }, 'reconnectSeconds'],
+      [{ resultsFile: '../escape.jsonl' }, 'resultsFile'],
+      [{ resultsFile: '/tmp/elsewhere.jsonl' }, 'resultsFile'],
+      [{ resultsFile: 'notes.txt' }, 'resultsFile'],
+      [{ maxMessagesPerSecond: 0 }, 'maxMessagesPerSecond'],
+    ];
+    for (const [options, option] of cases) {
+      const err = await refusal({ ...options, method: 'create' });
+      assert.equal(err.code, 'INVALID_OPTION', `${JSON.stringify(options)}: ${err.message}`);
+      assert.ok(err.message.includes(option), `${JSON.stringify(options)}: message names ${option}: ${err.message}`);
+    }
+  });
+
+  it('refuses an unknown scenario, or another substrate\u2019s, with UNKNOWN_SCENARIO', async () => {
+    const unknown = await refusal({ scenario: 'no_such_scenario', method: 'create' });
+    assert.equal(unknown.code, 'UNKNOWN_SCENARIO');
+    const other = await refusal({ scenario: SCENARIO, method: 'create' }, 'commons_harvest__closed');
+    assert.equal(other.code, 'UNKNOWN_SCENARIO');
+    assert.match(other.message, /belongs to commons_harvest__open/);
+  });
+
+  it('refuses a substrate that is not registered with UNKNOWN_SUBSTRATE, and does not list it', async () => {
+    const err = await refusal({}, 'no_such_substrate');
+    assert.equal(err.code, 'UNKNOWN_SUBSTRATE');
+    const names = ((await (await fetch(`${srv.httpUrl}/api/substrates`)).json()) as { name: string }[]).map((s) => s.name);
+    assert.ok(names.includes(SUBSTRATE));
+    assert.ok(!names.includes('no_such_substrate'));
+  });
+
+  it('refuses bad join options with INVALID_OPTION', async () => {
+    const a = await agent({ method: 'create', tickRate: 20 });
+    const roomId = a.room.roomId;
+    for (const options of [{ role: 'player' }, { obs: 'png' }, { policy: 'has spaces' }, { state: 'yes' }]) {
+      const err = await refusal({ ...options, roomId });
+      assert.equal(err.code, 'INVALID_OPTION', `${JSON.stringify(options)}: ${err.message}`);
+    }
+  });
+
+  it('requires the server token from agents (INVALID_TOKEN) but not from spectators', async () => {
+    const a = await agent({ method: 'create', tickRate: 20 });
+    const roomId = a.room.roomId;
+    const missing = await connect(srv.url, SUBSTRATE, { roomId }).then(
+      () => assert.fail('joined without a token'),
+      (err: ConnectError) => err,
+    );
+    assert.equal(missing.code, 'INVALID_TOKEN');
+    const wrong = await connect(srv.url, SUBSTRATE, { roomId, token: 'guess' }).then(
+      () => assert.fail('joined with a wrong token'),
+      (err: ConnectError) => err,
+    );
+    assert.equal(wrong.code, 'INVALID_TOKEN');
+    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    open.push(spectator);
+    assert.equal((await spectator.welcome).role, 'spectator');
+    const right = await agent({ roomId });
+    assert.equal((await right.welcome).slot, 1);
+  });
+
+  it('refuses an agent when every focal slot is taken with ROOM_FULL', async () => {
+    const first = await agent({ method: 'create', tickRate: 20, scenario: SCENARIO });
+    const roomId = first.room.roomId;
+    for (let i = 1; i < 5; i++) await agent({ roomId });
+    const err = await refusal({ roomId });
+    assert.equal(err.code, 'ROOM_FULL');
+  });
+
+  it('answers each bad message with its code, counts it, changes nothing else, and keeps the room ticking', async () => {
+    const seed = 5;
+    const a = await agent({ method: 'create', scenario: SCENARIO, seed, lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop', obs: 'symbolic' });
+    const roomId = a.room.roomId;
+    const b = await agent({ roomId, obs: 'none' });
+    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    open.push(spectator);
+    await current(a);
+    await current(b);
+    const errors: ServerErrorMessage[] = [];
+    a.onError((e) => errors.push(e));
+    const spectatorErrors: ServerErrorMessage[] = [];
+    spectator.onError((e) => spectatorErrors.push(e));
+
+    const send = (payload: unknown) => a.room.send('action', payload);
+    const expected: string[] = [];
+    const bad = (code: string, fn: () => void) => {
+      fn();
+      expected.push(code);
+    };
+    bad('INVALID_ACTION', () => send({ tick: 0, action: 99 }));
+    bad('INVALID_ACTION', () => send({ tick: 0, action: 1.5 }));
+    bad('INVALID_ACTION', () => send({ tick: 0, action: 'FORWARD' }));
+    bad('INVALID_ACTION', () => send({ tick: 0, action: -1 }));
+    bad('MALFORMED_MESSAGE', () => send(5));
+    bad('MALFORMED_MESSAGE', () => send({ action: 1 }));
+    bad('MALFORMED_MESSAGE', () => send({ tick: 'now', action: 1 }));
+    bad('MESSAGE_TOO_LARGE', () => send({ tick: 0, action: 1, pad: 'x'.repeat(5000) }));
+    bad('UNKNOWN_MESSAGE_TYPE', () => a.room.send('jump', { height: 3 }));
+    bad('MALFORMED_MESSAGE', () => a.room.sendBytes('action', new Uint8Array([0, 1])));
+    bad('MALFORMED_MESSAGE', () => a.room.send('world', { fps: 'max' }));
+    bad('STALE_ACTION', () => send({ tick: 7, action: 1 }));
+    spectator.room.send('action', { tick: 0, action: 1 });
+    await waitFor(`${expected.length} error replies`, () => errors.length >= expected.length);
+    await waitFor('the spectator\u2019s error reply', () => spectatorErrors.length >= 1);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      expected,
+    );
+    for (const e of errors) assert.ok(e.message.length > 0);
+    assert.equal(spectatorErrors[0].code, 'NOT_AN_AGENT');
+    assert.equal((await metrics(roomId)).tick, 0, 'no bad message counted as an action: the lockstep tick has not moved');
+
+    // One action per agent per tick: the second is dropped, the first is the one applied.
+    const obsA = a.nextObservation((o) => o.tick === 1);
+    let obsB = b.nextObservation((o) => o.tick === 1);
+    send({ tick: 0, action: 1 });
+    send({ tick: 0, action: 7 });
+    await waitFor('the duplicate reply', () => errors.length === expected.length + 1);
+    assert.equal(errors[expected.length].code, 'DUPLICATE_ACTION');
+    b.act(3);
+    const o1 = await obsA;
+    await obsB;
+    const env = new Environment({ substrate: SUBSTRATE, scenario: SCENARIO, seed, focalPolicy: null });
+    env.reset();
+    const actions = new Int32Array(env.players);
+    actions[0] = 1;
+    actions[1] = 3;
+    env.step(actions);
+    const sym = new Uint8Array(121);
+    renderSymbolic(env.sim, 0, sym);
+    assert.ok(Buffer.from(o1.data).equals(Buffer.from(sym)), 'tick 1 is the headless tick 1 with the first action, not the duplicate');
+
+    // The room keeps ticking and reports the errors by code.
+    for (let t = 1; t <= 3; t++) {
+      const next = a.nextObservation((o) => o.tick === t + 1);
+      obsB = b.nextObservation((o) => o.tick === t + 1);
+      a.act(0);
+      b.act(0);
+      await Promise.all([next, obsB]);
+    }
+    const report = await metrics(roomId);
+    assert.equal(report.tick, 4);
+    assert.deepEqual(report.errors, {
+      INVALID_ACTION: 4,
+      MALFORMED_MESSAGE: 5,
+      MESSAGE_TOO_LARGE: 1,
+      UNKNOWN_MESSAGE_TYPE: 1,
+      STALE_ACTION: 1,
+      NOT_AN_AGENT: 1,
+      DUPLICATE_ACTION: 1,
+    });
+  });
+
+  it('disconnects a flooding client (RATE_LIMITED) and keeps the room running for the others', async () => {
+    const flooder = await agent({ method: 'create', tickRate: 10, maxMessagesPerSecond: 20 });
+    const roomId = flooder.room.roomId;
+    const other = await agent({ roomId });
+    await current(flooder);
+    const limited = flooder.nextError((e) => e.code === 'RATE_LIMITED');
+    const left = new Promise<number>((resolve) => flooder.room.onLeave((code) => resolve(code)));
+    for (let i = 0; i < 100; i++) flooder.room.send('action', { tick: 0, action: 0 });
+    assert.equal((await limited).code, 'RATE_LIMITED');
+    assert.equal(await left, CloseCode.WITH_ERROR);
+    open.splice(open.indexOf(flooder), 1);
+    const t = (await current(other)).tick;
+    await other.nextObservation((o) => o.tick >= t + 2);
+    const report = await metrics(roomId);
+    assert.equal((report.errors as Record<string, number>).RATE_LIMITED, 1);
+  });
+});

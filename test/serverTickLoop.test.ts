@@ -1,0 +1,128 @@
+import { strict as assert } from 'node:assert';
+import { FixedRateLoop, LockstepLoop, type Timers } from '../server/tickLoop.js';
+
+/** Virtual time: timers fire in due order, exactly at their due time (or at once when already past it). */
+class VirtualTime implements Timers {
+  now = 0;
+  private queue: { at: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+
+  set(fn: () => void, ms: number): unknown {
+    const entry = { at: this.now + ms, seq: this.seq++, fn };
+    this.queue.push(entry);
+    return entry;
+  }
+
+  clear(handle: unknown): void {
+    this.queue = this.queue.filter((e) => e !== handle);
+  }
+
+  runUntil(done: () => boolean): void {
+    while (!done() && this.queue.length > 0) {
+      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const e = this.queue.shift()!;
+      this.now = Math.max(this.now, e.at);
+      e.fn();
+    }
+  }
+}
+
+function run(loop: { start(): void; stop(): void }, until: () => boolean, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      loop.stop();
+      reject(new Error('loop did not finish in time'));
+    }, timeoutMs);
+    const poll = setInterval(() => {
+      if (until()) {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        loop.stop();
+        resolve();
+      }
+    }, 1);
+    loop.start();
+  });
+}
+
+describe('server: tick clocks', function () {
+  this.timeout(10_000);
+
+  describe('FixedRateLoop', () => {
+    it('schedules tick k at start + k·interval, so ticks that run long do not slow the average rate', () => {
+      const time = new VirtualTime();
+      const starts: number[] = [];
+      const loop = new FixedRateLoop(
+        () => {
+          starts.push(time.now);
+          // Every 10th tick runs 25 ms (2.5 intervals): a setInterval-style loop would lose that time for good.
+          if (starts.length % 10 === 0) time.now += 25;
+        },
+        { intervalMs: 10, now: () => time.now, timers: time },
+      );
+      loop.start();
+      time.runUntil(() => starts.length >= 60);
+      loop.stop();
+      assert.equal(starts[0], 10);
+      assert.equal(starts[59] - starts[0], 590, '60 ticks span exactly 59 intervals');
+      assert.equal(starts[10], 125, 'the tick after a long one starts when it ends, 15 ms late');
+      assert.equal(starts[11], 125, 'and the next one, already due, at once: back on the timeline');
+      assert.equal(starts[12], 130);
+      const stats = loop.stats();
+      assert.equal(stats.lateTicks, 5, 'one late tick (≥ 1 interval behind) after each long one');
+      assert.equal(stats.resyncs, 0);
+      assert.equal(stats.ticks, 60);
+    });
+
+    it('restarts its timeline after a stall longer than maxLagIntervals instead of bursting to catch up', () => {
+      const time = new VirtualTime();
+      const starts: number[] = [];
+      const loop = new FixedRateLoop(
+        () => {
+          starts.push(time.now);
+          if (starts.length === 5) time.now += 200; // 20 intervals behind; at most 5 may be caught up
+        },
+        { intervalMs: 10, maxLagIntervals: 5, now: () => time.now, timers: time },
+      );
+      loop.start();
+      time.runUntil(() => starts.length >= 15);
+      loop.stop();
+      assert.deepEqual(starts.slice(0, 5), [10, 20, 30, 40, 50]);
+      assert.deepEqual(starts.slice(5, 10), [250, 260, 270, 280, 290], 'a fresh timeline from the end of the stall, no burst');
+      assert.equal(loop.stats().resyncs, 1);
+      assert.equal(loop.stats().lateTicks, 1);
+    });
+
+    it('reports the achieved rate over its last ticks on the real clock', async () => {
+      let ticks = 0;
+      const loop = new FixedRateLoop(() => ticks++, { intervalMs: 5 });
+      await run(loop, () => ticks >= 40);
+      const hz = loop.stats().achievedHz;
+      assert.ok(hz > 50 && hz < 400, `achieved ${hz.toFixed(1)} Hz at a nominal 200 Hz`);
+    });
+  });
+
+  describe('LockstepLoop', () => {
+    it('steps as soon as the room says every agent has acted, and not before', async () => {
+      let steps = 0;
+      const loop = new LockstepLoop(() => steps++, { timeoutMs: 0 });
+      loop.start();
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(steps, 0, 'with no timeout it waits');
+      loop.ready();
+      loop.ready(); // twice before it runs: still one step
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(steps, 1);
+      loop.stop();
+    });
+
+    it('steps when the action timeout runs out', async () => {
+      const starts: number[] = [];
+      const loop = new LockstepLoop(() => starts.push(performance.now()), { timeoutMs: 15 });
+      await run(loop, () => starts.length >= 5);
+      const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+      for (const g of gaps) assert.ok(g >= 13, `gap of ${g.toFixed(1)} ms`);
+    });
+  });
+});
