@@ -52,6 +52,8 @@ export interface Welcome {
   players: number;
   focalSlots: number[];
   actions: string[];
+  /** Layout of `Observation.vector`: the substrate's vector observations, offsets and lengths in float32 elements. */
+  vector: { name: string; offset: number; length: number }[];
   tickRate: number;
   lockstep: boolean;
   tick: number;

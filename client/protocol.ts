@@ -13,17 +13,19 @@
  *        8    4 u32   episode (from 0)
  *       12    2 u16   slot (player index; agent id "player_<slot>")
  *       14    1 u8    observation mode: 0 none, 1 rgb, 2 symbolic
- *       15    1 u8    reserved (0)
+ *       15    1 u8    V: number of float32 vector observations after the observation bytes
  *       16    4 f32   reward this agent received in this tick
  *       20    4 f32   collective reward (sum of all players' rewards this tick)
  *       24    4 f32   READY_TO_SHOOT (1 when the zapper is ready, else 0)
  *       28    2 u16   observation width in pixels (rgb) or cells (symbolic); 0 for none
  *       30    2 u16   observation height
  *       32    …       observation: rgb height·width·3 bytes (row-major RGB), symbolic height·width bytes, none nothing
+ *        …  4·V f32   the substrate's vector observations (e.g. INVENTORY, NUM_OTHERS_WHO_CLEANED_THIS_STEP), laid out
+ *                     as the welcome message's `vector` field says ({name, offset, length} in float32 elements)
  */
 
 export const OBS_MAGIC = 0x5243;
-export const OBS_VERSION = 1;
+export const OBS_VERSION = 2;
 export const OBS_HEADER_BYTES = 32;
 
 /** Header flag bits. */
@@ -77,6 +79,8 @@ export interface Observation {
   mode: ObsMode;
   /** The observation bytes (a view into the received message, no copy); empty for mode "none". */
   data: Uint8Array;
+  /** The substrate's vector observations (a copy; empty when it has none). */
+  vector: Float32Array;
   width?: number;
   height?: number;
 }
@@ -103,6 +107,8 @@ export function writeObservationHeader(
     readyToShoot: number;
     width: number;
     height: number;
+    /** Number of float32 vector observations the frame carries after the observation (default 0). */
+    vectorLength?: number;
   },
 ): void {
   view.setUint16(0, OBS_MAGIC, true);
@@ -112,7 +118,7 @@ export function writeObservationHeader(
   view.setUint32(8, h.episode >>> 0, true);
   view.setUint16(12, h.slot, true);
   view.setUint8(14, OBS_MODE_CODE[h.mode]);
-  view.setUint8(15, 0);
+  view.setUint8(15, h.vectorLength ?? 0);
   view.setFloat32(16, h.reward, true);
   view.setFloat32(20, h.collectiveReward, true);
   view.setFloat32(24, h.readyToShoot, true);
@@ -134,10 +140,15 @@ export function decodeObservation(bytes: Uint8Array): Observation {
   const width = view.getUint16(28, true);
   const height = view.getUint16(30, true);
   const expected = width * height * OBS_CHANNELS[mode];
-  const data = bytes.subarray(OBS_HEADER_BYTES);
-  if (data.byteLength !== expected) {
-    throw new ProtocolError(`observation of mode ${mode} ${width}×${height} needs ${expected} bytes, frame has ${data.byteLength}`);
+  const vectorLength = view.getUint8(15);
+  if (bytes.byteLength !== OBS_HEADER_BYTES + expected + 4 * vectorLength) {
+    throw new ProtocolError(
+      `observation of mode ${mode} ${width}×${height} with ${vectorLength} vector values needs ${OBS_HEADER_BYTES + expected + 4 * vectorLength} bytes, frame has ${bytes.byteLength}`,
+    );
   }
+  const data = bytes.subarray(OBS_HEADER_BYTES, OBS_HEADER_BYTES + expected);
+  const vector = new Float32Array(vectorLength);
+  for (let i = 0; i < vectorLength; i++) vector[i] = view.getFloat32(OBS_HEADER_BYTES + expected + 4 * i, true);
   const terminated = (flags & ObsFlag.Terminated) !== 0;
   const truncated = (flags & ObsFlag.Truncated) !== 0;
   const obs: Observation = {
@@ -154,6 +165,7 @@ export function decodeObservation(bytes: Uint8Array): Observation {
     truncated,
     mode,
     data,
+    vector,
   };
   if (mode !== 'none') {
     obs.width = width;

@@ -10,6 +10,7 @@
  * Each seat owns one preallocated frame — the 32-byte observation header followed by the observation — which the
  * renderer fills in place, so sending an observation allocates only what the transport adds.
  */
+import { vectorLength } from '../systems/vectorObservations.js';
 import type { Client } from '@colyseus/core';
 import { CrucibleError } from '../ecs/errors.js';
 import { OBS_CHANNELS, OBS_HEADER_BYTES, type ObsMode } from '../client/protocol.js';
@@ -31,6 +32,8 @@ export interface Seat {
   readonly obsBytes: Uint8Array;
   readonly obsWidth: number;
   readonly obsHeight: number;
+  /** Byte offset in `frame` of the float32 vector observations (systems/vectorObservations.ts). */
+  readonly vectorOffset: number;
 }
 
 export class Seats {
@@ -51,7 +54,11 @@ export class Seats {
     this.bySlot = new Array<Seat | null>(env.players).fill(null);
     this.actions = new Int32Array(env.players);
     this.acted = new Uint8Array(env.players);
+    this.vectorLength = vectorLength(env.sim);
   }
+
+  /** Float32 values of vector observations each frame carries after the observation bytes. */
+  readonly vectorLength: number;
 
   get size(): number {
     return this.bySession.size;
@@ -84,7 +91,8 @@ export class Seats {
       });
     }
     const { width, height } = obsSize(this.env, join.obs);
-    const frame = new Uint8Array(OBS_HEADER_BYTES + width * height * OBS_CHANNELS[join.obs]);
+    const obsLength = width * height * OBS_CHANNELS[join.obs];
+    const frame = new Uint8Array(OBS_HEADER_BYTES + obsLength + 4 * this.vectorLength);
     const seat: Seat = {
       slot,
       sessionId: client.sessionId,
@@ -94,9 +102,10 @@ export class Seats {
       frame,
       view: new DataView(frame.buffer),
       // One subarray for the seat's lifetime: the renderer caches its word view per buffer object.
-      obsBytes: frame.subarray(OBS_HEADER_BYTES),
+      obsBytes: frame.subarray(OBS_HEADER_BYTES, OBS_HEADER_BYTES + obsLength),
       obsWidth: width,
       obsHeight: height,
+      vectorOffset: OBS_HEADER_BYTES + obsLength,
     };
     this.bySlot[slot] = seat;
     this.bySession.set(client.sessionId, seat);

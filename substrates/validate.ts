@@ -9,6 +9,11 @@ const FIXED_PREFABS = new Set<string>([
   'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'potentialApple', 'dirt', 'potentialDirt', 'resource:choice',
 ]);
 
+/** Observation names the renderer, the binary header and systems/vectorObservations.ts produce. */
+const KNOWN_OBSERVATIONS = new Set<string>([
+  'RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD', 'NUM_OTHERS_WHO_CLEANED_THIS_STEP', 'INVENTORY', 'INTERACTION_INVENTORIES',
+]);
+
 export function isKnownPrefab(p: string): p is Prefab {
   return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p);
 }
@@ -83,6 +88,9 @@ export function substrateProblems(s: SubstrateSpec): string[] {
   const v = s.observation.view;
   for (const k of ['left', 'right', 'forward', 'backward'] as const) positiveInt(problems, `observation.view.${k}`, v[k], 0);
   positiveInt(problems, 'observation.spriteSize', s.observation.spriteSize);
+  for (const name of s.observation.names) {
+    if (!KNOWN_OBSERVATIONS.has(name)) problems.push(`observation "${name}" is not one Crucible produces (${[...KNOWN_OBSERVATIONS].join(', ')})`);
+  }
   if (s.observation.playerColors.length === 0) problems.push('observation.playerColors is empty');
   if (s.zapper) {
     positiveInt(problems, 'zapper.cooldown', s.zapper.cooldown, 0);

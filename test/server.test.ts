@@ -133,6 +133,26 @@ describe('server: substrate rooms through a real server', function () {
     assert.equal(decodeObservation(raw).tick >= frames[frames.length - 1].tick, true);
   });
 
+  it('appends the substrate\u2019s vector observations: INVENTORY and INTERACTION_INVENTORIES in the Matrix, NUM_OTHERS_WHO_CLEANED_THIS_STEP in Clean Up', async () => {
+    // Melting Pot: the matrix games observe INVENTORY (K) and INTERACTION_INVENTORIES (2×K), the inventory starting at
+    // [1, 1]; clean_up observes NUM_OTHERS_WHO_CLEANED_THIS_STEP (a count of other players, 0 before anyone cleans).
+    const pd = await agent({ method: 'create', obs: 'symbolic', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop' }, 'prisoners_dilemma_in_the_matrix__repeated');
+    const welcome = await pd.welcome;
+    assert.deepEqual(welcome.vector, [
+      { name: 'INVENTORY', offset: 0, length: 2 },
+      { name: 'INTERACTION_INVENTORIES', offset: 2, length: 4 },
+    ]);
+    const first = await current(pd);
+    assert.equal(first.width, 5, 'the repeated matrix view is 5×5 cells');
+    assert.deepEqual(Array.from(first.vector), [1, 1, -1, -1, -1, -1], 'inventory [1, 1], no interaction this tick');
+    const cu = await agent({ method: 'create', obs: 'none', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop' }, 'clean_up');
+    assert.deepEqual((await cu.welcome).vector, [{ name: 'NUM_OTHERS_WHO_CLEANED_THIS_STEP', offset: 0, length: 1 }]);
+    assert.deepEqual(Array.from((await current(cu)).vector), [0]);
+    const commons = await agent({ method: 'create', obs: 'none', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop' });
+    assert.deepEqual((await commons.welcome).vector, []);
+    assert.equal((await current(commons)).vector.length, 0, 'commons harvest has no vector observations');
+  });
+
   it('in lockstep, two agents get exactly the observations and rewards of a headless Environment with the same seed and actions', async () => {
     const seed = 7;
     const opts = { scenario: SCENARIO, seed, lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop' as const, method: 'create' as const };

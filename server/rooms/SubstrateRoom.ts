@@ -11,6 +11,7 @@
  *
  * The protocol is in server/PROTOCOL.md.
  */
+import { vectorLayout, writeVectorObservations, type VectorField } from '../../systems/vectorObservations.js';
 import { DIR_NAMES } from '../../ecs/components.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CloseCode, logger, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type Serializer } from '@colyseus/core';
@@ -92,6 +93,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private settings!: ServerSettings;
   private env!: Environment;
   private seats!: Seats;
+  /** The substrate's vector observations (INVENTORY, …) appended to each agent frame, and a scratch to write them. */
+  private vectorLayout: VectorField[] = [];
+  private vectorScratch = new Float64Array(0);
   private mirror!: StateMirror;
   private loop!: TickDriver;
   private results!: ResultsWriter;
@@ -124,6 +128,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const env = this.env;
     this.actionCount = env.spec.actions.length;
     this.seats = new Seats(env, c.fillFocal);
+    this.vectorLayout = vectorLayout(env.sim);
+    this.vectorScratch = new Float64Array(this.seats.vectorLength);
     if (c.maxSteps !== null) {
       const cap = c.maxSteps;
       // Runs after the pipeline's endEpisode and before the metrics see `done`.
@@ -219,6 +225,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       players: env.players,
       focalSlots: env.focalSlots,
       actions: env.spec.actions.map((a) => a.name),
+      vector: this.vectorLayout,
       tickRate: this.config.tickRate,
       lockstep: this.config.lockstep,
       tick: env.tick,
@@ -435,7 +442,13 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       readyToShoot: readyToShoot(sim, seat.slot),
       width: seat.obsWidth,
       height: seat.obsHeight,
+      vectorLength: this.vectorLayout.length > 0 ? this.seats.vectorLength : 0,
     });
+    if (this.vectorLayout.length > 0) {
+      const v = this.vectorScratch;
+      writeVectorObservations(sim, seat.slot, this.vectorLayout, v);
+      for (let i = 0; i < this.seats.vectorLength; i++) seat.view.setFloat32(seat.vectorOffset + 4 * i, v[i], true);
+    }
     client.sendBytes(MessageType.Obs, seat.frame);
   }
 
@@ -538,6 +551,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       performance: env.performance,
       series: env.metrics?.series() ?? null,
       agents,
+      // For load tests: the tick timer's cumulative HDR histogram (µs, compressed base64; two readings subtract to
+      // the ticks between them) and this process's CPU time and clock, so a client can measure its own window.
+      tick_histogram: env.monitor ? env.monitor.encodeHistogram('tick') : null,
+      process: processFigures(),
     };
   }
 
@@ -545,6 +562,12 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   worldPngBase64(): string {
     return Buffer.from(this.worldPng()).toString('base64');
   }
+}
+
+/** Process id, CPU time (user + system, µs since start) and a monotonic clock (ms). */
+function processFigures(): { pid: number; cpu_us: number; now_ms: number } {
+  const cpu = process.cpuUsage();
+  return { pid: process.pid, cpu_us: cpu.user + cpu.system, now_ms: performance.now() };
 }
 
 function newClientData(join: JoinConfig): ClientData {
