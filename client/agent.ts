@@ -8,7 +8,7 @@
  *   // … later
  *   await agent.leave();
  *
- * The protocol (message types, the binary observation header, error codes) is in server/PROTOCOL.md.
+ * The protocol (message types, the binary observation header, error codes) is in the README (section "The agent protocol").
  */
 import { Client, ErrorCode, type Room } from '@colyseus/sdk';
 import { decodeObservation, MessageType, parseErrorCode, type Observation, type ObsMode } from './protocol.js';
@@ -27,7 +27,7 @@ export interface ConnectOptions {
   roomId?: string;
   /** 'joinOrCreate' (default), 'create' (always a new room) or 'join' (an existing room only). */
   method?: 'joinOrCreate' | 'create' | 'join';
-  // Create options (used when this call creates the room; see server/PROTOCOL.md).
+  // Create options (used when this call creates the room; see the README (section "The agent protocol")).
   scenario?: string;
   seed?: number;
   tickRate?: number;

@@ -3,7 +3,7 @@
  * names. This file imports nothing from the server, so a client (Node or browser) can use it alone.
  *
  * Each tick every agent receives ONE binary message of type "obs": a 32-byte little-endian header followed by the
- * observation bytes (server/PROTOCOL.md has the full description).
+ * observation bytes (the README (section "The agent protocol") has the full description).
  *
  *   offset size type  field
  *        0    2 u16   magic 0x5243 (the bytes "CR")

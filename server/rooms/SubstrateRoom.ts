@@ -9,7 +9,7 @@
  * in lockstep, as soon as every connected agent has acted; state patches go out every `patchRate` ms (the tick
  * interval, at least 50 ms). Agents do not depend on patches: they get their observation every tick.
  *
- * The protocol is in server/PROTOCOL.md.
+ * The protocol is in the README (section "The agent protocol").
  */
 import { vectorLayout, writeVectorObservations, type VectorField } from '../../systems/vectorObservations.js';
 import { DIR_NAMES } from '../../ecs/components.js';
