@@ -11,6 +11,7 @@
  * The protocol (message types, the binary observation header, error codes) is in the README (section "The agent protocol").
  */
 import { Client, ErrorCode, type Room } from '@colyseus/sdk';
+import type { EpisodeSummary as EnvironmentSummary } from '../systems/environment.js';
 import { decodeObservation, MessageType, parseErrorCode, type Observation, type ObsMode } from './protocol.js';
 
 export { decodeObservation, parseErrorCode, type Observation, type ObsMode } from './protocol.js';
@@ -67,21 +68,7 @@ export interface ServerErrorMessage {
 }
 
 /** The episode summary sent to every client at each episode end (one line of the results file). */
-export interface EpisodeSummary {
-  substrate: string;
-  scenario: string | null;
-  seed: number;
-  episode: number;
-  steps: number;
-  terminated: boolean;
-  truncated: boolean;
-  returns: Record<string, number>;
-  focal_per_capita_return: number | null;
-  background_per_capita_return: number | null;
-  collective_return: number;
-  policies: Record<string, string>;
-  focal: string[];
-  events: Record<string, number>;
+export interface EpisodeSummary extends EnvironmentSummary {
   room: string;
   finished_at: string;
 }

@@ -18,6 +18,7 @@
  * observations).
  * Options: --runs=N (default 5), --ms=N (minimum ms per run, default 1500), --seed=N (default 1).
  */
+import { median, option } from './util.js';
 import { Rng } from '../../ecs/rng.js';
 import { Environment } from '../../systems/environment.js';
 import { createObservationStage, ObservationBuffers, type ObservationMode } from '../../systems/renderObservations.js';
@@ -27,21 +28,6 @@ const MID_EPISODE_STEPS = 300;
 const WARMUP_MS = 300;
 /** Work units between clock reads. */
 const BATCH = 64;
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  const prefix = `--${name}=`;
-  const arg = args.find((a) => a.startsWith(prefix));
-  if (arg === undefined) return fallback;
-  const v = Number(arg.slice(prefix.length));
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`${prefix} needs a non-negative integer, got ${arg}`);
-  return v;
-}
 
 /** Run `work` (which does `perCall` units) until `ms` have passed; units per second. */
 function rate(work: () => void, perCall: number, ms: number): number {

@@ -11,6 +11,7 @@
  * where `found` is the total number of entities the 2,000 queries returned (the same every repetition).
  * Options: --reps=N (timed repetitions, default 7), --seed=N (default 1).
  */
+import { median, option } from './util.js';
 import { Metric, SpatialGrid } from '../../ecs/grid.js';
 import { Rng } from '../../ecs/rng.js';
 
@@ -94,21 +95,6 @@ function once(w: Workload, out: Int32Array): Sample {
     queryNs: Number(t3 - t2) / QUERIES,
     found,
   };
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  const prefix = `--${name}=`;
-  const arg = args.find((a) => a.startsWith(prefix));
-  if (arg === undefined) return fallback;
-  const v = Number(arg.slice(prefix.length));
-  if (!Number.isInteger(v) || v < 0) throw new RangeError(`${prefix} needs a non-negative integer, got ${arg}`);
-  return v;
 }
 
 export async function run(args: string[]): Promise<void> {

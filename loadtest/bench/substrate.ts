@@ -19,6 +19,7 @@
  *   {"bench":"substrate","substrate":"commons_harvest__open","agents":7,"obs":"none","instruments":"on","steps_per_s":…}
  * Options: --seconds=N (per timed run, default 2), --runs=N (default 5), --seed=N (default 1).
  */
+import { median, option } from './util.js';
 import { Rng } from '../../ecs/rng.js';
 import { Environment } from '../../systems/environment.js';
 
@@ -75,25 +76,10 @@ function timedRun(d: Driver, seconds: number): number {
   return steps / (elapsed / 1e9);
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function option(args: string[], name: string, fallback: number): number {
-  const prefix = `--${name}=`;
-  const arg = args.find((a) => a.startsWith(prefix));
-  if (arg === undefined) return fallback;
-  const v = Number(arg.slice(prefix.length));
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${prefix} needs a positive number, got ${arg}`);
-  return v;
-}
-
 export async function run(args: string[]): Promise<void> {
-  const seconds = option(args, 'seconds', 2);
-  const runs = Math.max(1, Math.round(option(args, 'runs', 5)));
-  const seed = Math.round(option(args, 'seed', 1));
+  const seconds = option(args, 'seconds', 2, false);
+  const runs = Math.max(1, option(args, 'runs', 5));
+  const seed = option(args, 'seed', 1);
   for (const { scale, instruments, substrate } of CASES) {
     const d = makeDriver(scale, instruments, seed, substrate);
     timedRun(d, WARMUP_S);
