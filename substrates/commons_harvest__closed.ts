@@ -8,8 +8,7 @@
  * The episode ends with probability 0.15 at every 100th step from step 1000 on, and is cut at 5000 steps.
  * Source: Melting Pot `configs/substrates/commons_harvest__closed.py`.
  */
-import { HUMAN_READABLE_COLORS, MOVEMENT_ACTIONS, SELF_COLOR } from './shared.js';
-import { LEGEND as OPEN_LEGEND, PALETTE } from './commons_harvest__open.js';
+import { substrate as open } from './commons_harvest__open.js';
 import type { SubstrateSpec } from './types.js';
 
 /** Regrowth probability by number of live apples within radius 2 (0, 1, 2, ≥3). */
@@ -36,32 +35,14 @@ export const MAP = [
   'WWWWWWWWWWWWWWWWWWWWWWWW',
 ] as const;
 
+/** Everything not listed here is as in the open variant (players, spawning, actions, episode, observations). */
 export const substrate: SubstrateSpec = {
+  ...open,
   name: 'commons_harvest__closed',
   description:
     'Seven players harvest apples in two walled rooms with narrow entrances; a zap removes a player for 100 steps, ' +
     'so a room can be defended.',
   map: MAP,
-  legend: OPEN_LEGEND,
-  actions: [...MOVEMENT_ACTIONS, { name: 'FIRE_ZAP', move: 0, turn: 0, fire: 'zap' }],
-  population: {
-    players: 7,
-    firstSpawn: { slots: [0, 1], group: 'insideSpawnPoints' },
-    spawnGroup: 'spawnPoints',
-    randomizeInitialOrientation: true,
-    bots: ['random', 'unsustainable_harvester', 'sustainable_harvester'],
-  },
-  episode: { maxSteps: 5000, minimumSteps: 1000, interval: 100, probability: 0.15 },
-  observation: {
-    view: { left: 5, right: 5, forward: 9, backward: 1 },
-    spriteSize: 8,
-    names: ['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD'],
-    palette: PALETTE,
-    selfColor: SELF_COLOR,
-    playerColors: HUMAN_READABLE_COLORS,
-  },
-  skipWaitStateRewards: true,
-  eating: { reward: 1 },
   zapper: {
     cooldown: 1,
     length: 4,
