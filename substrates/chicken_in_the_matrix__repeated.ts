@@ -10,54 +10,23 @@
  * The episode ends with probability 0.1 at every 100th step from step 1000 on, and is cut at 5000 steps.
  * Source: Melting Pot `configs/substrates/chicken_in_the_matrix__repeated.py`.
  */
-import { SELF_COLOR } from './shared.js';
-import { MAP } from './prisoners_dilemma_in_the_matrix__repeated.js';
-import {
-  MATRIX_ACTIONS,
-  MATRIX_BOTS,
-  MATRIX_OBSERVATIONS,
-  MATRIX_PALETTE,
-  OTHER_COLOR,
-  REPEATED_EPISODE,
-  REPEATED_INTERACTION,
-  REPEATED_LEGEND,
-  RESOURCE1_COLOR,
-  RESOURCE2_COLOR,
-} from './the_matrix.js';
-import type { SubstrateSpec } from './types.js';
+import { substrate as pd } from './prisoners_dilemma_in_the_matrix__repeated.js';
+import { RESOURCE1_COLOR, RESOURCE2_COLOR } from './the_matrix.js';
+import type { MatrixSpec, SubstrateSpec } from './types.js';
 
+/** The Prisoner's Dilemma mechanics (repeated variant) with this game's resources and matrices: data only. */
 export const substrate: SubstrateSpec = {
+  ...pd,
   name: 'chicken_in_the_matrix__repeated',
   description:
     'Two players collect dove (green) and hawk (red) resources and tag each other with an interaction beam; ' +
     'each interaction pays Chicken on their inventory mixes, then both reset and respawn.',
-  map: MAP,
-  legend: REPEATED_LEGEND,
-  actions: MATRIX_ACTIONS,
-  population: {
-    players: 2,
-    spawnGroup: 'spawnPoints',
-    randomizeInitialOrientation: true,
-    bots: MATRIX_BOTS,
-  },
-  episode: REPEATED_EPISODE,
-  observation: {
-    view: { left: 2, right: 2, forward: 3, backward: 1 },
-    spriteSize: 8,
-    names: MATRIX_OBSERVATIONS,
-    palette: MATRIX_PALETTE,
-    selfColor: SELF_COLOR,
-    playerColors: [OTHER_COLOR],
-  },
-  skipWaitStateRewards: false,
   matrix: {
+    ...(pd.matrix as MatrixSpec),
     resources: [
       { name: 'dove', color: RESOURCE1_COLOR, role: 'cooperate' },
       { name: 'hawk', color: RESOURCE2_COLOR, role: 'defect' },
     ],
-    initialInventory: [1, 1],
-    regeneration: { delay: 10, rate: 0.02 },
-    resourceHealth: 3,
     rowMatrix: [
       [3, 2],
       [5, 0],
@@ -66,8 +35,5 @@ export const substrate: SubstrateSpec = {
       [3, 5],
       [2, 0],
     ],
-    interaction: REPEATED_INTERACTION,
-    disallowUnreadyInteractions: true,
-    spawnResourcesWhenAllPlayersRemoved: true,
   },
 };

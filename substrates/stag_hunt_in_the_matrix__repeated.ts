@@ -11,20 +11,9 @@
  *
  * Source: Melting Pot `configs/substrates/stag_hunt_in_the_matrix__repeated.py`.
  */
-import { SELF_COLOR } from './shared.js';
-import {
-  MATRIX_ACTIONS,
-  MATRIX_BOTS,
-  MATRIX_OBSERVATIONS,
-  MATRIX_PALETTE,
-  OTHER_COLOR,
-  REPEATED_EPISODE,
-  REPEATED_INTERACTION,
-  REPEATED_LEGEND,
-  RESOURCE1_COLOR,
-  RESOURCE2_COLOR,
-} from './the_matrix.js';
-import type { SubstrateSpec } from './types.js';
+import { substrate as pd } from './prisoners_dilemma_in_the_matrix__repeated.js';
+import { RESOURCE1_COLOR, RESOURCE2_COLOR } from './the_matrix.js';
+import type { MatrixSpec, SubstrateSpec } from './types.js';
 
 /** 15 rows × 23 columns. `n` spawn point, `1` stag, `2` hare, `a` either (drawn each episode). */
 export const MAP = [
@@ -45,38 +34,21 @@ export const MAP = [
   'WWWWWWWWWWWWWWWWWWWWWWW',
 ] as const;
 
+/** The Prisoner's Dilemma mechanics (repeated variant) with this game's resources and matrices: data only. */
 export const substrate: SubstrateSpec = {
+  ...pd,
   name: 'stag_hunt_in_the_matrix__repeated',
   description:
     'Two players collect stag (green) and hare (red) resources and tag each other with an interaction beam; ' +
     'each interaction pays the Stag Hunt on their inventory mixes, then both reset and respawn.',
   map: MAP,
-  legend: REPEATED_LEGEND,
-  actions: MATRIX_ACTIONS,
-  population: {
-    players: 2,
-    spawnGroup: 'spawnPoints',
-    randomizeInitialOrientation: true,
-    bots: MATRIX_BOTS,
-  },
-  episode: { ...REPEATED_EPISODE, maxSteps: 2500 },
-  observation: {
-    view: { left: 2, right: 2, forward: 3, backward: 1 },
-    spriteSize: 8,
-    names: MATRIX_OBSERVATIONS,
-    palette: MATRIX_PALETTE,
-    selfColor: SELF_COLOR,
-    playerColors: [OTHER_COLOR],
-  },
-  skipWaitStateRewards: false,
+  episode: { ...pd.episode, maxSteps: 2500 },
   matrix: {
+    ...(pd.matrix as MatrixSpec),
     resources: [
       { name: 'stag', color: RESOURCE1_COLOR, role: 'cooperate' },
       { name: 'hare', color: RESOURCE2_COLOR, role: 'defect' },
     ],
-    initialInventory: [1, 1],
-    regeneration: { delay: 10, rate: 0.02 },
-    resourceHealth: 3,
     rowMatrix: [
       [4, 0],
       [2, 2],
@@ -85,8 +57,5 @@ export const substrate: SubstrateSpec = {
       [4, 2],
       [0, 2],
     ],
-    interaction: REPEATED_INTERACTION,
-    disallowUnreadyInteractions: true,
-    spawnResourcesWhenAllPlayersRemoved: true,
   },
 };
