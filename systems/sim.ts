@@ -308,6 +308,9 @@ function inventorySize(spec: SubstrateSpec): number {
   return spec.matrix ? spec.matrix.resources.length : 2;
 }
 
+/** Random draws before `placeAtSpawnPoint` falls back to scanning the whole spawn group. */
+const SPAWN_DRAWS = 8;
+
 /**
  * Put the avatar of `slot` on a uniformly random free point of `group` (free = nothing on the avatar layer),
  * facing a random direction if the substrate says so. Returns false when every point is taken.
@@ -317,16 +320,24 @@ export function placeAtSpawnPoint(sim: Sim, slot: number, group: string): boolea
   const { grid, rng, c } = world;
   const points = sim.spawnGroups.get(group);
   if (!points) return false;
-  // Count free points, then pick the k-th: uniform over free points without allocating.
-  let free = 0;
-  for (let i = 0; i < points.length; i++) if (grid.atCell(points[i], Layer.Upper) === 0) free++;
-  if (free === 0) return false;
-  let k = rng.int(free);
+  // Uniform over the free points, allocation-free: draw points at random and keep the first free one (rejection
+  // sampling is uniform over the free points); if that keeps failing (a crowded group), count the free points and
+  // pick the k-th.
   let cell = -1;
-  for (let i = 0; i < points.length; i++) {
-    if (grid.atCell(points[i], Layer.Upper) === 0 && k-- === 0) {
-      cell = points[i];
-      break;
+  for (let attempt = 0; attempt < SPAWN_DRAWS && cell < 0; attempt++) {
+    const p = points[rng.int(points.length)];
+    if (grid.atCell(p, Layer.Upper) === 0) cell = p;
+  }
+  if (cell < 0) {
+    let free = 0;
+    for (let i = 0; i < points.length; i++) if (grid.atCell(points[i], Layer.Upper) === 0) free++;
+    if (free === 0) return false;
+    let k = rng.int(free);
+    for (let i = 0; i < points.length; i++) {
+      if (grid.atCell(points[i], Layer.Upper) === 0 && k-- === 0) {
+        cell = points[i];
+        break;
+      }
     }
   }
   const eid = sim.avatars[slot];

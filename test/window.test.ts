@@ -315,3 +315,41 @@ describe('FairnessWindow agrees with a brute-force recount of the last W ticks',
     }
   });
 });
+
+describe('FairnessWindow proximity matches a brute-force count', () => {
+  // recordPositions buckets agents by position; this checks it against the definition on random layouts, both on a
+  // map-sized range (the bucketed path) and over a huge range (the all-pairs fallback).
+  for (const [label, span] of [['on a 40×30 map', 40], ['spread over a million cells', 1_000_000]] as const) {
+    it(`counts exactly the pairs within distance 3, ${label}`, () => {
+      const n = 60, W = 5;
+      const win = new FairnessWindow(n, W);
+      const rng = new Rng(11);
+      const x = new Int32Array(n), y = new Int32Array(n), present = new Uint8Array(n);
+      const expected = new Int32Array(n * n);
+      const history: Int32Array[] = [];
+      for (let t = 0; t < 12; t++) {
+        win.beginTick();
+        for (let i = 0; i < n; i++) {
+          // Cluster half the agents so that close pairs exist even over the huge range.
+          x[i] = i % 2 === 0 ? 5 + rng.int(8) : rng.int(span);
+          y[i] = i % 2 === 0 ? 5 + rng.int(6) : rng.int(Math.min(span, 30));
+          present[i] = rng.int(10) === 0 ? 0 : 1;
+        }
+        win.recordPositions(x, y, present);
+        const close = new Int32Array(n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) {
+            const dx = x[i] - x[j], dy = y[i] - y[j];
+            if (present[i] && present[j] && dx * dx + dy * dy <= 9) close[i * n + j] = 1;
+          }
+        }
+        history.push(close);
+        expected.fill(0);
+        for (const h of history.slice(-W)) for (let k = 0; k < h.length; k++) expected[k] += h[k];
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++) assert.equal(win.ticksTogether(i, j), expected[i * n + j], `tick ${t + 1}, pair ${i}-${j}`);
+        }
+      }
+    });
+  }
+});
