@@ -16,8 +16,9 @@ import { CrucibleError } from '../ecs/errors.js';
 import { OBS_CHANNELS, OBS_HEADER_BYTES, type ObsMode } from '../client/protocol.js';
 import type { Environment } from '../systems/environment.js';
 import { createBot } from '../systems/policies/index.js';
-import { renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
+import { ObservationBuffers, renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
 import type { FillFocal, JoinConfig } from './options.js';
+import { AgentWire } from './wire.js';
 
 export interface Seat {
   readonly slot: number;
@@ -34,6 +35,8 @@ export interface Seat {
   readonly obsHeight: number;
   /** Byte offset in `frame` of the float32 vector observations (systems/vectorObservations.ts). */
   readonly vectorOffset: number;
+  /** Sends `frame`, with whatever is queued for the agent, as one socket write (server/wire.ts). */
+  readonly wire: AgentWire;
 }
 
 export class Seats {
@@ -55,7 +58,15 @@ export class Seats {
     this.actions = new Int32Array(env.players);
     this.acted = new Uint8Array(env.players);
     this.vectorLength = vectorLength(env.sim);
+    this.buffers = new ObservationBuffers(env.sim, 'none');
   }
+
+  /**
+   * Each tick's observations, rendered in one pass that reads the map once: a slot's mode is its connected agent's
+   * `obs`, and 'none' otherwise (nobody seated, disconnected, or an agent that asked for none), so only the agents
+   * that asked for an observation get one drawn. `render` copies them into the seats' frames.
+   */
+  private readonly buffers: ObservationBuffers;
 
   /** Float32 values of vector observations each frame carries after the observation bytes. */
   readonly vectorLength: number;
@@ -106,10 +117,12 @@ export class Seats {
       obsWidth: width,
       obsHeight: height,
       vectorOffset: OBS_HEADER_BYTES + obsLength,
+      wire: new AgentWire(frame.length),
     };
     this.bySlot[slot] = seat;
     this.bySession.set(client.sessionId, seat);
     this.connected++;
+    this.buffers.setMode(slot, seat.obs);
     this.fill(slot);
     return seat;
   }
@@ -119,6 +132,8 @@ export class Seats {
     if (seat.client === null) return;
     seat.client = null;
     this.connected--;
+    this.buffers.setMode(seat.slot, 'none');
+    seat.wire.clear();
     if (this.acted[seat.slot]) this.actedConnected--;
   }
 
@@ -126,6 +141,7 @@ export class Seats {
     if (seat.client !== null) return;
     seat.client = client;
     this.connected++;
+    this.buffers.setMode(seat.slot, seat.obs);
     if (this.acted[seat.slot]) this.actedConnected++;
   }
 
@@ -196,12 +212,18 @@ export class Seats {
     else env.labels[slot] = label;
   }
 
-  /** Render the observation of every connected seat into its frame (a post-step stage; also after a reset). */
+  /**
+   * Render the observation of every connected seat into its frame (a post-step stage; also after a reset): one
+   * pass over the map for all of them (`renderSeat` reads the whole map per call: fine for one join, O(agents ×
+   * map) per tick if used for every seat).
+   */
   render(): void {
-    const sim = this.env.sim;
+    const buffers = this.buffers;
+    buffers.render(this.env.sim);
     for (const seat of this.bySession.values()) {
       if (seat.client === null) continue;
-      renderSeat(sim, seat);
+      if (seat.obs === 'symbolic') seat.obsBytes.set(buffers.symbolic[seat.slot]);
+      else if (seat.obs === 'rgb') seat.obsBytes.set(buffers.rgb[seat.slot]);
     }
   }
 }

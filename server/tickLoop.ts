@@ -28,6 +28,12 @@ export interface TickDriver {
   stop(): void;
   /** Lockstep: every connected agent has acted for this tick. A no-op for real-time rooms. */
   ready(): void;
+  /**
+   * Real time: start a new timeline from now, so the next tick is due one full interval from now (however long
+   * the current tick ran). Called after an episode reset, so agents get a whole interval to answer the new
+   * episode's first observation instead of a catch-up tick that makes every answer stale. A no-op in lockstep.
+   */
+  restartTimeline(): void;
   readonly running: boolean;
   stats(): TickStats;
 }
@@ -87,6 +93,9 @@ export class FixedRateLoop implements TickDriver {
   private ticks = 0;
   private late = 0;
   private resyncs = 0;
+  /** Set by restartTimeline during a step: the timeline restarts when the step returns. */
+  private rebase = false;
+  private inStep = false;
   running = false;
 
   constructor(
@@ -115,6 +124,19 @@ export class FixedRateLoop implements TickDriver {
 
   ready(): void {}
 
+  restartTimeline(): void {
+    if (this.inStep) {
+      this.rebase = true;
+      return;
+    }
+    // Called outside a step (a room that runs its tick after the timer, e.g. from setImmediate): reschedule now.
+    if (!this.running) return;
+    this.t0 = this.now();
+    this.k = 1;
+    if (this.timer !== null) this.timers.clear(this.timer);
+    this.timer = this.timers.set(this.fire, this.intervalMs);
+  }
+
   private readonly fire = (): void => {
     this.timer = null;
     if (!this.running) return;
@@ -130,10 +152,17 @@ export class FixedRateLoop implements TickDriver {
     }
     this.meter.record(now);
     this.ticks++;
+    this.inStep = true;
     try {
       this.step();
     } finally {
+      this.inStep = false;
       this.k++;
+      if (this.rebase) {
+        this.rebase = false;
+        this.t0 = this.now();
+        this.k = 1;
+      }
       if (this.running) {
         const wait = this.t0 + this.k * this.intervalMs - this.now();
         this.timer = this.timers.set(this.fire, wait > 0 ? wait : 0);
@@ -183,6 +212,8 @@ export class LockstepLoop implements TickDriver {
   ready(): void {
     if (this.running && this.immediate === null) this.immediate = setImmediate(this.fire);
   }
+
+  restartTimeline(): void {}
 
   private cancel(): void {
     if (this.timer) clearTimeout(this.timer);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
 import { parseCreateOptions, parseJoinOptions, resolveResultsFile, type ServerSettings } from '../server/options.js';
 import { ResultsWriter } from '../server/results.js';
-import { decodeObservation, OBS_HEADER_BYTES, ObsFlag, parseErrorCode, writeObservationHeader } from '../client/protocol.js';
+import { decodeObservation, OBS_HEADER_BYTES, OBS_VERSION, ObsFlag, parseErrorCode, writeObservationHeader } from '../client/protocol.js';
 
 const SERVER: ServerSettings = { resultsFile: '/srv/results/episodes.jsonl', token: null };
 
@@ -91,14 +91,14 @@ describe('server: observation frame', () => {
       width: 11,
       height: 11,
     });
-    assert.deepEqual([...frame.subarray(0, 4)], [0x43, 0x52, 1, 0b1010]);
+    assert.deepEqual([...frame.subarray(0, 4)], [0x43, 0x52, OBS_VERSION, 0b1010]);
     assert.equal(view.getUint32(4, true), 123456);
     const o = decodeObservation(frame);
     assert.deepEqual(
-      { ...o, data: o.data.length },
+      { ...o, data: o.data.length, vector: o.vector.length },
       {
         tick: 123456, episode: 3, slot: 6, reward: -10, collectiveReward: 2.5, readyToShoot: 0.5, frozen: false, removed: true,
-        done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, width: 11, height: 11,
+        done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
       },
     );
   });
@@ -108,7 +108,7 @@ describe('server: observation frame', () => {
     writeObservationHeader(new DataView(frame.buffer), {
       flags: 0, tick: 0, episode: 0, slot: 0, mode: 'symbolic', reward: 0, collectiveReward: 0, readyToShoot: 0, width: 11, height: 11,
     });
-    assert.throws(() => decodeObservation(frame), /needs 121 bytes/);
+    assert.throws(() => decodeObservation(frame), /needs 153 bytes/); // 32-byte header + 11·11 cells
     frame[0] = 0;
     assert.throws(() => decodeObservation(frame), /magic/);
   });

@@ -14,7 +14,9 @@
 import { vectorLayout, writeVectorObservations, type VectorField } from '../../systems/vectorObservations.js';
 import { DIR_NAMES } from '../../ecs/components.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CloseCode, logger, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type Serializer } from '@colyseus/core';
+import {
+  CloseCode, enqueueClientRaw, logger, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type ClientPrivate, type Serializer,
+} from '@colyseus/core';
 import { Encoder, StateView } from '@colyseus/schema';
 import { MessageType, ObsFlag, writeObservationHeader } from '../../client/protocol.js';
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
@@ -28,6 +30,7 @@ import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig,
 import { ResultsWriter } from '../results.js';
 import { renderSeat, Seats, type Seat } from '../seats.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
+import { encodeMessage, encodeObservation } from '../wire.js';
 import { FixedRateLoop, LockstepLoop, type TickDriver } from '../tickLoop.js';
 
 /** Options the server adds to every create (the room handler's defaults; clients cannot override them). */
@@ -96,6 +99,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   /** The substrate's vector observations (INVENTORY, …) appended to each agent frame, and a scratch to write them. */
   private vectorLayout: VectorField[] = [];
   private vectorScratch = new Float64Array(0);
+  /** The observation header being written, reused for every frame (no object per agent per tick). */
+  private readonly header: Parameters<typeof writeObservationHeader>[1] = {
+    flags: 0, tick: 0, episode: 0, slot: 0, mode: 'none', reward: 0, collectiveReward: 0, readyToShoot: 0, width: 0, height: 0, vectorLength: 0,
+  };
   private mirror!: StateMirror;
   private loop!: TickDriver;
   private results!: ResultsWriter;
@@ -105,6 +112,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   /** Rejected inputs by code. */
   private readonly errors: Partial<Record<ErrorCode, number>> = {};
   private episodesCompleted = 0;
+  /** Observations sent as one socket write (server/wire.ts) / through client.sendBytes. */
+  private obsOneWrite = 0;
+  private obsFallback = 0;
   private tickErrors = 0;
   private tickTimer = 0;
   private sendTimer = 0;
@@ -176,7 +186,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
     this.loop = c.lockstep
       ? new LockstepLoop(this.tick, { timeoutMs: c.actionTimeoutMs })
-      : new FixedRateLoop(this.tick, { intervalMs: c.tickIntervalMs });
+      : // When a tick falls due, the event loop first reads the sockets that have data (its poll phase runs before
+        // setImmediate callbacks): an action that reached the server before the tick is applied in it, rather than
+        // refused as stale because its socket had not been read yet.
+        new FixedRateLoop(() => setImmediate(this.tick), { intervalMs: c.tickIntervalMs });
     this.loop.start();
   }
 
@@ -231,6 +244,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       tick: env.tick,
       episode: env.sim.episode,
     });
+    // The mirror is not kept current while nobody receives the state: bring it up to date before this client's
+    // full state is encoded (Colyseus sends it when the client confirms the join).
+    if (join.state) this.mirror.update(env);
     if (seat) this.sendObservation(seat, true);
   }
 
@@ -252,6 +268,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     // Colyseus carries userData, auth and view over to the new connection; the frame listener is per socket.
     if (!client.userData && client.auth) client.userData = newClientData(client.auth);
     this.attachConnection(client);
+    if (client.userData?.join.state) this.mirror.update(this.env);
     if (seat) {
       this.seats.reconnect(seat, client);
       this.sendObservation(seat, true);
@@ -377,6 +394,15 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   /** Tell the client what was wrong and count it; nothing else changes. */
   private reject(client: RoomClient, code: ErrorCode, message: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
+    // In a real-time room an agent's rejection goes out with its next observation, in the same socket write (at
+    // most one interval later): when the server falls behind, every agent's action can be stale at once, and a
+    // write per rejection would double the writes just when there is least time for them. Lockstep rooms (the
+    // agent may be waiting on it) and RATE_LIMITED (the connection is about to close) answer at once.
+    const seat = this.seats.get(client.sessionId);
+    if (seat !== undefined && seat.client === client && !this.config.lockstep && code !== 'RATE_LIMITED') {
+      seat.wire.queue(encodeMessage(MessageType.Error, { code, message }));
+      return;
+    }
     client.send(MessageType.Error, { code, message });
   }
 
@@ -411,14 +437,30 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private publish(): void {
     const m = this.env.monitor;
     const t0 = m ? m.now() : 0;
-    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, false);
+    // At an episode end the terminal observation waits for the episode summary and the next episode's first
+    // observation (endEpisode), so the three go out in one write per agent.
+    const ending = this.env.done;
+    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, false, ending);
     this.sendWorldFrames();
-    this.mirror.update(this.env);
+    if (this.stateSubscribed()) this.mirror.update(this.env);
     if (m) m.time(this.sendTimer, t0);
   }
 
-  /** Write the seat's header and send its frame. `render`: draw the observation first (outside a step). */
-  private sendObservation(seat: Seat, render: boolean): void {
+  /**
+   * Some connected client receives the room state. When none does (agents join with `state: false`), the mirror
+   * is not updated at all: writing every agent's fields into the schema each tick only for the serializer to
+   * discard the changes costs about as much as a patch, for nobody.
+   */
+  private stateSubscribed(): boolean {
+    for (const client of this.clients) if (client.userData?.join.state === true) return true;
+    return false;
+  }
+
+  /**
+   * Write the seat's header and send its frame with whatever is queued for the agent (one write). `render`: draw
+   * the observation first (outside a step). `hold`: queue the frame instead, to go with the next one.
+   */
+  private sendObservation(seat: Seat, render: boolean, hold = false): void {
     const client = seat.client;
     if (client === null) return;
     const sim = this.env.sim;
@@ -431,25 +473,27 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (c.Removed.until[eid] > 0) flags |= ObsFlag.Removed;
     if (sim.terminated) flags |= ObsFlag.Terminated;
     if (sim.truncated) flags |= ObsFlag.Truncated;
-    writeObservationHeader(seat.view, {
-      flags,
-      tick,
-      episode: sim.episode,
-      slot: seat.slot,
-      mode: seat.obs,
-      reward: sim.rewards[seat.slot],
-      collectiveReward: sim.collectiveReward,
-      readyToShoot: readyToShoot(sim, seat.slot),
-      width: seat.obsWidth,
-      height: seat.obsHeight,
-      vectorLength: this.vectorLayout.length > 0 ? this.seats.vectorLength : 0,
-    });
+    const h = this.header;
+    h.flags = flags;
+    h.tick = tick;
+    h.episode = sim.episode;
+    h.slot = seat.slot;
+    h.mode = seat.obs;
+    h.reward = sim.rewards[seat.slot];
+    h.collectiveReward = sim.collectiveReward;
+    h.readyToShoot = readyToShoot(sim, seat.slot);
+    h.width = seat.obsWidth;
+    h.height = seat.obsHeight;
+    h.vectorLength = this.vectorLayout.length > 0 ? this.seats.vectorLength : 0;
+    writeObservationHeader(seat.view, h);
     if (this.vectorLayout.length > 0) {
       const v = this.vectorScratch;
       writeVectorObservations(sim, seat.slot, this.vectorLayout, v);
       for (let i = 0; i < this.seats.vectorLength; i++) seat.view.setFloat32(seat.vectorOffset + 4 * i, v[i], true);
     }
-    client.sendBytes(MessageType.Obs, seat.frame);
+    if (hold) seat.wire.queue(encodeObservation(seat.frame));
+    else if (seat.wire.send(client, seat.frame)) this.obsOneWrite++;
+    else this.obsFallback++;
   }
 
   private sendWorldFrames(): void {
@@ -480,12 +524,23 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       finished_at: new Date().toISOString(),
     };
     this.episodesCompleted++;
-    this.broadcast(MessageType.Episode, record);
+    // Agents get the summary with their next observation (below); everyone else (spectators) at once.
+    const summary = encodeMessage(MessageType.Episode, record);
+    for (const client of this.clients) {
+      const seat = this.seats.get(client.sessionId);
+      if (seat !== undefined && seat.client === client) seat.wire.queue(summary);
+      else enqueueClientRaw(client as RoomClient & ClientPrivate, summary);
+    }
     void this.results.append(record);
     env.reset();
     this.seats.fillAll();
-    this.mirror.update(env);
-    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, true);
+    if (this.stateSubscribed()) this.mirror.update(env);
+    // Every agent's first observation of the new episode, drawn in one pass over the map.
+    this.seats.render();
+    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, false);
+    // A reset takes several intervals at scale (the world is rebuilt: 10–30 ms for 100–500 players): the next tick
+    // is due one full interval from now, so the agents can answer this first observation in time.
+    this.loop.restartTimeline();
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -555,6 +610,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       // the ticks between them) and this process's CPU time and clock, so a client can measure its own window.
       tick_histogram: env.monitor ? env.monitor.encodeHistogram('tick') : null,
       process: processFigures(),
+      obs_sends: { one_write: this.obsOneWrite, fallback: this.obsFallback },
     };
   }
 

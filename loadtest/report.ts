@@ -1,0 +1,174 @@
+/**
+ * The load-test report: HDR histograms merged across processes, percentiles in ms, the pass criteria ("holds") and
+ * the readable tables printed to stderr.
+ */
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** One run's result: the last stdout line of `npm run -s loadtest`. */
+export interface LoadtestReport {
+  agents: number;
+  target_hz: number;
+  achieved_hz: number;
+  tick_ms: Percentiles;
+  rtt_ms: Percentiles;
+  late_ticks: number;
+  errors: number;
+  disconnects: number;
+  /** Messages per second into the server (the bots' actions) and out of it (observations and everything else). */
+  msgs_in_per_s: number;
+  msgs_out_per_s: number;
+  /** Bytes per second out of the server / into it: WebSocket payloads (Colyseus framing included). */
+  bytes_out_per_s: number;
+  bytes_in_per_s: number;
+  /** CPU time over wall time ×100 (100 = one core busy); bots summed over their processes. */
+  server_cpu_pct: number;
+  bot_cpu_pct: number;
+  /** Where server_cpu_pct comes from: /proc/<pid>/stat of a server this tool started, or the server's own report. */
+  server_cpu_source: 'proc' | 'server';
+  holds: boolean;
+  substrate: string;
+  obs: string;
+  lockstep: boolean;
+  /** Room size: players = base players × scale²; the slots no bot holds act NOOP. */
+  players: number;
+  scale: number;
+  fill_focal: 'noop';
+  workers: number;
+  seconds: number;
+  ticks: number;
+  resyncs: number;
+  tick_errors: number;
+  observations: number;
+  observations_per_s: number;
+  /** Observations a bot left unanswered because a newer one had already arrived (it answers only the newest). */
+  observations_superseded: number;
+  error_codes: Record<string, number>;
+  /** STALE_ACTION rejections as a share of the actions the bots sent (%). */
+  stale_action_pct: number;
+  /** How late an otherwise idle process (the load tester itself) ran its 1 ms timer during the window: the
+   * machine's scheduling delay, which the server and the bots suffer too. */
+  sched_delay_ms: { p99: number; max: number };
+  /** Event-loop delay of the bot processes (worst process): a stalled bot answers late and its action is stale. */
+  bot_loop_delay_ms: { p99: number; max: number };
+  /** Busy CPU of the whole machine (100 = one core), and what of it was neither the server nor the bots (null: no /proc). */
+  machine_cpu_pct: number | null;
+  other_cpu_pct: number | null;
+  /** Observations the server sent as one socket write / through the Colyseus fallback (null: not reported). */
+  obs_sends: { one_write: number; fallback: number } | null;
+}
+
+/** Pass criteria of a run, in the units of the report. */
+export const HOLD_CRITERIA = Object.freeze({
+  /** achieved_hz ≥ this share of the target (99 Hz at 100 Hz). */
+  achievedShare: 0.99,
+  tickP99Ms: 5,
+  /** Round trip p99 ≤ this many tick intervals (25 ms at 100 Hz): the round trip includes the wait for the next tick. */
+  rttP99Intervals: 2.5,
+});
+
+/** The round-trip p99 limit at `hz` (ms). */
+export function rttLimitMs(hz: number): number {
+  return (HOLD_CRITERIA.rttP99Intervals * 1000) / hz;
+}
+
+export function holds(r: Pick<LoadtestReport, 'achieved_hz' | 'target_hz' | 'errors' | 'disconnects' | 'tick_ms' | 'rtt_ms' | 'lockstep'>): boolean {
+  // A lockstep room has no rate to hold: its rate is whatever the agents answer at.
+  const rateOk = r.lockstep || r.achieved_hz >= HOLD_CRITERIA.achievedShare * r.target_hz;
+  return rateOk && r.errors === 0 && r.disconnects === 0 && r.tick_ms.p99 <= HOLD_CRITERIA.tickP99Ms && r.rtt_ms.p99 <= rttLimitMs(r.target_hz);
+}
+
+export function newHistogram(): Histogram {
+  return build({ numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, autoResize: true });
+}
+
+/** Merge compressed-base64 histograms (µs) into one. Empty strings are skipped. */
+export function mergeHistograms(encoded: readonly string[]): Histogram {
+  const out = newHistogram();
+  for (const e of encoded) if (e) out.add(decodeFromCompressedBase64(e));
+  return out;
+}
+
+/** `end − start` of two snapshots of one cumulative histogram (the samples recorded between them). */
+export function histogramDelta(startB64: string | null, endB64: string | null): Histogram {
+  const out = newHistogram();
+  if (endB64) out.add(decodeFromCompressedBase64(endB64));
+  if (startB64) out.subtract(decodeFromCompressedBase64(startB64));
+  return out;
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return encodeIntoCompressedBase64(h);
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Percentiles of a µs histogram, in ms (all 0 when empty). */
+export function percentilesMs(h: Histogram): Percentiles {
+  if (h.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
+  return {
+    p50: round3(h.getValueAtPercentile(50) / 1000),
+    p95: round3(h.getValueAtPercentile(95) / 1000),
+    p99: round3(h.getValueAtPercentile(99) / 1000),
+    max: round3(h.maxValue / 1000),
+  };
+}
+
+function fmt(v: number, digits = 1): string {
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function ms(p: Percentiles): string {
+  return `p50 ${fmt(p.p50, 2)}  p95 ${fmt(p.p95, 2)}  p99 ${fmt(p.p99, 2)}  max ${fmt(p.max, 2)}`;
+}
+
+/** The readable table of one run (stderr). */
+export function formatRun(r: LoadtestReport): string {
+  const rows: [string, string][] = [
+    ['agents', `${r.agents} (${r.players} players, scale ${r.scale}, other slots NOOP), ${r.workers} bot processes`],
+    ['room', `${r.substrate}, obs ${r.obs}${r.lockstep ? ', lockstep' : ''}, ${fmt(r.seconds, 1)} s measured`],
+    ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
+    ['tick duration ms', ms(r.tick_ms)],
+    ['round trip ms', ms(r.rtt_ms)],
+    ['errors', `${r.errors}${Object.keys(r.error_codes).length ? ` ${JSON.stringify(r.error_codes)}` : ''} (stale ${fmt(r.stale_action_pct, 3)} % of actions); disconnects ${r.disconnects}`],
+    ['messages/s', `in ${fmt(r.msgs_in_per_s, 0)}  out ${fmt(r.msgs_out_per_s, 0)}  (observations ${fmt(r.observations_per_s, 0)}; ${r.observations_superseded} superseded)`],
+    ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
+    ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)})`}`],
+    ['loop delay ms', `bots p99 ${fmt(r.bot_loop_delay_ms.p99, 2)} max ${fmt(r.bot_loop_delay_ms.max, 2)}; idle probe (scheduling) p99 ${fmt(r.sched_delay_ms.p99, 2)} max ${fmt(r.sched_delay_ms.max, 2)}`],
+    ['holds', `${r.holds ? 'yes' : 'NO'} (≥ ${HOLD_CRITERIA.achievedShare * 100} % of the rate, tick p99 ≤ ${HOLD_CRITERIA.tickP99Ms} ms, rtt p99 ≤ ${fmt(rttLimitMs(r.target_hz), 1)} ms, no errors or disconnects)`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** The sweep table (stderr): one row per agent count. */
+export function formatSweep(reports: readonly LoadtestReport[]): string {
+  const head = ['agents', 'hz', 'tick p50', 'tick p99', 'rtt p50', 'rtt p99', 'late', 'err', 'stale%', 'disc', 'srv cpu%', 'bot cpu%', 'other%', 'sched max', 'out msg/s', 'holds'];
+  const rows = reports.map((r) => [
+    String(r.agents),
+    fmt(r.achieved_hz, 2),
+    fmt(r.tick_ms.p50, 2),
+    fmt(r.tick_ms.p99, 2),
+    fmt(r.rtt_ms.p50, 2),
+    fmt(r.rtt_ms.p99, 2),
+    String(r.late_ticks),
+    String(r.errors),
+    fmt(r.stale_action_pct, 2),
+    String(r.disconnects),
+    fmt(r.server_cpu_pct, 0),
+    fmt(r.bot_cpu_pct, 0),
+    r.other_cpu_pct === null ? '-' : fmt(r.other_cpu_pct, 0),
+    fmt(r.sched_delay_ms.max, 1),
+    fmt(r.msgs_out_per_s, 0),
+    r.holds ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
