@@ -9,8 +9,9 @@ import { MessageType } from '../client/protocol.js';
 import { ArgError, defaultWorkers, parseLoadtestArgs } from '../loadtest/args.js';
 import { highestAllowingStale, scaleFor } from '../loadtest/loadtest.js';
 import { encodeHistogram, histogramDelta, holds, newHistogram, percentilesMs, type LoadtestReport } from '../loadtest/report.js';
-import { FixedRateLoop, type Timers } from '../server/tickLoop.js';
+import { FixedRateLoop } from '../server/tickLoop.js';
 import { AgentWire, encodeMessage } from '../server/wire.js';
+import { VirtualTime } from './helpers/virtualTime.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -233,28 +234,6 @@ describe('server: one socket write per agent per tick (server/wire.ts)', () => {
   });
 });
 
-/** Virtual time: timers fire in due order at their due time. */
-class VirtualTime implements Timers {
-  now = 0;
-  private queue: { at: number; seq: number; fn: () => void }[] = [];
-  private seq = 0;
-  set(fn: () => void, ms: number): unknown {
-    const entry = { at: this.now + ms, seq: this.seq++, fn };
-    this.queue.push(entry);
-    return entry;
-  }
-  clear(handle: unknown): void {
-    this.queue = this.queue.filter((e) => e !== handle);
-  }
-  runUntil(done: () => boolean): void {
-    while (!done() && this.queue.length > 0) {
-      this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const e = this.queue.shift()!;
-      this.now = Math.max(this.now, e.at);
-      e.fn();
-    }
-  }
-}
 
 describe('server: FixedRateLoop.restartTimeline (after an episode reset)', () => {
   it('makes the next tick due one full interval after a long step, instead of at once and late', () => {
