@@ -7,8 +7,7 @@
  * `Sprite.Dirt`, like a live apple) while dirty, on the invisible logic layer while clean. Avatars stand on the
  * upper layer, so they walk over river cells, dirty or clean.
  */
-import { addComponent } from 'bitecs';
-import { spawnEntity } from '../ecs/world.js';
+import { spawnMapObject } from './spawnMapObject.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 import { Sprite } from './sprites.js';
@@ -82,14 +81,9 @@ export function resetRiver(sim: Sim): void {
 /** Create the dirt entity of a dirt-capable river cell at (x, y), dirty or clean. */
 export function addDirt(sim: Sim, x: number, y: number, dirty: boolean): void {
   const { world } = sim;
-  const { c, grid } = world;
+  const { grid } = world;
   const d = sim.dirt;
-  const eid = spawnEntity(world);
-  addComponent(world.ecs, eid, c.Position);
-  addComponent(world.ecs, eid, c.Sprite);
-  c.Position.x[eid] = x;
-  c.Position.y[eid] = y;
-  c.Sprite.id[eid] = Sprite.Dirt;
+  const eid = spawnMapObject(world, x, y, dirty ? Layer.Lower : Layer.Logic, Sprite.Dirt);
   const i = d.count++;
   d.eids[i] = eid;
   d.byCell[grid.cellIndex(x, y)] = i;
@@ -97,12 +91,10 @@ export function addDirt(sim: Sim, x: number, y: number, dirty: boolean): void {
     d.dirty[i] = 1;
     d.dirtyCount++;
     d.cleanPos[i] = -1;
-    grid.place(eid, x, y, Layer.Lower);
   } else {
     d.dirty[i] = 0;
     d.cleanPos[i] = d.cleanCount;
     d.clean[d.cleanCount++] = i;
-    grid.place(eid, x, y, Layer.Logic);
   }
 }
 

@@ -8,9 +8,8 @@
  * invisible). The changes go through `setResourceLive` / `setResourceWaiting`, which keep the grid layer, the
  * `Resource.state` field and the dense waiting set in step.
  */
-import { addComponent } from 'bitecs';
 import { ResourceState } from '../ecs/components.js';
-import { spawnEntity } from '../ecs/world.js';
+import { spawnMapObject } from './spawnMapObject.js';
 import type { MatrixSpec, Prefab, SubstrateSpec } from '../substrates/types.js';
 import { Layer } from './layers.js';
 import type { ParsedMap, Sim } from './sim.js';
@@ -151,17 +150,9 @@ export function buildMatrixEpisode(sim: Sim): void {
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (!p.startsWith('resource:')) continue;
       const cls = p === 'resource:choice' ? rng.int(k) : Number(p.slice(9)) - 1;
-      const eid = spawnEntity(world);
-      addComponent(world.ecs, eid, c.Resource);
-      addComponent(world.ecs, eid, c.Position);
-      addComponent(world.ecs, eid, c.Sprite);
-      const x = grid.cellX(cell), y = grid.cellY(cell);
-      c.Position.x[eid] = x;
-      c.Position.y[eid] = y;
-      c.Sprite.id[eid] = Sprite.Resource1 + cls;
+      const eid = spawnMapObject(world, grid.cellX(cell), grid.cellY(cell), Layer.Lower, Sprite.Resource1 + cls, c.Resource);
       c.Resource.kind[eid] = cls + 1;
       c.Resource.state[eid] = ResourceState.Live;
-      grid.place(eid, x, y, Layer.Lower);
       const i = st.count++;
       st.eids[i] = eid;
       st.indexOf[eid] = i;

@@ -4,13 +4,14 @@
  * Sim, run in the order of `systems/pipeline.ts`.
  */
 import { addComponent } from 'bitecs';
-import { Dir } from '../ecs/components.js';
+import { Dir, ResourceState } from '../ecs/components.js';
 import { CrucibleError } from '../ecs/errors.js';
 import { Metric } from '../ecs/grid.js';
 import { createWorld, spawnEntity, type World } from '../ecs/world.js';
 import type { Prefab, SubstrateSpec } from '../substrates/types.js';
 import { Layer, LAYER_COUNT } from './layers.js';
 import { Sprite } from './sprites.js';
+import { spawnMapObject } from './spawnMapObject.js';
 import type { SimEvents } from './events.js';
 import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
 import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
@@ -246,27 +247,13 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (p === 'wall') {
-        const eid = spawnEntity(world);
-        addComponent(world.ecs, eid, c.Wall);
-        addComponent(world.ecs, eid, c.Position);
-        addComponent(world.ecs, eid, c.Sprite);
-        c.Position.x[eid] = x;
-        c.Position.y[eid] = y;
-        c.Sprite.id[eid] = Sprite.Wall;
-        grid.place(eid, x, y, Layer.Upper);
+        spawnMapObject(world, x, y, Layer.Upper, Sprite.Wall, c.Wall);
       } else if (p === 'dirt' || p === 'potentialDirt') {
         addDirt(sim, x, y, p === 'dirt');
       } else if (p === 'apple' || p === 'potentialApple') {
-        const eid = spawnEntity(world);
-        addComponent(world.ecs, eid, c.Resource);
-        addComponent(world.ecs, eid, c.Position);
-        addComponent(world.ecs, eid, c.Sprite);
-        c.Position.x[eid] = x;
-        c.Position.y[eid] = y;
-        c.Sprite.id[eid] = Sprite.Apple;
         const live = p === 'apple';
-        c.Resource.state[eid] = live ? 0 : 1;
-        grid.place(eid, x, y, live ? Layer.Lower : Layer.Logic);
+        const eid = spawnMapObject(world, x, y, live ? Layer.Lower : Layer.Logic, Sprite.Apple, c.Resource);
+        c.Resource.state[eid] = live ? ResourceState.Live : ResourceState.Waiting;
         apples.indexOf[eid] = apples.count;
         apples.eids[apples.count++] = eid;
       }
