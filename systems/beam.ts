@@ -15,14 +15,14 @@ export interface BeamVisitor {
 /** Trace a beam from (x, y) facing `dir`. Off-map cells stop a line (a torus wraps instead). */
 export function traceBeam(sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor): void {
   const fx = DIR_DX[dir], fy = DIR_DY[dir];
-  traceLine(sim, x + fx, y + fy, fx, fy, length, v);
+  walkLine(sim, x + fx, y + fy, fx, fy, length, v, true);
   for (let side = 1; side <= 3; side += 2) {
     const sd = (dir + side) & 3;
     const sx = DIR_DX[sd], sy = DIR_DY[sd];
     for (let r = 1; r <= radius; r++) {
       const x0 = x + sx * r, y0 = y + sy * r;
       if (blocked(sim, x0, y0)) break;
-      traceLine(sim, x0, y0, fx, fy, length - r + 1, v);
+      walkLine(sim, x0, y0, fx, fy, length - r + 1, v, true);
     }
   }
 }
@@ -30,10 +30,10 @@ export function traceBeam(sim: Sim, x: number, y: number, dir: number, length: n
 /** Every cell of the beam's shape, ignoring all blockers (what the firer aimed at). */
 export function traceBeamShape(sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor): void {
   const fx = DIR_DX[dir], fy = DIR_DY[dir];
-  shapeLine(sim, x + fx, y + fy, fx, fy, length, v);
+  walkLine(sim, x + fx, y + fy, fx, fy, length, v, false);
   for (let side = 1; side <= 3; side += 2) {
     const sd = (dir + side) & 3;
-    for (let r = 1; r <= radius; r++) shapeLine(sim, x + DIR_DX[sd] * r, y + DIR_DY[sd] * r, fx, fy, length - r + 1, v);
+    for (let r = 1; r <= radius; r++) walkLine(sim, x + DIR_DX[sd] * r, y + DIR_DY[sd] * r, fx, fy, length - r + 1, v, false);
   }
 }
 
@@ -43,26 +43,21 @@ function blocked(sim: Sim, x: number, y: number): boolean {
   return !g.inBounds(x, y) || sim.walls[g.cellIndex(x, y)] === 1;
 }
 
-function traceLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor): void {
+/**
+ * Visit the n cells of one beam line. `solid`: a real beam — an off-map cell ends the line, and so does the
+ * visitor returning true; otherwise the aimed shape — off-map cells are skipped and nothing stops the line.
+ */
+function walkLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor, solid: boolean): void {
   const g = sim.world.grid;
   for (let i = 0; i < n; i++, x += dx, y += dy) {
     let cx = x, cy = y;
     if (g.torus) {
       cx = g.wrapX(x);
       cy = g.wrapY(y);
-    } else if (!g.inBounds(cx, cy)) return;
-    if (v.visit(cx, cy)) return;
-  }
-}
-
-function shapeLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor): void {
-  const g = sim.world.grid;
-  for (let i = 0; i < n; i++, x += dx, y += dy) {
-    let cx = x, cy = y;
-    if (g.torus) {
-      cx = g.wrapX(x);
-      cy = g.wrapY(y);
-    } else if (!g.inBounds(cx, cy)) continue;
-    v.visit(cx, cy);
+    } else if (!g.inBounds(cx, cy)) {
+      if (solid) return;
+      continue;
+    }
+    if (v.visit(cx, cy) && solid) return;
   }
 }
