@@ -144,12 +144,12 @@ export class AgentClient {
   }
 
   /**
-   * Act on the last observation: sends `{tick: last.tick, action}`. Returns false (and sends nothing) before the
+   * Act on the last observation: sends `{tick: last.tick, episode: last.episode, action}`. Returns false (and sends nothing) before the
    * first observation and after a terminal one, which needs no answer: the next episode's first observation follows.
    */
   act(action: number): boolean {
     if (this.last === null || this.last.done) return false;
-    this.room.send(MessageType.Action, { tick: this.last.tick, action });
+    this.room.send(MessageType.Action, { tick: this.last.tick, episode: this.last.episode, action });
     return true;
   }
 

@@ -7,8 +7,10 @@
  *
  *   offset size type  field
  *        0    2 u16   magic 0x5243 (the bytes "CR")
- *        2    1 u8    version (1)
- *        3    1 u8    flags: bit0 frozen, bit1 removed, bit2 terminated (episode end), bit3 truncated (time limit)
+ *        2    1 u8    version (2)
+ *        3    1 u8    flags: bit0 frozen, bit1 removed, bit2 terminated (episode end), bit3 truncated (time limit),
+ *                     bit4 late action (the step that produced this observation took an action of this agent that
+ *                     answered an earlier observation), bit5 no action (that step had no action of this agent: NOOP)
  *        4    4 u32   tick the observation shows (0 = first observation of an episode)
  *        8    4 u32   episode (from 0)
  *       12    2 u16   slot (player index; agent id "player_<slot>")
@@ -34,6 +36,10 @@ export const ObsFlag = {
   Removed: 1 << 1,
   Terminated: 1 << 2,
   Truncated: 1 << 3,
+  /** The step that produced this observation applied an action of this agent answering an earlier observation. */
+  LateAction: 1 << 4,
+  /** The step that produced this observation had no action from this agent, which acted NOOP. */
+  NoAction: 1 << 5,
 } as const;
 
 /** Observation modes, by wire code; `OBS_MODE_CODE` is derived from it. */
@@ -72,6 +78,10 @@ export interface Observation {
   readyToShoot: number;
   frozen: boolean;
   removed: boolean;
+  /** The step that produced this observation applied this agent's action late (it answered an earlier observation). */
+  lateAction: boolean;
+  /** The step that produced this observation had no action from this agent (it acted NOOP). */
+  noAction: boolean;
   /** The episode ended with this observation (terminated or truncated). */
   done: boolean;
   terminated: boolean;
@@ -160,6 +170,8 @@ export function decodeObservation(bytes: Uint8Array): Observation {
     readyToShoot: view.getFloat32(24, true),
     frozen: (flags & ObsFlag.Frozen) !== 0,
     removed: (flags & ObsFlag.Removed) !== 0,
+    lateAction: (flags & ObsFlag.LateAction) !== 0,
+    noAction: (flags & ObsFlag.NoAction) !== 0,
     done: terminated || truncated,
     terminated,
     truncated,

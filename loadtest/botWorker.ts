@@ -8,7 +8,7 @@
  * or ArrayBuffer copy per message); an "obs" frame is recognised by its first bytes and read in place (tick and
  * flags from the header: no decodeObservation, no string decoding of the type, no dispatch), anything else is
  * handed to the SDK. The action goes out as a preencoded frame — exactly what `room.send('action', {tick,
- * action})` sends, msgpack included — with only the tick and action bytes rewritten. Per-bot state lives in
+ * episode, action})` sends, msgpack included — with only the tick, episode and action bytes rewritten. Per-bot state lives in
  * typed arrays.
  *
  * A bot answers the newest observation it has: the answer is queued as a microtask, which runs once the socket
@@ -87,18 +87,25 @@ const OBS_AT = OBS_PREFIX.length;
 const EPISODE_PREFIX = Uint8Array.from(messagePrefix(Protocol.ROOM_DATA, MessageType.Episode));
 
 /**
- * The "action" message `{tick, action}` as room.send encodes it: the prefix, then the msgpack map with the tick as
- * a uint32 (0xce, big-endian) and the action as a positive fixint (< 128).
+ * The "action" message `{tick, episode, action}` as room.send encodes it: the prefix, then the msgpack map with the
+ * tick and the episode as uint32 (0xce, big-endian) and the action as a positive fixint (< 128).
  */
 const ACTION_PREFIX = messagePrefix(Protocol.ROOM_DATA, MessageType.Action);
-const ACTION_FRAME = Uint8Array.from([...ACTION_PREFIX, 0x82, 0xa4, ...Buffer.from('tick'), 0xce, 0, 0, 0, 0, 0xa6, ...Buffer.from('action'), 0]);
-/** Offsets of the tick's four bytes (after fixmap, "tick", uint32 marker) and of the action byte (last). */
+const ACTION_FRAME = Uint8Array.from([
+  ...ACTION_PREFIX, 0x83,
+  0xa4, ...Buffer.from('tick'), 0xce, 0, 0, 0, 0,
+  0xa7, ...Buffer.from('episode'), 0xce, 0, 0, 0, 0,
+  0xa6, ...Buffer.from('action'), 0,
+]);
+/** Offsets of the tick's and the episode's four bytes (after their key and the uint32 marker), and of the action byte (last). */
 const ACTION_TICK_AT = ACTION_PREFIX.length + 1 + 5 + 1;
+const ACTION_EPISODE_AT = ACTION_TICK_AT + 4 + 8 + 1;
 const ACTION_VALUE_AT = ACTION_FRAME.length - 1;
 
 /** Bytes of an observation frame read here: header only (offsets from client/protocol.ts). */
 const FLAGS_AT = 3;
 const TICK_AT = 4;
+const EPISODE_AT = 8;
 const DONE_FLAGS = ObsFlag.Terminated | ObsFlag.Truncated;
 const LEAVE_TIMEOUT_MS = 5000;
 const NO_ANSWER = -2;
@@ -113,6 +120,8 @@ class BotPool {
   private readonly actionFrame = Buffer.from(ACTION_FRAME);
   /** Per bot: the tick of the newest observation not yet answered (−1 none, NO_ANSWER a terminal one). */
   private readonly pendingTick: Float64Array;
+  /** Per bot: the episode of that observation. */
+  private readonly pendingEpisode: Uint32Array;
   /** Per bot: its answer, bound once (queued as a microtask without a closure per observation). */
   private readonly answer: (() => void)[];
   private actionCount = 8;
@@ -130,6 +139,7 @@ class BotPool {
     this.sentAt = new Float64Array(cmd.count);
     this.send = new Array<(d: Uint8Array) => void>(cmd.count);
     this.pendingTick = new Float64Array(cmd.count).fill(-1);
+    this.pendingEpisode = new Uint32Array(cmd.count);
     this.answer = Array.from({ length: cmd.count }, (_, i) => () => this.answerBot(i));
     this.rng = new Uint32Array(cmd.count);
     for (let i = 0; i < cmd.count; i++) this.rng[i] = (Math.imul(cmd.seed + 1, 0x9e3779b1) ^ Math.imul(cmd.firstBot + i + 1, 0x85ebca6b)) | 1;
@@ -222,8 +232,7 @@ class BotPool {
       if (sent > 0) this.hist.recordValue(Math.round((now - sent) * 1000));
     }
     this.sentAt[i] = 0;
-    const t = OBS_AT + TICK_AT;
-    const tick = (bytes[t] | (bytes[t + 1] << 8) | (bytes[t + 2] << 16) | (bytes[t + 3] << 24)) >>> 0;
+    const tick = readU32(bytes, OBS_AT + TICK_AT);
     const pending = this.pendingTick[i];
     if (pending === -1) queueMicrotask(this.answer[i]);
     // A newer observation arrived in the same read before the bot answered the previous one: it answers only the
@@ -231,6 +240,7 @@ class BotPool {
     else if (pending !== NO_ANSWER && this.measuring) this.c.superseded++;
     // A terminal observation needs no answer.
     this.pendingTick[i] = (bytes[OBS_AT + FLAGS_AT] & DONE_FLAGS) !== 0 ? NO_ANSWER : tick;
+    this.pendingEpisode[i] = readU32(bytes, OBS_AT + EPISODE_AT);
   }
 
   /**
@@ -249,11 +259,8 @@ class BotPool {
     x ^= x << 5;
     this.rng[i] = x;
     const a = this.actionFrame;
-    // msgpack uint32: big-endian.
-    a[ACTION_TICK_AT] = tick >>> 24;
-    a[ACTION_TICK_AT + 1] = (tick >>> 16) & 0xff;
-    a[ACTION_TICK_AT + 2] = (tick >>> 8) & 0xff;
-    a[ACTION_TICK_AT + 3] = tick & 0xff;
+    writeU32BE(a, ACTION_TICK_AT, tick);
+    writeU32BE(a, ACTION_EPISODE_AT, this.pendingEpisode[i]);
     a[ACTION_VALUE_AT] = (x >>> 0) % this.actionCount;
     this.sentAt[i] = performance.now();
     // ws masks a copy (a Buffer counts as read-only), so the frame can be reused at once.
@@ -305,6 +312,19 @@ interface WsSocket {
   binaryType: string;
   on(event: 'message', fn: (data: Buffer) => void): void;
   send(data: Uint8Array): void;
+}
+
+/** Little-endian u32 (the observation header). */
+function readU32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
+/** Big-endian u32 (msgpack). */
+function writeU32BE(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
 }
 
 function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {

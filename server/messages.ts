@@ -14,13 +14,18 @@ export const MAX_WORLD_FPS = 10;
 export interface ActionMessage {
   tick: number;
   action: number;
+  /** The episode of the observation answered (optional: rules out taking an old episode's action as a late one). */
+  episode?: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
-/** `{tick, action}`: tick a non-negative integer, action an integer index into a table of `actionCount` actions. */
+/**
+ * `{tick, action, episode?}`: tick a non-negative integer, action an integer index into a table of `actionCount`
+ * actions, episode (when present) a non-negative integer.
+ */
 export function parseAction(payload: unknown, actionCount: number): ActionMessage | CrucibleError {
   if (!isRecord(payload)) {
     return new CrucibleError('MALFORMED_MESSAGE', `an action message must be an object {tick, action}, got ${describe(payload)}`);
@@ -35,7 +40,12 @@ export function parseAction(payload: unknown, actionCount: number): ActionMessag
       allowed: { min: 0, max: actionCount - 1 },
     });
   }
-  return { tick, action };
+  const { episode } = payload;
+  if (episode === undefined) return { tick, action };
+  if (typeof episode !== 'number' || !Number.isInteger(episode) || episode < 0) {
+    return new CrucibleError('MALFORMED_MESSAGE', `action.episode, when given, must be the non-negative integer episode of the last observation, got ${describe(episode)}`);
+  }
+  return { tick, action, episode };
 }
 
 /** `{fps}`: 0 stops the frames; at most MAX_WORLD_FPS. */

@@ -1,7 +1,8 @@
 /**
  * Who plays each focal slot. Joining agents take the free focal slots in ascending order; a slot stays with its
- * agent through a disconnect until the reconnection window closes. Each tick an agent may queue one action for the
- * tick it last observed; at the step, missing actions are NOOP (0).
+ * agent through a disconnect until the reconnection window closes. Each step takes at most one action per agent
+ * (`offer` has the rule: the README's "Tagging"); at the step, missing actions are NOOP (0). What the step did with
+ * each agent (its on-time action, a late one, none) is kept for the next observation's flags.
  *
  * An empty focal slot (nobody seated, or its agent gone) is played by a stand-in: with `fillFocal: 'bots'` the
  * scenario's bot (`bots[slot mod n]`, or `random` without a scenario), with `fillFocal: 'noop'` nobody (NOOP every
@@ -13,7 +14,7 @@
 import { vectorLength } from '../systems/vectorObservations.js';
 import type { Client } from '@colyseus/core';
 import { CrucibleError } from '../ecs/errors.js';
-import { OBS_CHANNELS, OBS_HEADER_BYTES, type ObsMode } from '../client/protocol.js';
+import { OBS_CHANNELS, OBS_HEADER_BYTES, ObsFlag, type ObsMode } from '../client/protocol.js';
 import type { Environment } from '../systems/environment.js';
 import { createBot } from '../systems/policies/index.js';
 import { ObservationBuffers, renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
@@ -47,8 +48,18 @@ export class Seats {
   readonly actions: Int32Array;
   /** slot → 1 when the slot's agent has acted this tick. */
   private readonly acted: Uint8Array;
+  /** slot → the tick the queued action answers (meaningful while `acted`). */
+  private readonly queuedTag: Int32Array;
+  /** slot → the newest tick an action was taken for in this episode (−1: none yet). */
+  private readonly lastTag: Int32Array;
+  /** slot → ObsFlag.LateAction / ObsFlag.NoAction for what the last step did with the slot's agent (0: its on-time action). */
+  readonly stepFlags: Uint8Array;
   private connected = 0;
   private actedConnected = 0;
+  /** Since the room started: actions taken late (answering an earlier tick than the current one), and steps in
+   * which a connected agent had no action (it acted NOOP). */
+  lateActions = 0;
+  missedActions = 0;
 
   constructor(
     private readonly env: Environment,
@@ -57,6 +68,9 @@ export class Seats {
     this.bySlot = new Array<Seat | null>(env.players).fill(null);
     this.actions = new Int32Array(env.players);
     this.acted = new Uint8Array(env.players);
+    this.queuedTag = new Int32Array(env.players);
+    this.lastTag = new Int32Array(env.players).fill(-1);
+    this.stepFlags = new Uint8Array(env.players);
     this.vectorLength = vectorLength(env.sim);
     this.buffers = new ObservationBuffers(env.sim, 'none');
   }
@@ -121,6 +135,8 @@ export class Seats {
     };
     this.bySlot[slot] = seat;
     this.bySession.set(client.sessionId, seat);
+    this.lastTag[slot] = -1;
+    this.stepFlags[slot] = 0;
     this.connected++;
     this.buffers.setMode(slot, seat.obs);
     this.fill(slot);
@@ -162,13 +178,33 @@ export class Seats {
     return this.acted[seat.slot] === 1;
   }
 
-  /** Queue the seat's action for the current tick (the caller has validated it). */
-  act(seat: Seat, action: number): void {
-    this.actions[seat.slot] = action;
-    if (this.acted[seat.slot] === 0) {
-      this.acted[seat.slot] = 1;
+  /**
+   * Take (or refuse) the seat's action answering the observation of tick `tag`, the current tick being `tick`.
+   * Returns null when taken, else the code of the refusal (nothing changes then):
+   * - `tag > tick`: STALE_ACTION (no such observation has been sent);
+   * - `tag` at or below the newest tick already answered in this episode: DUPLICATE_ACTION when equal (one action
+   *   per observation), STALE_ACTION when below (an answer to a later observation is already taken);
+   * - `tag === tick`: taken for this step;
+   * - `tag < tick` (the step it answered has run without it): taken for this step as a late action when
+   *   `allowLate` (real-time rooms), replacing any late one queued; STALE_ACTION otherwise (lockstep).
+   * An on-time action therefore replaces a late one queued for the same step, never the reverse.
+   */
+  offer(seat: Seat, tag: number, action: number, tick: number, allowLate: boolean): 'STALE_ACTION' | 'DUPLICATE_ACTION' | null {
+    const slot = seat.slot;
+    if (tag > tick) return 'STALE_ACTION';
+    const last = this.lastTag[slot];
+    if (tag === last) return 'DUPLICATE_ACTION';
+    if (tag < last) return 'STALE_ACTION';
+    if (tag < tick && !allowLate) return 'STALE_ACTION';
+    this.lastTag[slot] = tag;
+    this.queuedTag[slot] = tag;
+    this.actions[slot] = action;
+    if (tag < tick) this.lateActions++;
+    if (this.acted[slot] === 0) {
+      this.acted[slot] = 1;
       if (seat.client !== null) this.actedConnected++;
     }
+    return null;
   }
 
   /** Lockstep: every connected agent has acted for this tick, and at least one is connected. */
@@ -176,16 +212,32 @@ export class Seats {
     return this.connected > 0 && this.actedConnected >= this.connected;
   }
 
-  /** After a step: the next tick starts with no actions. */
-  clearActions(): void {
+  /**
+   * After a step (whose tick was `tick`): record what it did with each connected agent (`stepFlags`, the counters),
+   * and start the next tick with no actions.
+   */
+  clearActions(tick: number): void {
+    for (const seat of this.bySession.values()) {
+      const slot = seat.slot;
+      let flags = 0;
+      if (this.acted[slot] === 0) {
+        if (seat.client !== null) {
+          flags = ObsFlag.NoAction;
+          this.missedActions++;
+        }
+      } else if (this.queuedTag[slot] < tick) flags = ObsFlag.LateAction;
+      this.stepFlags[slot] = flags;
+    }
     this.actions.fill(0);
     this.acted.fill(0);
     this.actedConnected = 0;
   }
 
-  /** After a reset (which re-draws bots and labels): put every focal slot's player back. */
+  /** After a reset (which re-draws bots and labels): no action taken yet in the new episode, and every focal slot's player back. */
   fillAll(): void {
     const env = this.env;
+    this.lastTag.fill(-1);
+    this.stepFlags.fill(0);
     for (const s of env.focalSlots) this.fill(s, false);
     // One setLabel re-attaches the metrics to the new labels (it recomputes the diversity figure).
     const last = env.focalSlots[env.focalSlots.length - 1];

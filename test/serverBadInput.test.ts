@@ -171,11 +171,13 @@ describe('server: bad input and abuse', function () {
     bad('MALFORMED_MESSAGE', () => send(5));
     bad('MALFORMED_MESSAGE', () => send({ action: 1 }));
     bad('MALFORMED_MESSAGE', () => send({ tick: 'now', action: 1 }));
+    bad('MALFORMED_MESSAGE', () => send({ tick: 0, action: 1, episode: 'first' }));
     bad('MESSAGE_TOO_LARGE', () => send({ tick: 0, action: 1, pad: 'x'.repeat(5000) }));
     bad('UNKNOWN_MESSAGE_TYPE', () => a.room.send('jump', { height: 3 }));
     bad('MALFORMED_MESSAGE', () => a.room.sendBytes('action', new Uint8Array([0, 1])));
     bad('MALFORMED_MESSAGE', () => a.room.send('world', { fps: 'max' }));
     bad('STALE_ACTION', () => send({ tick: 7, action: 1 }));
+    bad('STALE_ACTION', () => send({ tick: 0, action: 1, episode: 3 }));
     spectator.room.send('action', { tick: 0, action: 1 });
     await waitFor(`${expected.length} error replies`, () => errors.length >= expected.length);
     await waitFor('the spectator\u2019s error reply', () => spectatorErrors.length >= 1);
@@ -219,10 +221,10 @@ describe('server: bad input and abuse', function () {
     assert.equal(report.tick, 4);
     assert.deepEqual(report.errors, {
       INVALID_ACTION: 4,
-      MALFORMED_MESSAGE: 5,
+      MALFORMED_MESSAGE: 6,
       MESSAGE_TOO_LARGE: 1,
       UNKNOWN_MESSAGE_TYPE: 1,
-      STALE_ACTION: 1,
+      STALE_ACTION: 2,
       NOT_AN_AGENT: 1,
       DUPLICATE_ACTION: 1,
     });

@@ -80,7 +80,7 @@ describe('server: observation frame', () => {
     const view = new DataView(frame.buffer);
     frame.subarray(OBS_HEADER_BYTES).fill(7);
     writeObservationHeader(view, {
-      flags: ObsFlag.Removed | ObsFlag.Truncated,
+      flags: ObsFlag.Removed | ObsFlag.Truncated | ObsFlag.NoAction,
       tick: 123456,
       episode: 3,
       slot: 6,
@@ -91,14 +91,14 @@ describe('server: observation frame', () => {
       width: 11,
       height: 11,
     });
-    assert.deepEqual([...frame.subarray(0, 4)], [0x43, 0x52, OBS_VERSION, 0b1010]);
+    assert.deepEqual([...frame.subarray(0, 4)], [0x43, 0x52, OBS_VERSION, 0b10_1010]);
     assert.equal(view.getUint32(4, true), 123456);
     const o = decodeObservation(frame);
     assert.deepEqual(
       { ...o, data: o.data.length, vector: o.vector.length },
       {
         tick: 123456, episode: 3, slot: 6, reward: -10, collectiveReward: 2.5, readyToShoot: 0.5, frozen: false, removed: true,
-        done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
+        lateAction: false, noAction: true, done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
       },
     );
   });

@@ -116,6 +116,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private obsOneWrite = 0;
   private obsFallback = 0;
   private tickErrors = 0;
+  /** Real-time rooms: actions answering the previous episode that arrived after it ended (dropped, no reply). */
+  private expiredActions = 0;
   private tickTimer = 0;
   private sendTimer = 0;
   private patchTimer = 0;
@@ -354,13 +356,30 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const parsed = parseAction(payload, this.actionCount);
     if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
     const tick = this.env.tick;
-    if (parsed.tick !== tick) {
-      return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick}, but the current tick is ${tick} (episode ${this.env.sim.episode})`);
+    const episode = this.env.sim.episode;
+    if (parsed.episode !== undefined && parsed.episode !== episode) {
+      // Real time: an answer to the last observation of the episode that just ended, in flight while it ended. The
+      // agent did nothing wrong and there is no step left to apply it to: it is dropped without a reply (the
+      // terminal observation's NoAction flag already told the agent its last step ran without it) and counted.
+      if (!this.config.lockstep && parsed.episode === episode - 1) {
+        this.expiredActions++;
+        return;
+      }
+      return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick} of episode ${parsed.episode}, but the current episode is ${episode} (tick ${tick})`);
     }
-    if (this.seats.hasActed(seat)) {
-      return this.reject(client, 'DUPLICATE_ACTION', `already have an action for tick ${tick}; one action per agent per tick, this one was dropped`);
+    const refused = this.seats.offer(seat, parsed.tick, parsed.action, tick, !this.config.lockstep);
+    if (refused === 'DUPLICATE_ACTION') {
+      return this.reject(client, refused, `already have an action answering tick ${parsed.tick}; one action per observation, this one was dropped`);
     }
-    this.seats.act(seat, parsed.action);
+    if (refused === 'STALE_ACTION') {
+      const why =
+        parsed.tick > tick
+          ? 'that tick has not happened'
+          : this.config.lockstep
+            ? 'a lockstep room takes only actions for the current tick'
+            : 'an action answering a later tick has already been taken';
+      return this.reject(client, refused, `action answers tick ${parsed.tick}, the current tick is ${tick} (episode ${episode}): ${why}`);
+    }
     this.checkLockstep();
   }
 
@@ -420,8 +439,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const t0 = m ? m.now() : 0;
     try {
       const reports = env.performance;
+      const stepped = env.tick;
       env.step(this.seats.actions);
-      this.seats.clearActions();
+      this.seats.clearActions(stepped);
       this.publish();
       if (env.performance !== reports) this.mirror.updatePerformance(env, 'tick');
       if (env.done) this.endEpisode();
@@ -473,6 +493,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (c.Removed.until[eid] > 0) flags |= ObsFlag.Removed;
     if (sim.terminated) flags |= ObsFlag.Terminated;
     if (sim.truncated) flags |= ObsFlag.Truncated;
+    flags |= this.seats.stepFlags[seat.slot];
     const h = this.header;
     h.flags = flags;
     h.tick = tick;
@@ -601,6 +622,12 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       resyncs: loop.resyncs,
       tick_errors: this.tickErrors,
       errors: { ...this.errors },
+      // Agent actions since the room started: taken late (real-time rooms: answering an earlier tick than the
+      // current one, applied at the next step), steps in which a connected agent had none (it acted NOOP), and
+      // answers to an episode's last observations that arrived after it ended (real-time rooms; dropped).
+      late_actions: this.seats.lateActions,
+      missed_actions: this.seats.missedActions,
+      expired_actions: this.expiredActions,
       results_written: this.results.written,
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
