@@ -9,7 +9,7 @@ import { substrateNames } from '../substrates/registry.js';
 
 export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds S [--substrate NAME] [--obs symbolic|rgb|none]
                              [--lockstep] [--url ws://HOST:PORT] [--workers K] [--warmup S] [--seed N] [--out FILE]
-                             [--server-cpu-prof DIR]
+                             [--server-cpu-prof DIR] [--bot-cpu-prof DIR]
        npm run -s loadtest -- --sweep [--agents N,N,…] [--hz H] [--seconds S] [same options]
 
   --agents N        bots, each joining as a focal agent (1–2000); with --sweep a comma list (default 50,100,200,300,500)
@@ -23,7 +23,8 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --warmup S        seconds between the last join and the start of the measurement (0–60, default 2)
   --seed N          room seed and bots' action seed (default 1)
   --out FILE        also write the report plus the HDR histograms (compressed base64) as JSON to FILE
-  --server-cpu-prof DIR  start the server with --cpu-prof --cpu-prof-dir DIR (not with --url)`;
+  --server-cpu-prof DIR  start the server with --cpu-prof --cpu-prof-dir DIR (not with --url)
+  --bot-cpu-prof DIR     start the bot processes with --cpu-prof --cpu-prof-dir DIR`;
 
 export const DEFAULT_SWEEP = [50, 100, 200, 300, 500] as const;
 export const DEFAULT_SUBSTRATE = 'commons_harvest__open';
@@ -44,6 +45,7 @@ export interface LoadtestArgs {
   readonly seed: number;
   readonly out: string | null;
   readonly serverCpuProf: string | null;
+  readonly botCpuProf: string | null;
 }
 
 /**
@@ -98,6 +100,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
         out: { type: 'string' },
         sweep: { type: 'boolean' },
         'server-cpu-prof': { type: 'string' },
+        'bot-cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -133,6 +136,10 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   }
   const serverCpuProf = str('server-cpu-prof') ?? null;
   if (serverCpuProf !== null && url !== null) throw new ArgError('--server-cpu-prof needs the loadtest to start the server itself (drop --url)');
+  const botCpuProf = str('bot-cpu-prof') ?? null;
+  for (const [name, dir] of [['server-cpu-prof', serverCpuProf], ['bot-cpu-prof', botCpuProf]] as const) {
+    if (dir !== null && dir.trim() === '') throw new ArgError(`--${name} needs a directory`);
+  }
   const out = str('out') ?? null;
   if (out !== null && out.trim() === '') throw new ArgError('--out needs a file name');
 
@@ -150,5 +157,6 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     seed: num('seed', str('seed'), 0, 0xffffffff, true) ?? 1,
     out,
     serverCpuProf,
+    botCpuProf,
   });
 }

@@ -23,6 +23,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
@@ -90,8 +91,10 @@ class Worker {
   private inbox = new Map<WorkerReply['type'], WorkerReply>();
   private exited: Promise<void>;
 
-  constructor() {
-    this.child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** `cpuProfDir`: write a V8 CPU profile of the process there when it exits. */
+  constructor(cpuProfDir: string | null) {
+    const prof = cpuProfDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfDir)];
+    this.child = fork(WORKER, [], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: WorkerReply) => {
       const w = this.waiting.get(m.type);
       if (w) {
@@ -146,7 +149,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
   const url = args.url ?? server!.url;
   const httpUrl = url.replace(/^ws/, 'http');
   const workerCount = Math.min(args.workers ?? defaultWorkers(agents), agents);
-  const workers = Array.from({ length: workerCount }, () => new Worker());
+  const workers = Array.from({ length: workerCount }, () => new Worker(args.botCpuProf));
   let spectator: Room | null = null;
   try {
     const catalogue = await getJson<{ name: string; players: number }[]>(`${httpUrl}/api/substrates`);

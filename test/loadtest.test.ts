@@ -112,6 +112,8 @@ describe('loadtest: options and figures', () => {
     assert.throws(() => parseLoadtestArgs(['--agents', '10', '--hz', '10', '--seconds', '1', '--url', 'http://x']), /--url must be a ws:\/\/ or wss:\/\/ URL/);
     assert.throws(() => parseLoadtestArgs(['--agents', '10,20', '--hz', '10', '--seconds', '1']), /comma list only with --sweep/);
     assert.throws(() => parseLoadtestArgs(['--bogus']), ArgError);
+    assert.throws(() => parseLoadtestArgs(['--agents', '10', '--hz', '10', '--seconds', '1', '--bot-cpu-prof', ' ']), /--bot-cpu-prof needs a directory/);
+    assert.equal(parseLoadtestArgs(['--agents', '10', '--hz', '10', '--seconds', '1', '--bot-cpu-prof', '/tmp/p']).botCpuProf, '/tmp/p');
     const sweep = parseLoadtestArgs(['--sweep']);
     assert.deepEqual([...sweep.agents], [50, 100, 200, 300, 500]);
     assert.equal(sweep.hz, 100);
