@@ -64,6 +64,9 @@ interface MetricsReport {
   resyncs: number;
   tick_errors: number;
   errors: Record<string, number>;
+  late_actions: number;
+  missed_actions: number;
+  expired_actions: number;
   results_written: number;
   metrics: MetricsSnapshot | null;
   performance: PerformanceReport | null;
@@ -619,6 +622,8 @@ function renderErrors(r: MetricsReport): void {
     for (const [k, v] of codes) rows.push(row(k, v));
   }
   rows.push(row('tick errors', r.tick_errors, 'sep'), row('late ticks', r.late_ticks), row('resyncs', r.resyncs));
+  // Not rejections: actions applied one step late, agent-steps without an action (NOOP), answers after an episode end.
+  rows.push(row('late actions', r.late_actions, 'sep'), row('missed actions', r.missed_actions), row('expired actions', r.expired_actions));
   tbody.replaceChildren(...rows);
 }
 
