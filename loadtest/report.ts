@@ -155,7 +155,7 @@ export function formatRun(r: LoadtestReport): string {
     ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
     ['tick duration ms', ms(r.tick_ms)],
     ['round trip ms', ms(r.rtt_ms)],
-    ['errors', `${r.errors}${Object.keys(r.error_codes).length ? ` ${JSON.stringify(r.error_codes)}` : ''} ; disconnects ${r.disconnects}`],
+    ['errors', `${r.errors}${Object.keys(r.error_codes).length ? ` ${JSON.stringify(r.error_codes)}` : ''}; disconnects ${r.disconnects}`],
     ['actions', `late ${r.late_actions ?? '-'} (${fmt(r.late_action_pct, 3)} % of those sent, applied one step later), missed ${r.missed_actions ?? '-'} (${fmt(r.missed_action_pct, 3)} % of agent-steps acted NOOP), expired ${r.expired_actions ?? '-'} (after their episode ended)`],
     ['messages/s', `in ${fmt(r.msgs_in_per_s, 0)}  out ${fmt(r.msgs_out_per_s, 0)}  (observations ${fmt(r.observations_per_s, 0)}; ${r.observations_superseded} superseded)`],
     ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
