@@ -174,10 +174,6 @@ export class Seats {
     this.fill(seat.slot);
   }
 
-  hasActed(seat: Seat): boolean {
-    return this.acted[seat.slot] === 1;
-  }
-
   /**
    * Take (or refuse) the seat's action answering the observation of tick `tag`, the current tick being `tick`.
    * Returns null when taken, else the code of the refusal (nothing changes then):

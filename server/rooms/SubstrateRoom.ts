@@ -358,9 +358,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const tick = this.env.tick;
     const episode = this.env.sim.episode;
     if (parsed.episode !== undefined && parsed.episode !== episode) {
-      // Real time: an answer to the last observation of the episode that just ended, in flight while it ended. The
-      // agent did nothing wrong and there is no step left to apply it to: it is dropped without a reply (the
-      // terminal observation's NoAction flag already told the agent its last step ran without it) and counted.
+      // Real time: an answer to one of the last observations of the episode that just ended, in flight while it
+      // ended. The agent did nothing wrong and there is no step left to apply it to: it is dropped without a reply
+      // (the terminal observation's flags already told the agent what the last step ran on) and counted.
       if (!this.config.lockstep && parsed.episode === episode - 1) {
         this.expiredActions++;
         return;
