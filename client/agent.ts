@@ -69,6 +69,8 @@ export interface ServerErrorMessage {
 
 /** The episode summary sent to every client at each episode end (one line of the results file). */
 export interface EpisodeSummary extends EnvironmentSummary {
+  /** Per agent id, for the slots agents played: steps that applied a late action; steps without any action (NOOP). */
+  actions: { late: Record<string, number>; missed: Record<string, number> };
   room: string;
   finished_at: string;
 }

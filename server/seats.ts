@@ -15,7 +15,7 @@ import { vectorLength } from '../systems/vectorObservations.js';
 import type { Client } from '@colyseus/core';
 import { CrucibleError } from '../ecs/errors.js';
 import { OBS_CHANNELS, OBS_HEADER_BYTES, ObsFlag, type ObsMode } from '../client/protocol.js';
-import type { Environment } from '../systems/environment.js';
+import { agentId, type Environment } from '../systems/environment.js';
 import { createBot } from '../systems/policies/index.js';
 import { ObservationBuffers, renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
 import type { FillFocal, JoinConfig } from './options.js';
@@ -56,10 +56,13 @@ export class Seats {
   readonly stepFlags: Uint8Array;
   private connected = 0;
   private actedConnected = 0;
-  /** Since the room started: actions taken late (answering an earlier tick than the current one), and steps in
-   * which a connected agent had no action (it acted NOOP). */
+  /** Since the room started: steps that applied an agent's late action (one answering an earlier tick than the
+   * step's), and steps in which a connected agent had no action (it acted NOOP). */
   lateActions = 0;
   missedActions = 0;
+  /** The same per slot, for the current episode (the episode record's `actions`). */
+  private readonly episodeLate: Uint32Array;
+  private readonly episodeMissed: Uint32Array;
 
   constructor(
     private readonly env: Environment,
@@ -71,6 +74,8 @@ export class Seats {
     this.queuedTag = new Int32Array(env.players);
     this.lastTag = new Int32Array(env.players).fill(-1);
     this.stepFlags = new Uint8Array(env.players);
+    this.episodeLate = new Uint32Array(env.players);
+    this.episodeMissed = new Uint32Array(env.players);
     this.vectorLength = vectorLength(env.sim);
     this.buffers = new ObservationBuffers(env.sim, 'none');
   }
@@ -195,12 +200,27 @@ export class Seats {
     this.lastTag[slot] = tag;
     this.queuedTag[slot] = tag;
     this.actions[slot] = action;
-    if (tag < tick) this.lateActions++;
+
     if (this.acted[slot] === 0) {
       this.acted[slot] = 1;
       if (seat.client !== null) this.actedConnected++;
     }
     return null;
+  }
+
+  /**
+   * This episode's counts per agent id, for the slots agents played: steps that applied a late action, steps the
+   * connected agent had no action in (a slot whose agent joined mid-episode counts from its join).
+   */
+  episodeActions(): { late: Record<string, number>; missed: Record<string, number> } {
+    const late: Record<string, number> = {};
+    const missed: Record<string, number> = {};
+    for (let slot = 0; slot < this.bySlot.length; slot++) {
+      if (this.bySlot[slot] === null && this.episodeLate[slot] === 0 && this.episodeMissed[slot] === 0) continue;
+      late[agentId(slot)] = this.episodeLate[slot];
+      missed[agentId(slot)] = this.episodeMissed[slot];
+    }
+    return { late, missed };
   }
 
   /** Lockstep: every connected agent has acted for this tick, and at least one is connected. */
@@ -220,8 +240,13 @@ export class Seats {
         if (seat.client !== null) {
           flags = ObsFlag.NoAction;
           this.missedActions++;
+          this.episodeMissed[slot]++;
         }
-      } else if (this.queuedTag[slot] < tick) flags = ObsFlag.LateAction;
+      } else if (this.queuedTag[slot] < tick) {
+        flags = ObsFlag.LateAction;
+        this.lateActions++;
+        this.episodeLate[slot]++;
+      }
       this.stepFlags[slot] = flags;
     }
     this.actions.fill(0);
@@ -234,6 +259,8 @@ export class Seats {
     const env = this.env;
     this.lastTag.fill(-1);
     this.stepFlags.fill(0);
+    this.episodeLate.fill(0);
+    this.episodeMissed.fill(0);
     for (const s of env.focalSlots) this.fill(s, false);
     // One setLabel re-attaches the metrics to the new labels (it recomputes the diversity figure).
     const last = env.focalSlots[env.focalSlots.length - 1];

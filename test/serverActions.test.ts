@@ -105,7 +105,7 @@ describe('server: which action a real-time step takes (late actions)', function 
     assert.ok(!Buffer.from(expected).equals(Buffer.from(replacedTheOtherWay)), 'the two candidate trajectories differ, so the check above can fail');
 
     const report = await metrics(roomId);
-    assert.equal(report.late_actions, 2, 'two actions were taken late (one of them then replaced)');
+    assert.equal(report.late_actions, 1, 'one step applied a late action (the other late one was replaced)');
     assert.ok((report.missed_actions as number) >= t + 1, `steps 0 … t − 1 and t + 2 had no action: ${String(report.missed_actions)}`);
     assert.deepEqual(report.errors, { DUPLICATE_ACTION: 1, STALE_ACTION: 3 });
   });
@@ -115,6 +115,7 @@ describe('server: which action a real-time step takes (late actions)', function 
     open.push(a);
     // Episode 1's first observation: the messages below arrive well within its 600 ms.
     const o = await a.nextObservation((x) => x.episode === 1 && x.tick === 0);
+    const ep1 = a.nextEpisode();
     const errors: ServerErrorMessage[] = [];
     a.onError((e) => errors.push(e));
     // The answer to tick 2 of episode 0 (its last non-terminal observation), arriving in episode 1: dropped.
@@ -128,6 +129,9 @@ describe('server: which action a real-time step takes (late actions)', function 
       'only the action for a future episode was refused; the one for the episode just ended got no reply',
     );
     assert.match(errors[0].message, /episode 2, but the current episode is 1/);
+    const summary = await ep1;
+    assert.equal(summary.episode, 1);
+    assert.deepEqual(summary.actions, { late: { player_0: 0 }, missed: { player_0: 3 } }, 'the agent acted in none of the 3 steps of episode 1');
     const report = await metrics(a.room.roomId);
     assert.equal(report.expired_actions, 1);
     assert.deepEqual(report.errors, { STALE_ACTION: 1 });

@@ -539,8 +539,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
   private endEpisode(): void {
     const env = this.env;
-    const record: EpisodeSummary & { room: string; finished_at: string } = {
+    const record: EpisodeSummary & { actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
       ...env.summary(),
+      actions: this.seats.episodeActions(),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
@@ -622,9 +623,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       resyncs: loop.resyncs,
       tick_errors: this.tickErrors,
       errors: { ...this.errors },
-      // Agent actions since the room started: taken late (real-time rooms: answering an earlier tick than the
-      // current one, applied at the next step), steps in which a connected agent had none (it acted NOOP), and
-      // answers to an episode's last observations that arrived after it ended (real-time rooms; dropped).
+      // Agent actions since the room started: steps that applied a late one (real-time rooms: answering an earlier
+      // tick than the step's), steps in which a connected agent had none (it acted NOOP), and answers to an
+      // episode's last observations that arrived after it ended (real-time rooms; dropped).
       late_actions: this.seats.lateActions,
       missed_actions: this.seats.missedActions,
       expired_actions: this.expiredActions,
