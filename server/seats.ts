@@ -200,7 +200,6 @@ export class Seats {
     this.lastTag[slot] = tag;
     this.queuedTag[slot] = tag;
     this.actions[slot] = action;
-
     if (this.acted[slot] === 0) {
       this.acted[slot] = 1;
       if (seat.client !== null) this.actedConnected++;
