@@ -1,28 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { connect, decodeObservation, type AgentClient, type Observation } from '../client/agent.js';
 import { OBS_HEADER_BYTES } from '../client/protocol.js';
-import { startServer, type RunningServer } from '../server/app.js';
+import type { RunningServer } from '../server/app.js';
 import { Environment } from '../systems/environment.js';
 import { decodePng } from '../systems/encoding.js';
 import { renderRgb, renderSymbolic, rgbShape, worldShape } from '../systems/renderObservations.js';
 import { substrateNames } from '../substrates/registry.js';
 import { Sprite } from '../systems/sprites.js';
+import { current, liveServer, waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
 const SCENARIO = 'commons_harvest__open_0';
-
-/** Resolve when `cond` holds (checked every 10 ms), or fail after `timeoutMs` saying what was awaited. */
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function getJson<T = Record<string, unknown>>(srv: RunningServer, path: string): Promise<{ status: number; body: T }> {
   const res = await fetch(`${srv.httpUrl}${path}`);
@@ -34,40 +25,20 @@ function actionAt(stream: number, tick: number, actionCount: number): number {
   return (Math.imul(tick + 1 + stream * 7919, 2654435761) >>> 16) % actionCount;
 }
 
-/** The agent's latest observation, or the next one if none has arrived yet. */
-async function current(a: AgentClient): Promise<Observation> {
-  return a.last ?? a.nextObservation();
-}
-
 describe('server: substrate rooms through a real server', function () {
   this.timeout(30_000);
-  let srv: RunningServer;
-  let dir: string;
-  const open: AgentClient[] = [];
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crucible-server-'));
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null });
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((a) => a.leave().catch(() => {})));
-  });
-
-  after(async () => {
-    await srv.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const live = liveServer('server', null);
+  const open = live.open;
 
   async function agent(options: Parameters<typeof connect>[2] = {}, substrate = SUBSTRATE): Promise<AgentClient> {
-    const a = await connect(srv.url, substrate, options);
+    const a = await connect(live.srv.url, substrate, options);
     open.push(a);
     return a;
   }
 
   it('lists every registered substrate with its players, actions and scenarios at GET /api/substrates', async () => {
     const { status, body } = await getJson<{ name: string; players: number; actions: string[]; scenarios: { name: string }[] }[]>(
-      srv,
+      live.srv,
       '/api/substrates',
     );
     assert.equal(status, 200);
@@ -157,7 +128,7 @@ describe('server: substrate rooms through a real server', function () {
     const seed = 7;
     const opts = { scenario: SCENARIO, seed, lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop' as const, method: 'create' as const };
     const a = await agent({ ...opts, obs: 'rgb' });
-    const b = await connect(srv.url, SUBSTRATE, { roomId: a.room.roomId, obs: 'symbolic' });
+    const b = await connect(live.srv.url, SUBSTRATE, { roomId: a.room.roomId, obs: 'symbolic' });
     open.push(b);
     assert.equal((await a.welcome).slot, 0);
     assert.equal((await b.welcome).slot, 1);
@@ -223,7 +194,7 @@ describe('server: substrate rooms through a real server', function () {
     a.onEpisode((s) => summaries.push(s as unknown as Record<string, unknown>));
     a.onObservation(() => a.act(1));
     await waitFor('two episodes', () => summaries.length >= 2);
-    const path = join(dir, file);
+    const path = join(live.dir, file);
     await waitFor('two lines on disk', () => existsSync(path) && readFileSync(path, 'utf8').split('\n').length >= 3);
     const text = readFileSync(path, 'utf8');
     assert.ok(text.endsWith('\n'), 'every line is complete');
@@ -250,14 +221,14 @@ describe('server: substrate rooms through a real server', function () {
     await dropped;
     open.splice(open.indexOf(a), 1);
     await waitFor('the server to notice the drop', async () => {
-      const { body } = await getJson<{ agents: { slot: number; seated: boolean; connected: boolean }[] }>(srv, `/api/rooms/${roomId}/metrics`);
+      const { body } = await getJson<{ agents: { slot: number; seated: boolean; connected: boolean }[] }>(live.srv, `/api/rooms/${roomId}/metrics`);
       const s0 = body.agents[0];
       return s0.seated && !s0.connected;
     });
-    const b = await connect(srv.url, SUBSTRATE, { roomId });
+    const b = await connect(live.srv.url, SUBSTRATE, { roomId });
     open.push(b);
     assert.equal((await b.welcome).slot, 1, 'slot 0 is still held for the dropped agent');
-    const sdk = new Client(srv.url);
+    const sdk = new Client(live.srv.url);
     const back: Room = await sdk.reconnect(token);
     const obs = await new Promise<Observation>((resolve) => back.onMessage('obs', (bytes: Uint8Array) => resolve(decodeObservation(bytes))));
     assert.equal(obs.slot, 0, 'the reconnected agent plays its old slot');
@@ -265,7 +236,7 @@ describe('server: substrate rooms through a real server', function () {
     const tooLarge = new Promise<{ code: string }>((resolve) => back.onMessage('error', resolve));
     back.send('action', { tick: obs.tick, action: 1, pad: 'x'.repeat(5000) });
     assert.equal((await tooLarge).code, 'MESSAGE_TOO_LARGE');
-    const { body } = await getJson<{ agents: { connected: boolean }[] }>(srv, `/api/rooms/${roomId}/metrics`);
+    const { body } = await getJson<{ agents: { connected: boolean }[] }>(live.srv, `/api/rooms/${roomId}/metrics`);
     assert.equal(body.agents[0].connected, true);
     await back.leave();
   });
@@ -273,14 +244,14 @@ describe('server: substrate rooms through a real server', function () {
   it('returns a dropped agent\u2019s slot to its stand-in bot when the reconnection window closes', async () => {
     const a = await agent({ method: 'create', tickRate: 40, reconnectSeconds: 0.2, scenario: SCENARIO, policy: 'mine' });
     const roomId = a.room.roomId;
-    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    const spectator = await connect(live.srv.url, SUBSTRATE, { roomId, role: 'spectator' });
     open.push(spectator);
-    await waitFor('the label of slot 0', async () => (await getJson<{ agents: { policy: string }[] }>(srv, `/api/rooms/${roomId}/metrics`)).body.agents[0].policy === 'mine');
+    await waitFor('the label of slot 0', async () => (await getJson<{ agents: { policy: string }[] }>(live.srv, `/api/rooms/${roomId}/metrics`)).body.agents[0].policy === 'mine');
     a.room.reconnection.enabled = false;
     a.room.connection.close();
     open.splice(open.indexOf(a), 1);
     await waitFor('slot 0 to return to the scenario bot', async () => {
-      const { body } = await getJson<{ agents: { policy: string; seated: boolean }[] }>(srv, `/api/rooms/${roomId}/metrics`);
+      const { body } = await getJson<{ agents: { policy: string; seated: boolean }[] }>(live.srv, `/api/rooms/${roomId}/metrics`);
       return !body.agents[0].seated && body.agents[0].policy === 'unsustainable_harvester';
     });
   });
@@ -288,7 +259,7 @@ describe('server: substrate rooms through a real server', function () {
   it('syncs the world state and WORLD.RGB frames to a spectator, and no state patches to an agent that did not ask', async () => {
     const a = await agent({ method: 'create', tickRate: 40 });
     const roomId = a.room.roomId;
-    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    const spectator = await connect(live.srv.url, SUBSTRATE, { roomId, role: 'spectator' });
     open.push(spectator);
     const state = () =>
       spectator.room.state as { substrate: string; width: number; world?: { tick: number; agents: unknown[]; lowerCells: number[]; lower: number[] } };
@@ -322,7 +293,7 @@ describe('server: substrate rooms through a real server', function () {
     const a = await agent({ method: 'create', tickRate: 40, scenario: SCENARIO, seed: 3 });
     const roomId = a.room.roomId;
     await a.nextObservation((o) => o.tick >= 3);
-    const rooms = await getJson<Record<string, unknown>[]>(srv, '/api/rooms');
+    const rooms = await getJson<Record<string, unknown>[]>(live.srv, '/api/rooms');
     const mine = rooms.body.find((r) => r.roomId === roomId)!;
     assert.equal(mine.substrate, SUBSTRATE);
     assert.equal(mine.scenario, SCENARIO);
@@ -331,29 +302,29 @@ describe('server: substrate rooms through a real server', function () {
     assert.equal(mine.lockstep, false);
     assert.ok((mine.tick as number) >= 3);
 
-    const { status, body } = await getJson<Record<string, unknown>>(srv, `/api/rooms/${roomId}/metrics`);
+    const { status, body } = await getJson<Record<string, unknown>>(live.srv, `/api/rooms/${roomId}/metrics`);
     assert.equal(status, 200);
     for (const key of ['tick', 'episode', 'metrics', 'performance', 'series', 'agents', 'errors', 'late_ticks', 'achieved_tick_rate']) {
       assert.ok(key in body, `metrics report has ${key}`);
     }
     assert.equal((body.agents as unknown[]).length, 7);
 
-    const png = await fetch(`${srv.httpUrl}/api/rooms/${roomId}/world.png`);
+    const png = await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/world.png`);
     assert.equal(png.status, 200);
     assert.equal(png.headers.get('content-type'), 'image/png');
     const image = decodePng(new Uint8Array(await png.arrayBuffer()));
     assert.equal(image.width, 24 * 8);
 
-    const missing = await getJson<{ code: string }>(srv, '/api/rooms/no-such-room/metrics');
+    const missing = await getJson<{ code: string }>(live.srv, '/api/rooms/no-such-room/metrics');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.code, 'UNKNOWN_ROOM');
-    const missingPng = await fetch(`${srv.httpUrl}/api/rooms/no-such-room/world.png`);
+    const missingPng = await fetch(`${live.srv.httpUrl}/api/rooms/no-such-room/world.png`);
     assert.equal(missingPng.status, 404);
   });
 
   it('serves the monitor and a dashboard page', async () => {
-    assert.equal((await fetch(`${srv.httpUrl}/monitor`)).status, 200);
-    const root = await fetch(`${srv.httpUrl}/`);
+    assert.equal((await fetch(`${live.srv.httpUrl}/monitor`)).status, 200);
+    const root = await fetch(`${live.srv.httpUrl}/`);
     assert.equal(root.status, 200);
     assert.match(root.headers.get('content-type') ?? '', /html/);
   });
@@ -366,7 +337,7 @@ describe('server: substrate rooms through a real server', function () {
     const elapsed = performance.now() - t0;
     // 50 ticks at 100 Hz = 500 ms; generous bounds for a loaded machine.
     assert.ok(elapsed > 400 && elapsed < 2000, `50 ticks took ${elapsed.toFixed(0)} ms`);
-    const { body } = await getJson<{ achieved_tick_rate: number }>(srv, `/api/rooms/${a.room.roomId}/metrics`);
+    const { body } = await getJson<{ achieved_tick_rate: number }>(live.srv, `/api/rooms/${a.room.roomId}/metrics`);
     assert.ok(body.achieved_tick_rate > 60 && body.achieved_tick_rate < 130, `achieved ${body.achieved_tick_rate} Hz`);
   });
 });

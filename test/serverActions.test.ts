@@ -1,11 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type AgentClient, type Observation, type ServerErrorMessage } from '../client/agent.js';
-import { startServer, type RunningServer } from '../server/app.js';
+import { connect, type Observation, type ServerErrorMessage } from '../client/agent.js';
 import { Environment } from '../systems/environment.js';
 import { renderSymbolic } from '../systems/renderObservations.js';
+import { liveServer } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
 const SCENARIO = 'commons_harvest__open_0';
@@ -34,32 +31,17 @@ function headlessSymbolic(seed: number, from: number, actions: readonly number[]
 
 describe('server: which action a real-time step takes (late actions)', function () {
   this.timeout(30_000);
-  let srv: RunningServer;
-  let dir: string;
-  const open: AgentClient[] = [];
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crucible-actions-'));
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null });
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((a) => a.leave().catch(() => {})));
-  });
-
-  after(async () => {
-    await srv.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const live = liveServer('actions', null);
+  const open = live.open;
 
   async function metrics(roomId: string): Promise<Record<string, unknown>> {
-    return (await (await fetch(`${srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
+    return (await (await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
   }
 
   it('applies a late action at the next step, lets an on-time one replace it, flags both in the observation and refuses older or repeated ones', async () => {
     const seed = 11;
     // 4 Hz: each step is 250 ms away, so the messages below all reach the server between two steps.
-    const a = await connect(srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, seed, tickRate: 4, fillFocal: 'noop', obs: 'symbolic' });
+    const a = await connect(live.srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, seed, tickRate: 4, fillFocal: 'noop', obs: 'symbolic' });
     open.push(a);
     const roomId = a.room.roomId;
     const errors: ServerErrorMessage[] = [];
@@ -111,7 +93,7 @@ describe('server: which action a real-time step takes (late actions)', function 
   });
 
   it('drops an answer to the episode that just ended without a reply, and counts it', async () => {
-    const a = await connect(srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, tickRate: 5, maxSteps: 3, fillFocal: 'noop', obs: 'none' });
+    const a = await connect(live.srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, tickRate: 5, maxSteps: 3, fillFocal: 'noop', obs: 'none' });
     open.push(a);
     // Episode 1's first observation: the messages below arrive well within its 600 ms.
     const o = await a.nextObservation((x) => x.episode === 1 && x.tick === 0);
@@ -139,7 +121,7 @@ describe('server: which action a real-time step takes (late actions)', function 
 
   it('takes no late actions in a lockstep room: an answer to a tick that ran without it is refused', async () => {
     // The tick waits 300 ms for the agent's action, then runs without it.
-    const a = await connect(srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, lockstep: true, actionTimeoutMs: 300, fillFocal: 'noop', obs: 'none' });
+    const a = await connect(live.srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, lockstep: true, actionTimeoutMs: 300, fillFocal: 'noop', obs: 'none' });
     open.push(a);
     assert.equal((a.last ?? (await a.nextObservation())).tick, 0);
     const o1 = await a.nextObservation((o) => o.tick === 1);

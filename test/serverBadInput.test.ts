@@ -1,51 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CloseCode } from '@colyseus/sdk';
-import { connect, ConnectError, type AgentClient, type ConnectOptions, type Observation, type ServerErrorMessage } from '../client/agent.js';
-import { startServer, type RunningServer } from '../server/app.js';
+import { connect, ConnectError, type AgentClient, type ConnectOptions, type ServerErrorMessage } from '../client/agent.js';
 import { Environment } from '../systems/environment.js';
 import { renderSymbolic } from '../systems/renderObservations.js';
+import { current, liveServer, waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
 const SCENARIO = 'commons_harvest__open_0';
 const TOKEN = 'test-token';
 
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function current(a: AgentClient): Promise<Observation> {
-  return a.last ?? a.nextObservation();
-}
-
 describe('server: bad input and abuse', function () {
   this.timeout(30_000);
-  let srv: RunningServer;
-  let dir: string;
-  const open: AgentClient[] = [];
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'crucible-bad-'));
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: TOKEN });
-  });
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((a) => a.leave().catch(() => {})));
-  });
-
-  after(async () => {
-    await srv.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const live = liveServer('bad', TOKEN);
+  const open = live.open;
 
   async function agent(options: ConnectOptions = {}, substrate = SUBSTRATE): Promise<AgentClient> {
-    const a = await connect(srv.url, substrate, { token: TOKEN, ...options });
+    const a = await connect(live.srv.url, substrate, { token: TOKEN, ...options });
     open.push(a);
     return a;
   }
@@ -53,7 +23,7 @@ describe('server: bad input and abuse', function () {
   /** The stable code of a refused connect. */
   async function refusal(options: Record<string, unknown>, substrate = SUBSTRATE): Promise<ConnectError> {
     try {
-      const a = await connect(srv.url, substrate, { token: TOKEN, ...(options as ConnectOptions) });
+      const a = await connect(live.srv.url, substrate, { token: TOKEN, ...(options as ConnectOptions) });
       open.push(a);
     } catch (err) {
       assert.ok(err instanceof ConnectError, `a ConnectError, got ${String(err)}`);
@@ -63,7 +33,7 @@ describe('server: bad input and abuse', function () {
   }
 
   async function metrics(roomId: string): Promise<Record<string, unknown>> {
-    return (await (await fetch(`${srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
+    return (await (await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
   }
 
   it('refuses invalid create options with INVALID_OPTION naming the option', async () => {
@@ -102,7 +72,7 @@ describe('server: bad input and abuse', function () {
   it('refuses a substrate that is not registered with UNKNOWN_SUBSTRATE, and does not list it', async () => {
     const err = await refusal({}, 'no_such_substrate');
     assert.equal(err.code, 'UNKNOWN_SUBSTRATE');
-    const names = ((await (await fetch(`${srv.httpUrl}/api/substrates`)).json()) as { name: string }[]).map((s) => s.name);
+    const names = ((await (await fetch(`${live.srv.httpUrl}/api/substrates`)).json()) as { name: string }[]).map((s) => s.name);
     assert.ok(names.includes(SUBSTRATE));
     assert.ok(!names.includes('no_such_substrate'));
   });
@@ -119,17 +89,17 @@ describe('server: bad input and abuse', function () {
   it('requires the server token from agents (INVALID_TOKEN) but not from spectators', async () => {
     const a = await agent({ method: 'create', tickRate: 20 });
     const roomId = a.room.roomId;
-    const missing = await connect(srv.url, SUBSTRATE, { roomId }).then(
+    const missing = await connect(live.srv.url, SUBSTRATE, { roomId }).then(
       () => assert.fail('joined without a token'),
       (err: ConnectError) => err,
     );
     assert.equal(missing.code, 'INVALID_TOKEN');
-    const wrong = await connect(srv.url, SUBSTRATE, { roomId, token: 'guess' }).then(
+    const wrong = await connect(live.srv.url, SUBSTRATE, { roomId, token: 'guess' }).then(
       () => assert.fail('joined with a wrong token'),
       (err: ConnectError) => err,
     );
     assert.equal(wrong.code, 'INVALID_TOKEN');
-    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    const spectator = await connect(live.srv.url, SUBSTRATE, { roomId, role: 'spectator' });
     open.push(spectator);
     assert.equal((await spectator.welcome).role, 'spectator');
     const right = await agent({ roomId });
@@ -149,7 +119,7 @@ describe('server: bad input and abuse', function () {
     const a = await agent({ method: 'create', scenario: SCENARIO, seed, lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop', obs: 'symbolic' });
     const roomId = a.room.roomId;
     const b = await agent({ roomId, obs: 'none' });
-    const spectator = await connect(srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    const spectator = await connect(live.srv.url, SUBSTRATE, { roomId, role: 'spectator' });
     open.push(spectator);
     await current(a);
     await current(b);
