@@ -7,9 +7,9 @@
  * handles every message except the hot pair. Frames are taken from the ws socket itself (Buffers: no event object
  * or ArrayBuffer copy per message); an "obs" frame is recognised by its first bytes and read in place (tick and
  * flags from the header: no decodeObservation, no string decoding of the type, no dispatch), anything else is
- * handed to the SDK. The action goes out as a preencoded frame — exactly what `room.send('action', {tick,
- * episode, action})` sends, msgpack included — with only the tick, episode and action bytes rewritten. Per-bot state lives in
- * typed arrays.
+ * handed to the SDK. The action goes out as a preencoded frame — the message `room.send('action', {tick, episode,
+ * action})` sends, its integers in fixed-width msgpack — with only the tick, episode and action bytes rewritten.
+ * Per-bot state lives in typed arrays.
  *
  * A bot answers the newest observation it has: the answer is queued as a microtask, which runs once the socket
  * read that brought the observation is parsed, so a bot that fell behind and finds two observations in one read
@@ -87,8 +87,9 @@ const OBS_AT = OBS_PREFIX.length;
 const EPISODE_PREFIX = Uint8Array.from(messagePrefix(Protocol.ROOM_DATA, MessageType.Episode));
 
 /**
- * The "action" message `{tick, episode, action}` as room.send encodes it: the prefix, then the msgpack map with the
- * tick and the episode as uint32 (0xce, big-endian) and the action as a positive fixint (< 128).
+ * The "action" message `{tick, episode, action}`: the prefix room.send writes, then the msgpack map with the tick and
+ * the episode as uint32 (0xce, big-endian; room.send would pick the smallest width, the server reads either) and the
+ * action as a positive fixint (< 128).
  */
 const ACTION_PREFIX = messagePrefix(Protocol.ROOM_DATA, MessageType.Action);
 const ACTION_FRAME = Uint8Array.from([
