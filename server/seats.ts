@@ -48,9 +48,8 @@ export class Seats {
   readonly actions: Int32Array;
   /** slot → 1 when the slot's agent has acted this tick. */
   private readonly acted: Uint8Array;
-  /** slot → the tick the queued action answers (meaningful while `acted`). */
-  private readonly queuedTag: Int32Array;
-  /** slot → the newest tick an action was taken for in this episode (−1: none yet). */
+  /** slot → the newest tick an action was taken for in this episode (−1: none yet); while `acted`, the tick the
+   * queued action answers. */
   private readonly lastTag: Int32Array;
   /** slot → ObsFlag.LateAction / ObsFlag.NoAction for what the last step did with the slot's agent (0: its on-time action). */
   readonly stepFlags: Uint8Array;
@@ -71,7 +70,6 @@ export class Seats {
     this.bySlot = new Array<Seat | null>(env.players).fill(null);
     this.actions = new Int32Array(env.players);
     this.acted = new Uint8Array(env.players);
-    this.queuedTag = new Int32Array(env.players);
     this.lastTag = new Int32Array(env.players).fill(-1);
     this.stepFlags = new Uint8Array(env.players);
     this.episodeLate = new Uint32Array(env.players);
@@ -198,7 +196,6 @@ export class Seats {
     if (tag < last) return 'STALE_ACTION';
     if (tag < tick && !allowLate) return 'STALE_ACTION';
     this.lastTag[slot] = tag;
-    this.queuedTag[slot] = tag;
     this.actions[slot] = action;
     if (this.acted[slot] === 0) {
       this.acted[slot] = 1;
@@ -241,7 +238,7 @@ export class Seats {
           this.missedActions++;
           this.episodeMissed[slot]++;
         }
-      } else if (this.queuedTag[slot] < tick) {
+      } else if (this.lastTag[slot] < tick) {
         flags = ObsFlag.LateAction;
         this.lateActions++;
         this.episodeLate[slot]++;
