@@ -18,6 +18,7 @@ import { OBS_CHANNELS, OBS_HEADER_BYTES, ObsFlag, type ObsMode } from '../client
 import { agentId, type Environment } from '../systems/environment.js';
 import { createBot } from '../systems/policies/index.js';
 import { ObservationBuffers, renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
+import type { ActionMessage } from './messages.js';
 import type { FillFocal, JoinConfig } from './options.js';
 import { AgentWire } from './wire.js';
 
@@ -40,6 +41,9 @@ export interface Seat {
   readonly wire: AgentWire;
 }
 
+/** What `offer` did with an action. */
+export type ActionOutcome = 'taken' | 'expired' | 'other_episode' | 'future' | 'repeat' | 'superseded' | 'not_current';
+
 export class Seats {
   /** slot → seat (focal slots only ever hold one). */
   private readonly bySlot: (Seat | null)[];
@@ -59,6 +63,8 @@ export class Seats {
    * step's), and steps in which a connected agent had no action (it acted NOOP). */
   lateActions = 0;
   missedActions = 0;
+  /** Since the room started: answers to the episode that had just ended, dropped (`offer`). */
+  expiredActions = 0;
   /** The same per slot, for the current episode (the episode record's `actions`). */
   private readonly episodeLate: Uint32Array;
   private readonly episodeMissed: Uint32Array;
@@ -178,30 +184,41 @@ export class Seats {
   }
 
   /**
-   * Take (or refuse) the seat's action answering the observation of tick `tag`, the current tick being `tick`.
-   * Returns null when taken, else the code of the refusal (nothing changes then):
-   * - `tag > tick`: STALE_ACTION (no such observation has been sent);
-   * - `tag` at or below the newest tick already answered in this episode: DUPLICATE_ACTION when equal (one action
-   *   per observation), STALE_ACTION when below (an answer to a later observation is already taken);
-   * - `tag === tick`: taken for this step;
-   * - `tag < tick` (the step it answered has run without it): taken for this step as a late action when
-   *   `allowLate` (real-time rooms), replacing any late one queued; STALE_ACTION otherwise (lockstep).
-   * An on-time action therefore replaces a late one queued for the same step, never the reverse.
+   * Take (or not) the seat's action `msg`, answering the observation of tick `msg.tick` (of episode `msg.episode`
+   * when given), against the current tick and episode. Returns 'taken', or why not (nothing else changes then):
+   * - `other_episode`: it answers an episode other than the current one; but `expired` (no reply, only counted) when
+   *   that is the episode that just ended and `allowLate`: an answer in flight while it ended has no step left;
+   * - `future`: a tick that has not happened;
+   * - `repeat`: a tick already answered in this episode (one action per observation);
+   * - `superseded`: a tick older than one already answered;
+   * - `not_current` (only without `allowLate`, i.e. lockstep): an earlier tick;
+   * - taken: the current tick, or an earlier one as a late action when `allowLate` (real-time rooms), replacing any
+   *   late one queued. An on-time action therefore replaces a late one queued for the same step, never the reverse.
    */
-  offer(seat: Seat, tag: number, action: number, tick: number, allowLate: boolean): 'STALE_ACTION' | 'DUPLICATE_ACTION' | null {
+  offer(seat: Seat, msg: ActionMessage, allowLate: boolean): ActionOutcome {
     const slot = seat.slot;
-    if (tag > tick) return 'STALE_ACTION';
+    const tick = this.env.tick;
+    const episode = this.env.sim.episode;
+    if (msg.episode !== undefined && msg.episode !== episode) {
+      if (allowLate && msg.episode === episode - 1) {
+        this.expiredActions++;
+        return 'expired';
+      }
+      return 'other_episode';
+    }
+    const tag = msg.tick;
+    if (tag > tick) return 'future';
     const last = this.lastTag[slot];
-    if (tag === last) return 'DUPLICATE_ACTION';
-    if (tag < last) return 'STALE_ACTION';
-    if (tag < tick && !allowLate) return 'STALE_ACTION';
+    if (tag === last) return 'repeat';
+    if (tag < last) return 'superseded';
+    if (tag < tick && !allowLate) return 'not_current';
     this.lastTag[slot] = tag;
-    this.actions[slot] = action;
+    this.actions[slot] = msg.action;
     if (this.acted[slot] === 0) {
       this.acted[slot] = 1;
       if (seat.client !== null) this.actedConnected++;
     }
-    return null;
+    return 'taken';
   }
 
   /**

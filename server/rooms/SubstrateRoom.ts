@@ -76,6 +76,13 @@ const REJECTION_STATUS: Partial<Record<ErrorCode, number>> = {
   ROOM_FULL: 409,
 };
 
+/** The reason given with STALE_ACTION for each way `Seats.offer` refuses an action with that code. */
+const STALE_REASON: Record<'future' | 'superseded' | 'not_current', string> = {
+  future: 'that tick has not happened',
+  superseded: 'an action answering a later tick has already been taken',
+  not_current: 'a lockstep room takes only actions for the current tick',
+};
+
 /** A CrucibleError as a Colyseus ServerError: "CODE: message" (clients split it with parseErrorCode). */
 export function toServerError(err: unknown): ServerError {
   if (err instanceof CrucibleError) return new ServerError(REJECTION_STATUS[err.code] ?? 500, `${err.code}: ${err.message}`);
@@ -116,8 +123,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private obsOneWrite = 0;
   private obsFallback = 0;
   private tickErrors = 0;
-  /** Real-time rooms: actions answering the previous episode that arrived after it ended (dropped, no reply). */
-  private expiredActions = 0;
   private tickTimer = 0;
   private sendTimer = 0;
   private patchTimer = 0;
@@ -355,32 +360,19 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (!seat) return this.reject(client, 'NOT_AN_AGENT', 'only agents may send actions; this client joined as a spectator');
     const parsed = parseAction(payload, this.actionCount);
     if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
+    const outcome = this.seats.offer(seat, parsed, !this.config.lockstep);
+    if (outcome === 'taken') return this.checkLockstep();
+    if (outcome === 'expired') return;
     const tick = this.env.tick;
     const episode = this.env.sim.episode;
-    if (parsed.episode !== undefined && parsed.episode !== episode) {
-      // Real time: an answer to one of the last observations of the episode that just ended, in flight while it
-      // ended. The agent did nothing wrong and there is no step left to apply it to: it is dropped without a reply
-      // (the terminal observation's flags already told the agent what the last step ran on) and counted.
-      if (!this.config.lockstep && parsed.episode === episode - 1) {
-        this.expiredActions++;
-        return;
-      }
-      return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick} of episode ${parsed.episode}, but the current episode is ${episode} (tick ${tick})`);
+    switch (outcome) {
+      case 'other_episode':
+        return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick} of episode ${parsed.episode}, but the current episode is ${episode} (tick ${tick})`);
+      case 'repeat':
+        return this.reject(client, 'DUPLICATE_ACTION', `already have an action answering tick ${parsed.tick}; one action per observation, this one was dropped`);
+      default:
+        return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick}, the current tick is ${tick} (episode ${episode}): ${STALE_REASON[outcome]}`);
     }
-    const refused = this.seats.offer(seat, parsed.tick, parsed.action, tick, !this.config.lockstep);
-    if (refused === 'DUPLICATE_ACTION') {
-      return this.reject(client, refused, `already have an action answering tick ${parsed.tick}; one action per observation, this one was dropped`);
-    }
-    if (refused === 'STALE_ACTION') {
-      const why =
-        parsed.tick > tick
-          ? 'that tick has not happened'
-          : this.config.lockstep
-            ? 'a lockstep room takes only actions for the current tick'
-            : 'an action answering a later tick has already been taken';
-      return this.reject(client, refused, `action answers tick ${parsed.tick}, the current tick is ${tick} (episode ${episode}): ${why}`);
-    }
-    this.checkLockstep();
   }
 
   private onWorldRequest(client: RoomClient, payload: unknown): void {
@@ -628,7 +620,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       // episode's last observations that arrived after it ended (real-time rooms; dropped).
       late_actions: this.seats.lateActions,
       missed_actions: this.seats.missedActions,
-      expired_actions: this.expiredActions,
+      expired_actions: this.seats.expiredActions,
       results_written: this.results.written,
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
