@@ -92,7 +92,7 @@ describe('server: which action a real-time step takes (late actions)', function 
     assert.deepEqual(report.errors, { DUPLICATE_ACTION: 1, STALE_ACTION: 3 });
   });
 
-  it('drops an answer to the episode that just ended without a reply, and counts it', async () => {
+  it('drops an answer to the episode that just ended without a reply and counts it; the episode record counts the missed steps', async () => {
     const a = await connect(live.srv.url, SUBSTRATE, { method: 'create', scenario: SCENARIO, tickRate: 5, maxSteps: 3, fillFocal: 'noop', obs: 'none' });
     open.push(a);
     // Episode 1's first observation: the messages below arrive well within its 600 ms.
