@@ -283,6 +283,8 @@ function assemble(x: AssembleInput): RunResult {
   const observations = bots.reduce((n, b) => n + b.observations, 0);
   const actionsSent = bots.reduce((n, b) => n + b.msgsOut, 0);
   const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+  const lateActions = counterDelta(m0.late_actions, m1.late_actions);
+  const missedActions = counterDelta(m0.missed_actions, m1.missed_actions);
 
   const partial = {
     agents: x.agents,
@@ -320,10 +322,10 @@ function assemble(x: AssembleInput): RunResult {
     observations,
     observations_per_s: perS((b) => b.observations),
     observations_superseded: bots.reduce((n, b) => n + b.superseded, 0),
-    late_actions: counterDelta(m0.late_actions, m1.late_actions),
-    late_action_pct: round3(actionsSent > 0 ? (100 * (counterDelta(m0.late_actions, m1.late_actions) ?? 0)) / actionsSent : 0),
-    missed_actions: counterDelta(m0.missed_actions, m1.missed_actions),
-    missed_action_pct: round3(ticks > 0 ? (100 * (counterDelta(m0.missed_actions, m1.missed_actions) ?? 0)) / (ticks * x.agents) : 0),
+    late_actions: lateActions,
+    late_action_pct: round3(actionsSent > 0 ? (100 * (lateActions ?? 0)) / actionsSent : 0),
+    missed_actions: missedActions,
+    missed_action_pct: round3(ticks > 0 ? (100 * (missedActions ?? 0)) / (ticks * x.agents) : 0),
     expired_actions: counterDelta(m0.expired_actions, m1.expired_actions),
     error_codes: errorCodes,
     bot_loop_delay_ms: {
