@@ -26,6 +26,8 @@ export interface DirtIndex {
   clean: Int32Array;
   cleanCount: number;
   cleanPos: Int32Array;
+  /** dirt index → tick + 1 of the tick a cleaning beam last cleaned it (0 = not yet this episode). */
+  cleanedAt: Int32Array;
 }
 
 /** The cleaning beam's per-player state. */
@@ -50,6 +52,7 @@ export function createDirtIndex(dirtCells: number, cells: number): DirtIndex {
     clean: new Int32Array(dirtCells),
     cleanCount: 0,
     cleanPos: new Int32Array(dirtCells),
+    cleanedAt: new Int32Array(dirtCells),
   };
 }
 
@@ -70,6 +73,7 @@ export function resetRiver(sim: Sim): void {
   d.dirtyCount = 0;
   d.cleanCount = 0;
   d.byCell.fill(-1);
+  d.cleanedAt.fill(0);
   const cl = sim.cleaning;
   cl.timer.fill(0);
   cl.cleanedNow.fill(0);

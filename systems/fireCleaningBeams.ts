@@ -5,8 +5,10 @@
  * apart (3 in Clean Up). Players fire in a fresh random order each tick.
  *
  * In each line of the beam (systems/beam.ts) the first dirty cell is cleaned and stops that line; clean river,
- * sand and avatars let the beam through; walls stop it. A cell another beam cleaned earlier in the same tick is
- * already clean, so it lets a later beam through, as Melting Pot's DirtCleaning claims a cell for the first beam only.
+ * sand and avatars let the beam through; walls stop it. A cell another beam cleaned earlier in the same tick still
+ * stops a later beam, which counts as having cleaned it: in Lab2D a state change made from a hit is queued
+ * (`Grid::SetState`) and applied only after every beam of the step is traced, so each beam still finds 'dirt' there
+ * and DirtCleaning:onHit blocks it and credits its firer.
  *
  * This stage runs just before fireZapBeams: both beams have Lab2D priority 140 and every beam of a tick is traced
  * before any zap hit takes effect, so a player zapped this tick still cleans.
@@ -35,8 +37,11 @@ class DirtCleaner implements BeamVisitor {
     const d = sim.dirt;
     if (d.byCell.length === 0) return false;
     const i = d.byCell[cell];
-    if (i < 0 || d.dirty[i] === 0) return false;
-    setClean(sim, i);
+    if (i < 0) return false;
+    if (d.dirty[i] === 1) {
+      setClean(sim, i);
+      d.cleanedAt[i] = tick + 1;
+    } else if (d.cleanedAt[i] !== tick + 1) return false;
     this.cleaned++;
     if (events.wants('dirt_cleaned')) events.emit('dirt_cleaned', { tick, slot: this.slot, x, y });
     return true;

@@ -205,6 +205,31 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
     assert.equal(dirtyAt(sim, 2, 2), true, 'walking does not clean');
   });
 
+  it('two beams reaching the same dirty cell in one step both stop there and both count as cleaning (MP clean_up/components.lua:141-155, Lab2D grid.h:136-142)', () => {
+    // DirtCleaning:onHit blocks the beam while the cell is in state 'dirt'; its setState('dirtWait') is queued
+    // (Lab2D grid.h:136-142) and a queue entry added while the queue is processed waits for the next pass
+    // (grid.cc:38-54), so every beam of the step still finds dirt at (2, 2). The dirt behind it, (2, 1), stays.
+    const CORRIDOR = ['WWWWW', 'WWFWW', 'WWFWW', 'WWPWW', 'WWPWW', 'WWWWW'];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const sim = tinySim(cuSpec(CORRIDOR, { players: 2 }), seed);
+      placeAll(sim, [[0, 2, 4, Dir.N], [1, 2, 3, Dir.N]]);
+      step(sim, { 0: 'FIRE_CLEAN', 1: 'FIRE_CLEAN' });
+      assert.deepEqual(dirtyCells(sim), ['2,1'], `seed ${seed}: the cell behind stays dirty`);
+      assert.deepEqual(Array.from(sim.cleaning.cleanedNow), [1, 1], `seed ${seed}: both firers cleaned`);
+      step(sim);
+      assert.deepEqual([0, 1].map((s) => numOthersWhoCleanedThisStep(sim, s)), [1, 1], `seed ${seed}`);
+    }
+  });
+
+  it('a cell cleaned on an earlier step lets a later beam through to the dirt behind it', () => {
+    const sim = tinySim(cuSpec(['WWWWW', 'WWFWW', 'WWFWW', 'WWPWW', 'WWPWW', 'WWWWW'], { players: 2 }));
+    placeAll(sim, [[0, 2, 4, Dir.N], [1, 2, 3, Dir.N]]);
+    step(sim, { 1: 'FIRE_CLEAN' });
+    assert.deepEqual(dirtyCells(sim), ['2,1']);
+    step(sim, { 0: 'FIRE_CLEAN' });
+    assert.deepEqual(dirtyCells(sim), []);
+  });
+
   it('the cooling timer is frozen while the player is removed (MP: counts down only in the alive state); a player zapped on the tick it cleans still cleans', () => {
     // Our ordering (both beams at priority 140, all traced before hits land): slot 0 cleans and is zapped at tick 1.
     const sim = tinySim(cuSpec(['WWWWW', 'W F W', 'W   W', 'W   W', 'WPP W', 'WWWWW'], { players: 2 }));
