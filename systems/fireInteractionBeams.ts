@@ -10,8 +10,10 @@
  * What a beam does in each cell: a wall stops it; a live resource stops it and loses one health point, and on its
  * last one it is destroyed (starts waiting) and lets the beam through (`Destroyable`, `resourceHealth` hits); a
  * player stops it and is "hit", with these checks in Melting Pot's order:
- * 1. at most one beam hit per player per tick: if the firer or the target was already part of a hit this tick,
- *    nothing happens (both are marked as soon as a hit gets here, even if a later check refuses it);
+ * 1. at most one beam hit per player per tick (`_preventExtraSimultaneousInteraction`): if the target was already
+ *    part of a hit this tick, nothing happens; otherwise the target is marked, and then if the firer was already
+ *    part of a hit nothing more happens (the target stays marked); otherwise the firer is marked too. Both marks
+ *    stand even if a later check refuses the hit;
  * 2. a player whose interaction effects are pending (frozen after an interaction) cannot be hit;
  * 3. with `disallowUnreadyInteractions`, both must have collected a resource since their last inventory reset
  *    ("ready": `playerCollectedAtLeastOneResource`); otherwise nothing happens;
@@ -128,9 +130,10 @@ function hitPlayer(sim: Sim, row: number, col: number): void {
   const st = sim.matrix;
   if (!m || !st) return;
   const { tick, events } = sim.world;
-  if (st.hitAt[row] === tick || st.hitAt[col] === tick) return;
-  st.hitAt[row] = tick;
+  if (st.hitAt[col] === tick) return;
   st.hitAt[col] = tick;
+  if (st.hitAt[row] === tick) return;
+  st.hitAt[row] = tick;
   if (st.effectsAt[col] > 0) return;
   if (m.disallowUnreadyInteractions && (st.ready[row] === 0 || st.ready[col] === 0)) {
     st.counters.unreadyHits++;

@@ -51,6 +51,9 @@ export interface MatrixState {
   readonly waiting: Int32Array;
   waitingCount: number;
   readonly waitingPos: Int32Array;
+  /** Resources whose regrowth draw succeeded on a free cell before this tick's moves; they turn live after them. */
+  readonly regrowing: Int32Array;
+  regrowingCount: number;
 
   /** Slot → 1 once the player has collected a resource since its last inventory reset (`playerCollectedAtLeastOneResource`). */
   readonly ready: Uint8Array;
@@ -109,6 +112,8 @@ export function createMatrixState(spec: SubstrateSpec, map: ParsedMap, players: 
     waiting: new Int32Array(n),
     waitingCount: 0,
     waitingPos: new Int32Array(n),
+    regrowing: new Int32Array(n),
+    regrowingCount: 0,
     ready: new Uint8Array(players),
     hitAt: new Int32Array(players),
     effectsAt: new Int32Array(players),
@@ -146,6 +151,7 @@ export function buildMatrixEpisode(sim: Sim): void {
   st.indexOf.fill(-1);
   st.liveCount = 0;
   st.waitingCount = 0;
+  st.regrowingCount = 0;
   for (let cell = 0; cell < map.chars.length; cell++) {
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (!p.startsWith('resource:')) continue;

@@ -15,7 +15,7 @@ import { fireInteractionBeams } from './fireInteractionBeams.js';
 import { fireZapBeams } from './fireZapBeams.js';
 import { growCleanUpApples } from './growCleanUpApples.js';
 import { moveAvatars } from './moveAvatars.js';
-import { regenerateResources } from './regenerateResources.js';
+import { chooseRegrowingResources, regenerateResources } from './regenerateResources.js';
 import { regrowApples } from './regrowApples.js';
 import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
@@ -36,6 +36,8 @@ export const PIPELINE: readonly Stage[] = [
   // Component-phase effects (Clean Up's AppleGrow, then DirtSpawner) land before the step's moves.
   { name: 'growCleanUpApples', run: growCleanUpApples },
   { name: 'spawnDirt', run: spawnDirt },
+  // The matrix games' regrowth draws and occupancy check (updater priority 100) see the avatars before the moves.
+  { name: 'chooseRegrowingResources', run: chooseRegrowingResources },
   { name: 'moveAvatars', run: moveAvatars },
   { name: 'eatApples', run: eatApples },
   { name: 'collectResources', run: collectResources },

@@ -246,6 +246,23 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     assert.equal(sim.matrix?.counters.interactions, 1);
   });
 
+  it('a firer who already interacted this tick still marks the player its beam hits, who can then not interact with a third (MP the_matrix/components.lua:709-729)', () => {
+    // Row 2: A(1) → B(2) → C(3) ← D(4). Only the firing order A, B, D differs between the rules: A–B interact, B's
+    // beam marks C (B was already marked, so nothing more), D's beam then finds C marked. Crucible used to leave C
+    // unmarked there, and D–C interacted.
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 60; seed++) {
+      const sim = tinySim(matrixSpec(ROOM, { players: 4 }), seed);
+      placeAll(sim, [[0, 1, 2, Dir.E], [1, 2, 2, Dir.E], [2, 3, 2, Dir.N], [3, 4, 2, Dir.W]]);
+      for (let s = 0; s < 4; s++) setInventory(sim, s, [2, 1]);
+      const pairs = record(sim, 'interaction');
+      step(sim, { 0: 'INTERACT', 1: 'INTERACT', 3: 'INTERACT' });
+      outcomes.add(pairs.map((p) => `${'ABCD'[p.row]}${'ABCD'[p.col]}`).sort().join(' '));
+    }
+    // A,B,D → AB; A,D,B and D,A,B and D,B,A → AB DC; B,A,D and B,D,A → BC.
+    assert.deepEqual([...outcomes].sort(), ['AB', 'AB DC', 'BC']);
+  });
+
   it('stops the beam at a live resource, which breaks on the third hit and lets that beam through (Destroyable, health 3)', () => {
     const sim = tinySim(matrixSpec(['WWWWWWW', 'W     W', 'W  1  W', 'W     W', 'WPPPPPW', 'WWWWWWW']));
     placeAll(sim, [[0, 1, 2, Dir.E], [1, 4, 2, Dir.N]]);
@@ -309,14 +326,38 @@ describe('collectResources and regenerateResources', () => {
     assert.equal(resourceAt(sim, 2, 1)?.live, true, 'back at tick 12');
   });
 
-  it('never regrows a resource under a standing avatar; it comes back the tick the avatar steps off', () => {
+  it('never regrows a resource under a standing avatar; it comes back the tick after the avatar steps off (MP the_matrix/components.lua:87-101, checked before the moves land)', () => {
+    // maybeRespawn (priority 100) queries upperPhysical during RunUpdaters, before the queued moves are processed
+    // (Lab2D grid.cc:216-254): on the tick the avatar steps off it still stands there.
     const sim = tinySim(matrixSpec(STRIP, { matrix: { regeneration: { delay: 10, rate: 1 } } }));
     placeAll(sim, [[0, 2, 2, Dir.N], [1, 5, 2, Dir.N]]);
     step(sim, { 0: 'FORWARD' });
     stepN(sim, 30);
     assert.equal(resourceAt(sim, 2, 1)?.live, false);
     step(sim, { 0: 'BACKWARD' });
+    assert.equal(resourceAt(sim, 2, 1)?.live, false, 'the avatar stood there before the moves of this tick');
+    step(sim);
     assert.equal(resourceAt(sim, 2, 1)?.live, true);
+  });
+
+  it('an avatar stepping onto a waiting resource on the tick it regrows does not stop it, and stands on it without collecting it (MP the_matrix/components.lua:54-56, 87-101)', () => {
+    // The regrowth setState is queued after the move (updater priority 100 < the avatar's 150), so onEnter saw the
+    // wait state and the resource appears under the avatar.
+    const sim = tinySim(matrixSpec(STRIP, { matrix: { regeneration: { delay: 10, rate: 1 } } }));
+    placeAll(sim, [[0, 2, 2, Dir.N], [1, 5, 2, Dir.N]]);
+    step(sim, { 0: 'FORWARD' }); // collected at w = 1
+    step(sim, { 0: 'BACKWARD' });
+    stepN(sim, 9); // tick 11: still waiting
+    assert.equal(resourceAt(sim, 2, 1)?.live, false);
+    step(sim, { 0: 'FORWARD' }); // tick 12: regrows as the avatar arrives
+    assert.deepEqual(pos(sim, 0), [2, 1]);
+    assert.equal(resourceAt(sim, 2, 1)?.live, true, 'regrown under the arriving avatar');
+    assert.deepEqual(inventory(sim, 0), [2, 1], 'not collected by arriving on the same tick');
+    stepN(sim, 3);
+    assert.deepEqual(inventory(sim, 0), [2, 1], 'standing on it does not collect it');
+    step(sim, { 0: 'BACKWARD' });
+    step(sim, { 0: 'FORWARD' });
+    assert.deepEqual(inventory(sim, 0), [3, 1], 'entering it again does');
   });
 
   it('regrows with the given rate after the delay (0.02: about 1 in 50 per tick)', () => {
