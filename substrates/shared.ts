@@ -40,3 +40,8 @@ export const SELF_COLOR: Rgb = [50, 100, 200];
 
 /** Cells outside the map in an egocentric view. */
 export const OUT_OF_BOUNDS_COLOR: Rgb = [0, 0, 0];
+
+/** `n` focal player slots followed by `background` bot slots (a scenario's `isFocal`). */
+export function focal(n: number, background: number): boolean[] {
+  return [...Array<boolean>(n).fill(true), ...Array<boolean>(background).fill(false)];
+}

@@ -213,3 +213,88 @@ export interface SubstrateSpec {
   /** The matrix games: resources, inventories, payoff matrices and the interaction beam. */
   readonly matrix?: MatrixSpec;
 }
+
+/**
+ * A scripted policy standing in for one of Melting Pot's background bots. Melting Pot's bots are trained networks
+ * (`saved_model`), some driven by a puppeteer that picks the network's goal each step (`puppet`); Crucible cannot
+ * carry the networks, so each bot is played by a scripted policy (systems/policies/) that does what the bot's name,
+ * description and puppeteer configuration say. The parameters below are the puppeteer's, as configured.
+ */
+export type BotPolicy =
+  /** Commons Harvest's trained bots: `zaps` (free / fighter) or not (pacifist, good partner); `sustainable` or not. */
+  | { readonly kind: 'harvester'; readonly zaps: boolean; readonly sustainable: boolean }
+  /** Clean Up's trained cleaners (CLEAN) and consumers (EAT). */
+  | { readonly kind: 'clean_up_goal'; readonly goal: CleanUpGoal }
+  /** `alternator.Alternator`: the goals in turn, `stepsPerGoal` steps each. */
+  | { readonly kind: 'alternator'; readonly goals: readonly CleanUpGoal[]; readonly stepsPerGoal: number }
+  /** `clean_up.ConditionalCleaner`. */
+  | {
+      readonly kind: 'conditional_cleaner';
+      readonly threshold: number;
+      readonly recencyWindow: number;
+      readonly reciprocationPeriod: number;
+      readonly nicenessPeriod: number;
+    }
+  /** `clean_up.CorrigibleReciprocator`. */
+  | {
+      readonly kind: 'corrigible_reciprocator';
+      readonly threshold: number;
+      readonly recencyWindow: number;
+      readonly corrigibleThreshold: number;
+      readonly timeoutSteps: number;
+      readonly stepsToCooperateWhenMotivated: number;
+    }
+  /** `clean_up.SanctionerAlternator`. */
+  | {
+      readonly kind: 'sanctioner_alternator';
+      readonly threshold: number;
+      readonly recencyWindow: number;
+      readonly stepsToSanctionWhenMotivated: number;
+      readonly alternatingSteps: number;
+      readonly nice: boolean;
+    }
+  /** `in_the_matrix.Specialist`: always the class with this role, interacting once it leads by `margin`. */
+  | { readonly kind: 'specialist'; readonly target: 'cooperate' | 'defect'; readonly margin: number }
+  /** `in_the_matrix.GrimTrigger`: cooperates until partners defected `threshold` times, then defects for good. */
+  | { readonly kind: 'grim_trigger'; readonly threshold: number; readonly margin: number }
+  /** `in_the_matrix.TitForTat`: plays the partner's last choice, switching with probability `tremble`. */
+  | { readonly kind: 'tit_for_tat'; readonly margin: number; readonly tremble: number }
+  /** `in_the_matrix.Corrigible`: defects until defected on `threshold` times, then tit-for-tat. */
+  | { readonly kind: 'corrigible'; readonly threshold: number; readonly margin: number; readonly tremble: number }
+  /** `in_the_matrix.ScheduledFlip`: cooperates (margin `initialMargin`) for `threshold` interactions, then defects. */
+  | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number };
+
+/** The goals Melting Pot's Clean Up puppets are given (`puppet_goals` of `clean_up_3_goals`). */
+export type CleanUpGoal = 'CLEAN' | 'EAT' | 'SANCTION';
+
+/** One of Melting Pot's background bots, by its Melting Pot name, and the scripted policy that stands in for it. */
+export interface BotSpec {
+  readonly name: string;
+  /** The substrate the bot was trained for. */
+  readonly substrate: string;
+  /** Melting Pot's saved model (`assets/saved_models/<model>`), which Crucible does not run. */
+  readonly model: string;
+  /** Melting Pot's puppeteer class driving the model, or null for a plain trained policy. */
+  readonly puppeteer: string | null;
+  /** Where Melting Pot configures the bot. */
+  readonly source: string;
+  readonly policy: BotPolicy;
+}
+
+/**
+ * A scenario (Melting Pot `ScenarioConfig`): a substrate played by `isFocal.length` players, the focal ones driven
+ * from outside and the others by bots drawn uniformly from `bots` at every reset (every Melting Pot scenario of the
+ * substrates Crucible implements has the single role 'default').
+ */
+export interface ScenarioSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly substrate: string;
+  readonly tags: readonly string[];
+  /** One entry per player; its length is the scenario's number of players. */
+  readonly isFocal: readonly boolean[];
+  /** Bot names the background slots are drawn from. */
+  readonly bots: readonly string[];
+  /** Where Melting Pot defines the scenario (null for Crucible's own). */
+  readonly source: string | null;
+}

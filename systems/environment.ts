@@ -4,7 +4,7 @@
  */
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
-import { getScenario, type ScenarioSpec } from '../substrates/scenarios.js';
+import { getScenario, scenarioSubstrate, type ScenarioSpec } from '../substrates/scenarios.js';
 import type { SubstrateSpec } from '../substrates/types.js';
 import { MetricsTracker, type MetricsOptions } from './computeMetrics.js';
 import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './performanceMonitor.js';
@@ -90,11 +90,13 @@ export class Environment {
   private stepTimer: TimerHandle = 0;
 
   constructor(opts: EnvironmentOptions) {
-    this.spec = getSubstrate(opts.substrate);
+    const substrate = getSubstrate(opts.substrate);
     this.scenario = opts.scenario ? getScenario(opts.scenario) : null;
-    if (this.scenario && this.scenario.substrate !== this.spec.name) {
-      throw new CrucibleError('INVALID_OPTION', `scenario "${this.scenario.name}" belongs to ${this.scenario.substrate}, not ${this.spec.name}`);
+    if (this.scenario && this.scenario.substrate !== substrate.name) {
+      throw new CrucibleError('INVALID_OPTION', `scenario "${this.scenario.name}" belongs to ${this.scenario.substrate}, not ${substrate.name}`);
     }
+    // A scenario may seat fewer players than the substrate's default (Melting Pot: one player per scenario role).
+    this.spec = this.scenario ? scenarioSubstrate(this.scenario) : substrate;
     this.sim = createSim(this.spec, { seed: opts.seed, scale: opts.scale });
     this.population = populationFor(this.sim, this.scenario, opts.focalPolicy ?? null);
     this.focalSlots = this.population.isFocal.flatMap((f, s) => (f ? [s] : []));

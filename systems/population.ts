@@ -26,6 +26,9 @@ export function populationFor(sim: Sim, scenario: ScenarioSpec | null, focalPoli
   if (scenario.substrate !== sim.spec.name) {
     throw new CrucibleError('INVALID_SCENARIO', `scenario "${scenario.name}" is for ${scenario.substrate}, not ${sim.spec.name}`);
   }
+  if (scenario.isFocal.length !== base) {
+    throw new CrucibleError('INVALID_SCENARIO', `scenario "${scenario.name}" seats ${scenario.isFocal.length} players; this sim has ${base} per tile`);
+  }
   const isFocal = Array.from({ length: sim.players }, (_, s) => scenario.isFocal[s % base]);
   return { isFocal, bots: scenario.bots, focalPolicy };
 }

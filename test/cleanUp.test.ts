@@ -361,10 +361,10 @@ describe('clean_up: episodes and bots', () => {
   it('clean_up_0 ("visiting an altruistic population", MP configs/scenarios/__init__.py) is 3 focal slots and 4 cleaners', () => {
     const s = getScenario('clean_up_0');
     assert.deepEqual(s.isFocal, [true, true, true, false, false, false, false]);
-    assert.deepEqual(s.bots, ['cleaner']);
+    assert.deepEqual(s.bots, ['clean_up__cleaner_0', 'clean_up__cleaner_1']);
     const s1 = getScenario('clean_up_1');
     assert.deepEqual(s1.isFocal, [true, true, true, true, false, false, false]);
-    assert.deepEqual(s1.bots, ['free_rider']);
+    assert.deepEqual(s1.bots, ['clean_up__consumer_0', 'clean_up__consumer_1']);
   });
 
   it('a short clean_up_0 episode runs headless: cleaners clean the river below 0.4 and the focal players can eat', () => {
@@ -373,7 +373,7 @@ describe('clean_up: episodes and bots', () => {
     });
     assert.equal(summary.steps, 400);
     assert.deepEqual(summary.focal, ['player_0', 'player_1', 'player_2']);
-    for (let s = 3; s < 7; s++) assert.equal(summary.policies[`player_${s}`], 'cleaner');
+    for (let s = 3; s < 7; s++) assert.match(summary.policies[`player_${s}`], /^clean_up__cleaner_[01]$/);
     assert.ok(summary.events.apples_eaten > 0, 'apples grew once the cleaners had cleaned');
     assert.ok(summary.focal_per_capita_return !== null && summary.focal_per_capita_return > 0);
   });

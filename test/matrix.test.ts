@@ -535,7 +535,9 @@ describe('matrix bots', () => {
   it('the arena scenario fills seven background slots with cooperators who interact with each other', () => {
     const env = new Environment({ substrate: 'prisoners_dilemma_in_the_matrix__arena', scenario: 'prisoners_dilemma_in_the_matrix__arena_0', seed: 2, focalPolicy: 'defector' });
     env.reset();
-    assert.deepEqual(env.labels, ['defector', ...Array<string>(7).fill('cooperator')]);
+    assert.equal(env.labels[0], 'defector');
+    const cooperators = ['prisoners_dilemma_in_the_matrix__arena__puppet_cooperator_0', 'prisoners_dilemma_in_the_matrix__arena__puppet_cooperator_margin_0'];
+    for (const l of env.labels.slice(1)) assert.ok(cooperators.includes(l), l);
     while (env.tick < 800) env.step();
     assert.ok((env.sim.matrix?.counters.interactions ?? 0) >= 5, `${env.sim.matrix?.counters.interactions} interactions`);
   });
@@ -680,10 +682,12 @@ describe('matrix substrates: data', () => {
   });
 
   it('the scenarios pair one focal player with background cooperators / defectors', () => {
-    for (const name of ['prisoners_dilemma_in_the_matrix__repeated_0', 'stag_hunt_in_the_matrix__repeated_0', 'chicken_in_the_matrix__repeated_0']) {
-      const sc = getScenario(name);
+    for (const [game, c, d] of [['prisoners_dilemma', 'cooperator', 'defector'], ['stag_hunt', 'stag', 'hare'], ['chicken', 'dove', 'hawk']]) {
+      const sub = `${game}_in_the_matrix__repeated`;
+      const sc = getScenario(`${sub}_0`);
       assert.deepEqual(sc.isFocal, [true, false]);
-      assert.deepEqual(sc.bots, ['cooperator', 'defector']);
+      const bots = [c, d].flatMap((b) => [0, 1].map((i) => `${sub}__puppet_${b}_margin_${i}`)).sort();
+      assert.deepEqual([...sc.bots].sort(), bots);
     }
     assert.deepEqual(getScenario('prisoners_dilemma_in_the_matrix__arena_0').isFocal, [true, false, false, false, false, false, false, false]);
   });

@@ -142,17 +142,26 @@ describe('substrate validation', () => {
 });
 
 describe('scenarios', () => {
-  for (const [name, bot] of [['commons_harvest__open_0', 'unsustainable_harvester'], ['commons_harvest__open_1', 'sustainable_harvester']]) {
-    it(`${name} has 5 focal slots then 2 background slots played by ${bot}`, () => {
+  const OPEN: readonly (readonly [string, string, readonly string[]])[] = [
+    // MP configs/scenarios/__init__.py: open_0 is visited by free bots, open_1 by pacifists (both unsustainable).
+    ['commons_harvest__open_0', 'focals are resident and visited by two bots who zap and harvest unsustainably', ['commons_harvest__open__free_0', 'commons_harvest__open__free_1']],
+    ['commons_harvest__open_1', 'focals are resident and visited by two pacifists who harvest unsustainably', ['commons_harvest__open__pacifist_0', 'commons_harvest__open__pacifist_1']],
+  ];
+  for (const [name, description, bots] of OPEN) {
+    it(`${name} ("${description}") has 5 focal slots then 2 background slots drawn from ${bots.join(', ')}`, () => {
       const s = getScenario(name);
       assert.equal(s.substrate, 'commons_harvest__open');
+      assert.equal(s.description, description);
       assert.deepEqual(s.isFocal, [true, true, true, true, true, false, false]);
-      assert.deepEqual(s.bots, [bot]);
+      assert.deepEqual(s.bots, bots);
       const env = new Environment({ substrate: s.substrate, scenario: name, seed: 3 });
       env.reset();
       assert.deepEqual(env.focalSlots, [0, 1, 2, 3, 4]);
-      assert.deepEqual(env.labels, ['focal', 'focal', 'focal', 'focal', 'focal', bot, bot]);
-      assert.deepEqual(env.sim.bots.map((b) => b?.name ?? null), [null, null, null, null, null, bot, bot]);
+      assert.deepEqual(env.labels.slice(0, 5), ['focal', 'focal', 'focal', 'focal', 'focal']);
+      for (const slot of [5, 6]) {
+        assert.ok(bots.includes(env.labels[slot]), env.labels[slot]);
+        assert.equal(env.sim.bots[slot]?.name, env.labels[slot]);
+      }
     });
   }
 
@@ -167,8 +176,10 @@ describe('scenarios', () => {
       name: 'two_bots',
       description: 'test population',
       substrate: 'commons_harvest__open',
+      tags: [],
       isFocal: [true, true, true, true, true, false, false],
       bots: ['noop', 'random'],
+      source: null,
     };
     const draws = (seed: number): string[] => {
       const sim = createSim(open, { seed });

@@ -1,17 +1,25 @@
 /**
- * Scripted Commons Harvest bots.
- * - unsustainable_harvester: walks to the nearest live apple, eats whatever it steps on, and zaps any player its
- *   beam would reach when it is ready (Melting Pot's "free" bots zap and harvest unsustainably).
- * - sustainable_harvester: only targets and only steps on apples with at least 3 live neighbours, so no patch is
- *   stripped below the density it needs to regrow; never zaps.
+ * Scripted Commons Harvest bots, standing in for Melting Pot's trained ones (`commons_harvest__*__free_*`,
+ * `__pacifist_*`, `__good_partner_*`, `__sustainable_fighter_*`). Two traits, as the scenario descriptions name them:
+ * - zaps: when its beam is ready and would reach another player it fires (free bots, fighters); otherwise it never
+ *   fires (pacifists, good partners).
+ * - sustainable: only targets and only steps on apples with at least SUSTAINABLE_MIN_NEIGHBOURS live neighbours,
+ *   so no patch is stripped below the density it needs to regrow; an unsustainable harvester walks to the nearest
+ *   live apple and eats whatever it steps on, stripping patches.
+ * Crucible's own `unsustainable_harvester` (zaps) and `sustainable_harvester` (never zaps) are two of the four.
  */
 import { Layer } from '../layers.js';
 import type { Bot, Sim } from '../sim.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
 import { moveActions, nearestOnLayer, stepToward, type MoveActions } from './navigation.js';
 
-/** Minimum live neighbours an apple must keep for the sustainable harvester to eat it. */
+/** Minimum live neighbours an apple must keep for a sustainable harvester to eat it. */
 export const SUSTAINABLE_MIN_NEIGHBOURS = 3;
+
+export interface HarvesterTraits {
+  readonly zaps: boolean;
+  readonly sustainable: boolean;
+}
 
 class SeesPlayer implements BeamVisitor {
   sim!: Sim;
@@ -36,54 +44,56 @@ function wander(sim: Sim, m: MoveActions): number {
   return r === 0 ? m.turnLeft : r === 1 ? m.turnRight : m.forward;
 }
 
-export function unsustainableHarvester(sim: Sim): Bot {
-  const m = moveActions(sim);
-  const zapAction = sim.spec.actions.findIndex((a) => a.fire === 'zap');
-  const isLiveApple = (e: number): boolean => sim.apples.indexOf[e] >= 0;
-  return {
-    name: 'unsustainable_harvester',
-    act(s: Sim, slot: number): number {
-      const { c } = s.world;
-      const me = s.avatars[slot];
-      const zap = s.spec.zapper;
-      if (zap && zapAction >= 0 && c.Cooldown.timer[me] === 0) {
-        sees.sim = s;
-        sees.self = me;
-        sees.seen = false;
-        traceBeam(s, c.Position.x[me], c.Position.y[me], c.Orientation.dir[me], zap.length, zap.radius, sees);
-        if (sees.seen) return zapAction;
-      }
-      const apple = nearestOnLayer(s, slot, Layer.Lower, isLiveApple);
-      if (apple === 0) return wander(s, m);
-      return stepToward(s, slot, c.Position.x[apple], c.Position.y[apple], m);
-    },
-  };
+/** Would the zap beam of the avatar of `slot`, fired now, reach another player? */
+export function zapWouldHit(s: Sim, slot: number): boolean {
+  const zap = s.spec.zapper;
+  if (!zap) return false;
+  const { c } = s.world;
+  const me = s.avatars[slot];
+  sees.sim = s;
+  sees.self = me;
+  sees.seen = false;
+  traceBeam(s, c.Position.x[me], c.Position.y[me], c.Orientation.dir[me], zap.length, zap.radius, sees);
+  return sees.seen;
 }
 
-export function sustainableHarvester(sim: Sim): Bot {
+export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): Bot {
   const m = moveActions(sim);
+  const zapAction = sim.spec.actions.findIndex((a) => a.fire === 'zap');
   const a = sim.apples;
+  const isLiveApple = (e: number): boolean => a.indexOf[e] >= 0;
   const plentiful = (e: number): boolean => {
     const i = a.indexOf[e];
     return i >= 0 && a.liveNeighbors[i] >= SUSTAINABLE_MIN_NEIGHBOURS;
   };
-  // Never step onto a live apple that is too sparse to eat.
+  // A sustainable harvester never steps onto a live apple too sparse to eat.
   const canEnter = (x: number, y: number): boolean => {
     const e = sim.world.grid.at(x, y, Layer.Lower);
     return e === 0 || a.indexOf[e] < 0 || plentiful(e);
   };
+  const target = traits.sustainable ? plentiful : isLiveApple;
+  const enter = traits.sustainable ? canEnter : undefined;
   return {
-    name: 'sustainable_harvester',
+    name,
     act(s: Sim, slot: number): number {
       const { c } = s.world;
-      const apple = nearestOnLayer(s, slot, Layer.Lower, plentiful);
+      const me = s.avatars[slot];
+      if (traits.zaps && zapAction >= 0 && c.Cooldown.timer[me] === 0 && zapWouldHit(s, slot)) return zapAction;
+      const apple = nearestOnLayer(s, slot, Layer.Lower, target);
       if (apple === 0) {
         const w = wander(s, m);
-        if (w !== m.forward) return w;
-        const me = s.avatars[slot];
-        return stepToward(s, slot, c.Position.x[me] + 1, c.Position.y[me], m, canEnter);
+        if (w !== m.forward || !enter) return w;
+        return stepToward(s, slot, c.Position.x[me] + 1, c.Position.y[me], m, enter);
       }
-      return stepToward(s, slot, c.Position.x[apple], c.Position.y[apple], m, canEnter);
+      return stepToward(s, slot, c.Position.x[apple], c.Position.y[apple], m, enter);
     },
   };
+}
+
+export function unsustainableHarvester(sim: Sim): Bot {
+  return harvesterBot(sim, 'unsustainable_harvester', { zaps: true, sustainable: false });
+}
+
+export function sustainableHarvester(sim: Sim): Bot {
+  return harvesterBot(sim, 'sustainable_harvester', { zaps: false, sustainable: true });
 }

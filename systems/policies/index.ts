@@ -7,6 +7,8 @@ import type { Bot, Sim } from '../sim.js';
 import { cleanerBot, freeRiderBot } from './cleanUp.js';
 import { sustainableHarvester, unsustainableHarvester } from './harvesters.js';
 import { MATRIX_BOT_FACTORIES } from './matrix.js';
+import { findBotSpec, scenarioBotNames } from '../../substrates/scenarios.js';
+import { createScriptedBot } from './scriptedBots.js';
 
 export type BotFactory = (sim: Sim) => Bot;
 
@@ -31,11 +33,19 @@ const BOTS: Readonly<Record<string, BotFactory>> = {
   ...MATRIX_BOT_FACTORIES,
 };
 
+/** Crucible's own bots and the stand-ins for Melting Pot's bots (by their Melting Pot names), sorted. */
 export function botNames(): string[] {
-  return Object.keys(BOTS).sort();
+  return [...Object.keys(BOTS), ...scenarioBotNames()].sort();
+}
+
+/** Is `name` a scripted stand-in for one of Melting Pot's bots (rather than one of Crucible's own bots)? */
+export function isStandIn(name: string): boolean {
+  return findBotSpec(name) !== undefined;
 }
 
 export function createBot(name: string, sim: Sim): Bot {
+  const spec = findBotSpec(name);
+  if (spec) return createScriptedBot(spec, sim);
   const f = BOTS[name];
   if (!f) throw new CrucibleError('UNKNOWN_BOT', `unknown bot "${name}"; known bots: ${botNames().join(', ')}`, { value: name, allowed: botNames() });
   return f(sim);

@@ -22,7 +22,7 @@
  * puppeteers read that observation. Bots are created at every reset, so their memory lasts one episode.
  */
 import { DIR_DX, DIR_DY } from '../../ecs/components.js';
-import type { MatrixSpec } from '../../substrates/types.js';
+import type { BotPolicy, MatrixSpec } from '../../substrates/types.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
 import { Layer } from '../layers.js';
 import { classWithRole, majorityClass, type MatrixState } from '../matrixState.js';
@@ -40,6 +40,98 @@ export interface MatrixBotOptions {
   consent: ConsentPolicy;
   /** Lead of the target class over every other class before interacting (Melting Pot's `margin`; default 5). */
   margin?: number;
+  /** A Melting Pot puppeteer to follow instead of `strategy` (its own margins), and the bot's name. */
+  policy?: { readonly name: string; readonly policy: BotPolicy };
+}
+
+/** The Matrix puppeteers' kinds of `BotPolicy`. */
+export type MatrixPolicy = Extract<BotPolicy, { kind: 'specialist' | 'grim_trigger' | 'tit_for_tat' | 'corrigible' | 'scheduled_flip' }>;
+
+export function isMatrixPolicy(p: BotPolicy): p is MatrixPolicy {
+  return p.kind === 'specialist' || p.kind === 'grim_trigger' || p.kind === 'tit_for_tat' || p.kind === 'corrigible' || p.kind === 'scheduled_flip';
+}
+
+/**
+ * A puppeteer of `utils/puppeteers/in_the_matrix.py`: each step it sees the partner's unique majority class at an
+ * interaction that just happened (−1 if none happened or the majority was unclear: `partner_max_resource`) and
+ * picks whether to play the cooperative class and the margin to collect before interacting.
+ */
+interface Puppeteer {
+  step(rng: { float(): number }, interacted: boolean, partner: number): void;
+  cooperate: boolean;
+  margin: number;
+}
+
+/** Melting Pot's `tremble`: true with probability p (no draw when p is 0). */
+function tremble(rng: { float(): number }, p: number): boolean {
+  return p > 0 && rng.float() < p;
+}
+
+function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number): Puppeteer {
+  switch (policy.kind) {
+    case 'specialist':
+      return { step() {}, cooperate: policy.target === 'cooperate', margin: policy.margin };
+    case 'grim_trigger': {
+      // GrimTrigger.step: count partners' defections; defect for good from the threshold-th on.
+      let defections = 0;
+      const p = { step(_r: unknown, _i: boolean, partner: number) {
+        if (partner === defect) defections++;
+        p.cooperate = defections < policy.threshold;
+      }, cooperate: true, margin: policy.margin };
+      return p;
+    }
+    case 'tit_for_tat': {
+      // TitForTat.step: starts cooperating (unless it trembles), then copies the partner's last clear choice;
+      // each decision flips with probability `tremble`.
+      let first = true;
+      const p: Puppeteer = { step(rng, _i, partner) {
+        if (first) {
+          first = false;
+          p.cooperate = !tremble(rng, policy.tremble);
+        }
+        if (partner === coop) p.cooperate = !tremble(rng, policy.tremble);
+        else if (partner === defect) p.cooperate = tremble(rng, policy.tremble);
+      }, cooperate: true, margin: policy.margin };
+      return p;
+    }
+    case 'corrigible': {
+      // Corrigible.step: defects until defected on `threshold` times, then plays tit-for-tat (cooperating at the
+      // switch), each decision after the switch flipping with probability `tremble`.
+      let defections = 0;
+      const p: Puppeteer = { step(rng, _i, partner) {
+        let switching = false;
+        if (partner === defect) switching = ++defections === policy.threshold;
+        if (defections < policy.threshold) p.cooperate = false;
+        else if (switching || partner === coop) p.cooperate = !tremble(rng, policy.tremble);
+        else if (partner === defect) p.cooperate = tremble(rng, policy.tremble);
+      }, cooperate: false, margin: policy.margin };
+      return p;
+    }
+    case 'scheduled_flip': {
+      // ScheduledFlip.step: cooperates with `initialMargin` for `threshold` interactions, then defects with `finalMargin`.
+      let interactions = 0;
+      const p: Puppeteer = { step(_r, interacted) {
+        if (interacted) interactions++;
+        p.cooperate = interactions < policy.threshold;
+        p.margin = p.cooperate ? policy.initialMargin : policy.finalMargin;
+      }, cooperate: true, margin: policy.initialMargin };
+      return p;
+    }
+  }
+}
+
+/** Crucible's own strategies as puppeteers (margin `margin`; grim trigger with threshold 1, no tremble). */
+function strategyPolicy(strategy: MatrixStrategy, margin: number): MatrixPolicy {
+  switch (strategy) {
+    case 'cooperator':
+      return { kind: 'specialist', target: 'cooperate', margin };
+    case 'defector':
+      return { kind: 'specialist', target: 'defect', margin };
+    case 'tit_for_tat':
+      return { kind: 'tit_for_tat', margin, tremble: 0 };
+    case 'grim_trigger':
+      return { kind: 'grim_trigger', threshold: 1, margin };
+  }
 }
 
 /** Default lead over the other classes before a bot interacts (Melting Pot's `*_margin_0` bots). */
@@ -166,8 +258,7 @@ function available(sim: Sim, st: MatrixState, other: number): boolean {
 }
 
 export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
-  const name = matrixBotName(opts.strategy, opts.consent);
-  const margin = opts.margin ?? DEFAULT_MARGIN;
+  const name = opts.policy?.name ?? matrixBotName(opts.strategy, opts.consent);
   const m = moveActions(sim);
   const interact = sim.spec.actions.findIndex((a) => a.fire === 'interact');
   const spec = sim.spec.matrix;
@@ -181,7 +272,8 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
   const defect = classWithRole(mx, 'defect') >= 0 ? classWithRole(mx, 'defect') : Math.min(1, k - 1);
   // Per-episode memory.
   let seenInteractions = 0;
-  let cooperating = opts.strategy !== 'defector';
+  const pol = opts.policy?.policy;
+  const puppeteer = puppeteerFor(pol && isMatrixPolicy(pol) ? pol : strategyPolicy(opts.strategy, opts.margin ?? DEFAULT_MARGIN), coop, defect);
   let target = 0;
   let self = 0;
   const liveClassAt = (cell: number): number => {
@@ -229,17 +321,12 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
     return st.lastChoice[requester] === coop;
   }
 
-  /** Update the strategy from the partner's play at an interaction not seen yet. */
-  function observe(st: MatrixState, slot: number): void {
-    if (st.interactionCount[slot] === seenInteractions) return;
+  /** Step the puppeteer with the partner's play at an interaction not seen yet (once per step, as Melting Pot). */
+  function observe(s: Sim, st: MatrixState, slot: number): void {
+    const interacted = st.interactionCount[slot] !== seenInteractions;
     seenInteractions = st.interactionCount[slot];
-    const partner = majorityClass(st.interactionInventories, slot * 2 * k + k, k);
-    if (opts.strategy === 'tit_for_tat') {
-      if (partner === coop) cooperating = true;
-      else if (partner === defect) cooperating = false;
-    } else if (opts.strategy === 'grim_trigger' && partner === defect) {
-      cooperating = false;
-    }
+    const partner = interacted ? majorityClass(st.interactionInventories, slot * 2 * k + k, k) : -1;
+    puppeteer.step(s.world.rng, interacted, partner);
   }
 
   return {
@@ -250,9 +337,10 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
       const { c, tick } = s.world;
       const me = s.avatars[slot];
       self = slot;
-      observe(st, slot);
+      observe(s, st, slot);
       if (c.Removed.until[me] > 0 || c.Frozen.until[me] > tick) return m.noop;
-      target = cooperating ? coop : defect;
+      target = puppeteer.cooperate ? coop : defect;
+      const margin = puppeteer.margin;
       const ready = c.Cooldown.timer[me] === 0;
       let mayInteract = true;
       if (s.spec.matrix?.consent) {
