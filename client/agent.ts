@@ -55,6 +55,12 @@ export interface Welcome {
   actions: string[];
   /** Layout of `Observation.vector`: the substrate's vector observations, offsets and lengths in float32 elements. */
   vector: { name: string; offset: number; length: number }[];
+  /** `permitted`: Melting Pot's PERMITTED_OBSERVATIONS only (scenario rooms by default); `all`: every observation. */
+  observations: 'permitted' | 'all';
+  /** The observations agents get in this room, in the substrate's order. */
+  observationNames: string[];
+  /** Content hashes of the substrate and scenario definitions (the same in every results line of this room). */
+  hashes: { substrate: string; scenario: string | null };
   tickRate: number;
   lockstep: boolean;
   tick: number;

@@ -20,7 +20,8 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import express, { type Application, type Response } from 'express';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
-import { scenariosOf } from '../substrates/scenarios.js';
+import { findBotSpec, scenariosOf } from '../substrates/scenarios.js';
+import { scenarioHash, substrateHash } from '../substrates/hash.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
@@ -127,11 +128,18 @@ export function substrateCatalogue(): Record<string, unknown>[] {
       actions: s.actions.map((a) => a.name),
       map: s.map,
       observations: s.observation.names,
+      hash: substrateHash(name),
       scenarios: scenariosOf(name).map((sc) => ({
         name: sc.name,
         description: sc.description,
+        players: sc.isFocal.length,
         focal: sc.isFocal.filter(Boolean).length,
+        isFocal: sc.isFocal,
         bots: sc.bots,
+        tags: sc.tags,
+        hash: scenarioHash(sc.name),
+        /** Melting Pot's bots are played by scripted stand-ins (systems/policies/scriptedBots.ts). */
+        scriptedStandIns: sc.bots.some((b) => findBotSpec(b) !== undefined),
       })),
     };
   });

@@ -10,6 +10,7 @@ import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario, scenariosOf } from '../substrates/scenarios.js';
 import { OBS_MODES, type ObsMode } from '../client/protocol.js';
+import { OBSERVATION_SETS, type ObservationSet } from '../systems/vectorObservations.js';
 
 export const FILL_FOCAL = ['bots', 'noop'] as const;
 export type FillFocal = (typeof FILL_FOCAL)[number];
@@ -50,6 +51,8 @@ export interface RoomConfig {
   readonly maxMessagesPerSecond: number;
   /** State patch interval (ms): the tick interval, but never below 50 ms — spectators never need more than 20 Hz. */
   readonly patchRateMs: number;
+  /** Observations agents get: Melting Pot's permitted set (default with a scenario) or all (default without). */
+  readonly observations: ObservationSet;
 }
 
 export interface JoinConfig {
@@ -63,7 +66,7 @@ export interface JoinConfig {
 
 const CREATE_KEYS = [
   'scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'actionTimeoutMs', 'fillFocal', 'reconnectSeconds',
-  'resultsFile', 'maxSteps', 'maxMessagesPerSecond',
+  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'observations',
 ] as const;
 const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state'] as const;
 /** Keys the server itself adds through the room handler's default options. */
@@ -179,6 +182,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     maxMessagesPerSecond:
       numberOpt(o, 'maxMessagesPerSecond', 1, 100_000, true) ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
+    observations: enumOpt(o, 'observations', OBSERVATION_SETS) ?? (scenario ? 'permitted' : 'all'),
   };
   // Join keys are checked when the join happens; validate them here too so a bad joinOrCreate fails before a room
   // is created for it.

@@ -80,7 +80,7 @@ export class Seats {
     this.stepFlags = new Uint8Array(env.players);
     this.episodeLate = new Uint32Array(env.players);
     this.episodeMissed = new Uint32Array(env.players);
-    this.vectorLength = vectorLength(env.sim);
+    this.vectorLength = vectorLength(env.sim, env.observationNames);
     this.buffers = new ObservationBuffers(env.sim, 'none');
   }
 

@@ -4,7 +4,9 @@
  */
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
-import { getScenario, scenarioSubstrate, type ScenarioSpec } from '../substrates/scenarios.js';
+import { findBotSpec, getScenario, scenarioSubstrate, type ScenarioSpec } from '../substrates/scenarios.js';
+import { scenarioHash, substrateHash } from '../substrates/hash.js';
+import { OBSERVATION_SETS, observationNames, type ObservationSet } from './vectorObservations.js';
 import type { SubstrateSpec } from '../substrates/types.js';
 import { MetricsTracker, type MetricsOptions } from './computeMetrics.js';
 import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './performanceMonitor.js';
@@ -21,6 +23,11 @@ export interface EnvironmentOptions {
   scale?: number;
   /** A bot that drives the focal slots in-process (headless runs); null = focal actions come from `step`. */
   focalPolicy?: string | null;
+  /**
+   * Observations the focal agents get: Melting Pot's permitted set, or all (for training). Default: permitted with a
+   * scenario, all without.
+   */
+  observations?: ObservationSet;
   /** Compute the game-theory and fairness figures each tick (default true). */
   metrics?: boolean | MetricsOptions;
   /** Time every stage into HDR histograms and report every `performanceEvery` ticks (default true). */
@@ -57,6 +64,12 @@ export interface EpisodeSummary {
   /** agent id → policy label */
   policies: Record<string, string>;
   focal: string[];
+  /** agent id → Melting Pot's bot its scripted policy stands in for (`model`: Melting Pot's saved model). */
+  scripted_stand_ins: Record<string, { bot: string; model: string }>;
+  /** Which observations the focal agents got (`permitted`: Melting Pot's PERMITTED_OBSERVATIONS). */
+  observations: ObservationSet;
+  /** Content hashes of the definitions played (substrates/hash.ts): the registered substrate and the scenario. */
+  hashes: { substrate: string; scenario: string | null };
   events: { apples_eaten: number; zaps_fired: number; zap_hits: number };
   /** The matrix games' figures (absent for other substrates). */
   matrix?: MatrixFigures;
@@ -76,6 +89,9 @@ export class Environment {
   /** Focal slots, ascending. */
   readonly focalSlots: readonly number[];
   readonly metrics: MetricsTracker | null;
+  readonly observations: ObservationSet;
+  /** The substrate's observation names the focal agents get under `observations`, in order. */
+  readonly observationNames: readonly string[];
   readonly monitor: PerformanceMonitor | null;
   /** The latest performance report (every `performanceEvery` ticks), null before the first. */
   performance: PerformanceReport | null = null;
@@ -100,6 +116,11 @@ export class Environment {
     this.sim = createSim(this.spec, { seed: opts.seed, scale: opts.scale });
     this.population = populationFor(this.sim, this.scenario, opts.focalPolicy ?? null);
     this.focalSlots = this.population.isFocal.flatMap((f, s) => (f ? [s] : []));
+    this.observations = opts.observations ?? (this.scenario ? 'permitted' : 'all');
+    if (!OBSERVATION_SETS.includes(this.observations)) {
+      throw new CrucibleError('INVALID_OPTION', `observations must be one of ${OBSERVATION_SETS.join(', ')}, got ${JSON.stringify(opts.observations)}`);
+    }
+    this.observationNames = Object.freeze(observationNames(this.spec.observation.names, this.observations));
     this.metrics = opts.metrics === false ? null : new MetricsTracker(typeof opts.metrics === 'object' ? opts.metrics : {});
     this.monitor = opts.monitor === false ? null : new PerformanceMonitor();
     this.performanceEvery = opts.performanceEvery ?? 100;
@@ -114,6 +135,11 @@ export class Environment {
       this.metricsTimer = m.register('metrics');
       this.stepTimer = m.register('step');
     }
+  }
+
+  /** Content hashes of the registered substrate and of the scenario (substrates/hash.ts). */
+  get hashes(): { substrate: string; scenario: string | null } {
+    return { substrate: substrateHash(this.spec.name), scenario: this.scenario ? scenarioHash(this.scenario.name) : null };
   }
 
   /** Add a stage that runs after the simulation each tick (e.g. rendering observations), timed under `name`. */
@@ -214,11 +240,14 @@ export class Environment {
     const sim = this.sim;
     const returns: Record<string, number> = {};
     const policies: Record<string, string> = {};
+    const standIns: Record<string, { bot: string; model: string }> = {};
     let focalSum = 0, focalN = 0, bgSum = 0, bgN = 0, total = 0;
     for (let s = 0; s < sim.players; s++) {
       const r = sim.returns[s];
       returns[agentId(s)] = r;
       policies[agentId(s)] = this.labels[s];
+      const bot = this.population.isFocal[s] ? undefined : findBotSpec(this.labels[s]);
+      if (bot) standIns[agentId(s)] = { bot: bot.name, model: bot.model };
       total += r;
       if (this.population.isFocal[s]) {
         focalSum += r;
@@ -242,6 +271,9 @@ export class Environment {
       collective_return: sim.players > 0 ? total / sim.players : 0,
       policies,
       focal: this.focalSlots.map(agentId),
+      scripted_stand_ins: standIns,
+      observations: this.observations,
+      hashes: this.hashes,
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
       ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
     };

@@ -137,6 +137,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       // One performance report a second whatever the tick rate (the dashboard charts poll twice a second).
       this.env = new Environment({
         substrate, scenario: c.scenario, seed: c.seed, scale: c.scale, focalPolicy: null, performanceEvery: Math.max(1, Math.round(c.tickRate)),
+        observations: c.observations,
       });
     } catch (err) {
       throw toServerError(err);
@@ -145,7 +146,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const env = this.env;
     this.actionCount = env.spec.actions.length;
     this.seats = new Seats(env, c.fillFocal);
-    this.vectorLayout = vectorLayout(env.sim);
+    this.vectorLayout = vectorLayout(env.sim, env.observationNames);
     this.vectorScratch = new Float64Array(this.seats.vectorLength);
     if (c.maxSteps !== null) {
       const cap = c.maxSteps;
@@ -246,6 +247,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       focalSlots: env.focalSlots,
       actions: env.spec.actions.map((a) => a.name),
       vector: this.vectorLayout,
+      observations: env.observations,
+      observationNames: env.observationNames,
+      hashes: env.hashes,
       tickRate: this.config.tickRate,
       lockstep: this.config.lockstep,
       tick: env.tick,
