@@ -11,7 +11,7 @@
 import { Layer } from '../layers.js';
 import type { Bot, Sim } from '../sim.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
-import { moveActions, nearestOnLayer, stepToward, type MoveActions } from './navigation.js';
+import { firstStep, moveActions, nearestOnLayer, stepAction, stepToward, type MoveActions } from './navigation.js';
 
 /** Minimum live neighbours an apple must keep for a sustainable harvester to eat it. */
 export const SUSTAINABLE_MIN_NEIGHBOURS = 3;
@@ -73,12 +73,24 @@ export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): B
   };
   const target = traits.sustainable ? plentiful : isLiveApple;
   const enter = traits.sustainable ? canEnter : undefined;
+  const isTargetCell = (cell: number): boolean => {
+    const e = sim.world.grid.atCell(cell, Layer.Lower);
+    return e !== 0 && target(e);
+  };
+  const mayNotEnter = (cell: number): boolean => {
+    if (!traits.sustainable) return false;
+    const e = sim.world.grid.atCell(cell, Layer.Lower);
+    return e !== 0 && a.indexOf[e] >= 0 && !plentiful(e);
+  };
   return {
     name,
     act(s: Sim, slot: number): number {
       const { c } = s.world;
       const me = s.avatars[slot];
       if (traits.zaps && zapAction >= 0 && c.Cooldown.timer[me] === 0 && zapWouldHit(s, slot)) return zapAction;
+      // The first step of a shortest path (around walls and players) to the nearest apple it would eat.
+      const d = firstStep(s, slot, isTargetCell, mayNotEnter, false);
+      if (d >= 0) return stepAction(m, c.Orientation.dir[me], d);
       const apple = nearestOnLayer(s, slot, Layer.Lower, target);
       if (apple === 0) {
         const w = wander(s, m);

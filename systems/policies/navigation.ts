@@ -84,3 +84,78 @@ export function stepToward(sim: Sim, slot: number, tx: number, ty: number, m: Mo
   if (a >= 0) return a;
   return rng.int(2) === 0 ? m.turnLeft : m.turnRight;
 }
+
+/** Cells a bot's path search may visit per tick (bounds the cost on tiled maps). */
+const MAX_SEARCH = 4096;
+
+// Path finding: breadth-first search over free cells, buffers shared by all bots (they act one at a time).
+
+let stamp = new Int32Array(0);
+let firstDir = new Int8Array(0);
+let queue = new Int32Array(0);
+let epoch = 0;
+
+function ensureBuffers(cells: number): void {
+  if (stamp.length >= cells) return;
+  stamp = new Int32Array(cells);
+  firstDir = new Int8Array(cells);
+  queue = new Int32Array(cells);
+  epoch = 0;
+}
+
+/**
+ * The absolute direction of the first step on a shortest path from the avatar of `slot` to a cell `isGoal`
+ * accepts, through cells free of walls and avatars and, unless `allowAvoided`, not `avoid`ed; −1 if none within
+ * MAX_SEARCH cells, −2 if the avatar already stands on a goal.
+ */
+export function firstStep(sim: Sim, slot: number, isGoal: (cell: number) => boolean, avoid: (cell: number) => boolean, allowAvoided: boolean): number {
+  const { grid, c } = sim.world;
+  const cells = sim.width * sim.height;
+  ensureBuffers(cells);
+  if (++epoch === 0x7fffffff) {
+    stamp.fill(0);
+    epoch = 1;
+  }
+  const me = sim.avatars[slot];
+  const start = grid.cellIndex(c.Position.x[me], c.Position.y[me]);
+  if (isGoal(start)) return -2;
+  stamp[start] = epoch;
+  let head = 0, tail = 0;
+  for (let d = 0; d < 4; d++) {
+    const next = neighbour(sim, start, d);
+    if (next < 0 || stamp[next] === epoch || !free(sim, next) || (!allowAvoided && avoid(next))) continue;
+    stamp[next] = epoch;
+    firstDir[next] = d;
+    queue[tail++] = next;
+  }
+  while (head < tail && tail < MAX_SEARCH) {
+    const cell = queue[head++];
+    if (isGoal(cell)) return firstDir[cell];
+    for (let d = 0; d < 4; d++) {
+      const next = neighbour(sim, cell, d);
+      if (next < 0 || stamp[next] === epoch || !free(sim, next) || (!allowAvoided && avoid(next))) continue;
+      stamp[next] = epoch;
+      firstDir[next] = firstDir[cell];
+      queue[tail++] = next;
+    }
+  }
+  while (head < tail) if (isGoal(queue[head++])) return firstDir[queue[head - 1]];
+  return -1;
+}
+
+export function neighbour(sim: Sim, cell: number, d: number): number {
+  const g = sim.world.grid;
+  const x = g.cellX(cell) + DIR_DX[d], y = g.cellY(cell) + DIR_DY[d];
+  if (g.torus) return g.cellIndex(g.wrapX(x), g.wrapY(y));
+  return g.inBounds(x, y) ? g.cellIndex(x, y) : -1;
+}
+
+function free(sim: Sim, cell: number): boolean {
+  return sim.walls[cell] === 0 && sim.world.grid.atCell(cell, Layer.Upper) === 0;
+}
+
+/** The egocentric move action that steps in absolute direction `d` for an avatar facing `facing`. */
+export function stepAction(m: MoveActions, facing: number, d: number): number {
+  const rel = (d - facing + 4) & 3;
+  return rel === 0 ? m.forward : rel === 1 ? m.right : rel === 2 ? m.backward : m.left;
+}
