@@ -10,7 +10,13 @@ import type { BotPolicy, BotSpec, ScenarioSpec } from '../substrates/types.js';
 import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
 import type { CleanUpBot } from '../systems/policies/cleanUp.js';
-import { isMatrixPolicy } from '../systems/policies/matrix.js';
+import { cleanUpGoalChooser } from '../systems/policies/cleanUp.js';
+import { harvesterBot } from '../systems/policies/harvesters.js';
+import { isMatrixPolicy, puppeteerFor } from '../systems/policies/matrix.js';
+import { createScriptedBot } from '../systems/policies/scriptedBots.js';
+import type { Sim } from '../systems/sim.js';
+import { Rng } from '../ecs/rng.js';
+import { Dir, placeAll, stepN, tinySim, tinySpec } from './helpers/tinyWorld.js';
 
 /** Melting Pot's scenario count for each substrate Crucible implements (configs/scenarios/__init__.py). */
 const MP_COUNTS: Readonly<Record<string, number>> = {
@@ -224,4 +230,176 @@ describe('scenarios: every scenario\'s bots do what Melting Pot\'s configuration
       if (s.substrate.includes('in_the_matrix')) assert.ok(rec.fired.some((f) => background.includes(f.slot)), 'a bot interacted');
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stand-ins' behaviours, one by one.
+
+describe('scripted stand-ins: Commons Harvest (pacifist or zapper, sustainable or not)', () => {
+  // A plus-shaped patch of 5 apples above an empty floor; the bot starts below it.
+  const PATCH = ['WWWWWWW', 'W  A  W', 'W AAA W', 'W  A  W', 'W     W', 'W  P  W', 'WWWWWWW'];
+
+  it('a pacifist never zaps a player in its beam; a free bot (zapper) does (open_0 "zap", open_1 "pacifists")', () => {
+    for (const zaps of [false, true]) {
+      const sim = tinySim(tinySpec(['WWWWW', 'W   W', 'W   W', 'WPP W', 'WWWWW'], { players: 2 }));
+      placeAll(sim, [[0, 2, 3, Dir.N], [1, 2, 2, Dir.N]]);
+      const bot = harvesterBot(sim, 'bot', { zaps, sustainable: false });
+      assert.equal(sim.spec.actions[bot.act(sim, 0)].fire === 'zap', zaps, `zaps: ${zaps}`);
+    }
+  });
+
+  it('an unsustainable harvester strips a patch: every apple eaten, none ever regrows (no live neighbour: p = 0)', () => {
+    const sim = tinySim(tinySpec(PATCH), 5);
+    sim.bots[0] = harvesterBot(sim, 'bot', { zaps: false, sustainable: false });
+    stepN(sim, 60);
+    assert.equal(sim.apples.liveCount, 0, 'stripped');
+    stepN(sim, 2000);
+    assert.equal(sim.apples.liveCount, 0, 'a dead patch');
+  });
+
+  it('a sustainable harvester never eats an apple with fewer than 3 live neighbours, so the patch lives on and regrows', () => {
+    const sim = tinySim(tinySpec(PATCH), 5);
+    sim.bots[0] = harvesterBot(sim, 'bot', { zaps: false, sustainable: true });
+    let eaten = 0, minLive = Infinity;
+    sim.world.events.subscribe('apple_eaten', (b) => (eaten += b.length));
+    for (let t = 0; t < 3000; t++) {
+      stepN(sim, 1);
+      minLive = Math.min(minLive, sim.apples.liveCount);
+    }
+    assert.ok(eaten >= 2, `it eats (${eaten})`);
+    assert.ok(minLive >= 3, `the patch never drops below 3 live apples (${minLive})`);
+  });
+});
+
+describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.py, alternator.py)', () => {
+  /** A clean_up sim whose slot 0 sees `others` other cleaners (NUM_OTHERS_WHO_CLEANED_THIS_STEP) and is removed or not. */
+  function signal(sim: Sim, others: number, removed = false): void {
+    sim.cleaning.cleanedPrev[0] = 0;
+    sim.cleaning.prevCount = others;
+    sim.world.c.Removed.until[sim.avatars[0]] = removed ? sim.world.tick + 1000 : 0;
+  }
+  function goals(name: string, signals: (t: number) => [number, boolean?], steps: number): string[] {
+    const spec = findBotSpec(name);
+    assert.ok(spec);
+    const choose = cleanUpGoalChooser(spec.policy);
+    assert.ok(choose);
+    const sim = tinySim(getSubstrate('clean_up'));
+    const out: string[] = [];
+    for (let t = 0; t < steps; t++) {
+      const [others, removed] = signals(t);
+      signal(sim, others, removed ?? false);
+      out.push(choose(sim, 0));
+    }
+    return out;
+  }
+  const runs = (g: string[]): string => {
+    const out: string[] = [];
+    for (let i = 0; i < g.length; ) {
+      let j = i;
+      while (j < g.length && g[j] === g[i]) j++;
+      out.push(`${g[i]}×${j - i}`);
+      i = j;
+    }
+    return out.join(' ');
+  };
+
+  it('alternator_first_cleans / first_eats take turns every 200 steps (bots/__init__.py Alternator steps_per_goal 200)', () => {
+    assert.equal(runs(goals('clean_up__puppet_alternator_first_cleans_0', () => [0], 600)), 'CLEAN×200 EAT×200 CLEAN×200');
+    assert.equal(runs(goals('clean_up__puppet_alternator_first_eats_0', () => [0], 600)), 'EAT×200 CLEAN×200 EAT×200');
+    assert.equal(runs(goals('clean_up__puppet_free_rider_to_zapper_alternator_0', () => [0], 90)), 'EAT×30 SANCTION×30 EAT×30');
+  });
+
+  it('the nice reciprocator cleans for its first 200 steps, then eats while nobody cleans (ConditionalCleaner niceness_period 200)', () => {
+    assert.equal(runs(goals('clean_up__puppet_nice_low_threshold_reciprocator_0', () => [0], 300)), 'CLEAN×200 EAT×100');
+  });
+
+  it('the reciprocator cleans for 75 steps once 2 others cleaned within its 5-step window, and not for cleaning spread wider', () => {
+    // Cleaners seen at steps 10 and 12: the window holds both on steps 12, 13 and 14, each pushing the end of
+    // cleaning to step + 75 (max(clean_until, step_count + reciprocation_period)) → clean on steps 12 … 88.
+    assert.equal(runs(goals('clean_up__puppet_low_threshold_reciprocator_0', (t) => [t === 10 || t === 12 ? 1 : 0], 120)), 'EAT×12 CLEAN×77 EAT×31');
+    // Steps 10 and 16 are never in one window: no reciprocation.
+    assert.equal(runs(goals('clean_up__puppet_low_threshold_reciprocator_0', (t) => [t === 10 || t === 16 ? 1 : 0], 120)), 'EAT×120');
+    // The suspicious one needs 3.
+    assert.equal(runs(goals('clean_up__puppet_high_threshold_reciprocator_0', (t) => [t === 10 || t === 12 ? 1 : 0], 120)), 'EAT×120');
+  });
+
+  it('the corrigible reciprocator free rides until it has spent 50 × corrigible_threshold steps zapped out, then reciprocates', () => {
+    // corrigible_reciprocator_0: threshold 1 → 50 removed steps. Others clean all the time.
+    const g = goals('clean_up__puppet_corrigible_reciprocator_0', (t) => [2, t >= 100 && t < 150], 300);
+    assert.equal(runs(g), 'EAT×149 CLEAN×151', 'eats through its first 49 removed steps; the 50th makes it nice, then others\' cleaning keeps it cleaning');
+    // corrigible_reciprocator_2: threshold 3 → 150 removed steps; 50 are not enough.
+    assert.equal(runs(goals('clean_up__puppet_corrigible_reciprocator_2', (t) => [2, t >= 100 && t < 150], 300)), 'EAT×300');
+  });
+
+  it('the sanctioning alternator sanctions for 100 steps once fewer than 2 of the last 50 steps saw anyone clean; the nice one cleans first', () => {
+    // Its memory starts full (50 × 1): with nobody cleaning the sum drops below 2 on step 48.
+    assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_0', () => [0], 148)), 'EAT×48 SANCTION×100');
+    assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_nice_0', () => [0], 148)), 'CLEAN×48 SANCTION×100');
+    // With others cleaning every step it alternates (nice: clean 200, eat 200; not nice: always eat).
+    assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_nice_0', () => [1], 400)), 'CLEAN×200 EAT×200');
+    assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_0', () => [1], 400)), 'EAT×400');
+  });
+
+  it('a cleaner cleans the river and a consumer never does (clean_up__cleaner_*, clean_up__consumer_*)', () => {
+    for (const [name, cleans] of [['clean_up__cleaner_0', true], ['clean_up__consumer_0', false]] as const) {
+      const sim = tinySim(getSubstrate('clean_up'), 2);
+      const spec = findBotSpec(name);
+      assert.ok(spec);
+      for (let s = 0; s < sim.players; s++) sim.bots[s] = createScriptedBot(spec, sim);
+      const before = sim.dirt.dirtyCount;
+      let cleaned = 0;
+      sim.world.events.subscribe('dirt_cleaned', (b) => (cleaned += b.length));
+      stepN(sim, 200);
+      assert.equal(cleaned > 0, cleans, `${name}: ${cleaned} cells cleaned (river ${before} → ${sim.dirt.dirtyCount} dirty)`);
+    }
+  });
+});
+
+describe('scripted stand-ins: Matrix puppeteers (MP utils/puppeteers/in_the_matrix.py)', () => {
+  const C = 0, D = 1, NONE = -1;
+  /** Cooperate? after each partner choice (an interaction each step). */
+  function play(policy: BotPolicy, partners: readonly number[], seed = 1): string {
+    assert.ok(isMatrixPolicy(policy));
+    const p = puppeteerFor(policy, C, D);
+    const rng = new Rng(seed);
+    return partners.map((x) => {
+      p.step(rng, x !== NONE, x);
+      return `${p.cooperate ? 'C' : 'D'}${p.margin}`;
+    }).join(' ');
+  }
+  const spec = (name: string): BotPolicy => {
+    const b = findBotSpec(name);
+    assert.ok(b, name);
+    return b.policy;
+  };
+
+  it('a two-strikes grim reciprocator cooperates until its partners defected twice, then defects for good (GrimTrigger threshold 2)', () => {
+    assert.equal(play(spec('prisoners_dilemma_in_the_matrix__repeated__puppet_grim_two_strikes_margin_1'), [NONE, D, C, NONE, D, C, C]), 'C7 C7 C7 C7 D7 D7 D7');
+  });
+
+  it('tit-for-tat copies the partner\'s last clear choice and keeps its play when there is none (TitForTat, no tremble)', () => {
+    assert.equal(play(spec('stag_hunt_in_the_matrix__repeated__puppet_tft_margin_0'), [NONE, D, NONE, C, D, D, C]), 'C5 D5 D5 C5 D5 D5 C5');
+  });
+
+  it('a trembling tit-for-tat flips about 15% of its decisions (tremble_probability 0.15; binomial bounds at 4.5σ)', () => {
+    const n = 4000;
+    const out = play(spec('chicken_in_the_matrix__repeated__puppet_tft_tremble_margin_0'), Array<number>(n).fill(C), 3).split(' ');
+    const flips = out.filter((x) => x.startsWith('D')).length;
+    const sd = Math.sqrt(n * 0.15 * 0.85);
+    assert.ok(Math.abs(flips - n * 0.15) < 4.5 * sd, `${flips} flips in ${n}`);
+  });
+
+  it('a corrigible bot defects until defected on 3 times, cooperates at the switch, then plays tit-for-tat (Corrigible threshold 3)', () => {
+    assert.equal(play(spec('prisoners_dilemma_in_the_matrix__repeated__puppet_corrigible_0'), [NONE, C, D, D, NONE, D, NONE, D, C]), 'D5 D5 D5 D5 D5 C5 C5 D5 C5');
+  });
+
+  it('the scheduled flip cooperates with margin 1 for 3 interactions, then defects with margin 5 (ScheduledFlip)', () => {
+    assert.equal(play(spec('chicken_in_the_matrix__repeated__puppet_flip_0'), [NONE, C, NONE, D, C, NONE, C]), 'C1 C1 C1 C1 D5 D5 D5');
+  });
+
+  it('the arena\'s "corrigible" bots are configured as tit-for-tat (bots/__init__.py), and play it', () => {
+    const p = spec('prisoners_dilemma_in_the_matrix__arena__puppet_corrigible_0');
+    assert.deepEqual(p, { kind: 'tit_for_tat', margin: 5, tremble: 0 });
+    assert.equal(play(p, [NONE, D, C]), 'C5 D5 C5');
+  });
 });

@@ -56,7 +56,7 @@ export function isMatrixPolicy(p: BotPolicy): p is MatrixPolicy {
  * interaction that just happened (−1 if none happened or the majority was unclear: `partner_max_resource`) and
  * picks whether to play the cooperative class and the margin to collect before interacting.
  */
-interface Puppeteer {
+export interface Puppeteer {
   step(rng: { float(): number }, interacted: boolean, partner: number): void;
   cooperate: boolean;
   margin: number;
@@ -67,7 +67,7 @@ function tremble(rng: { float(): number }, p: number): boolean {
   return p > 0 && rng.float() < p;
 }
 
-function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number): Puppeteer {
+export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number): Puppeteer {
   switch (policy.kind) {
     case 'specialist':
       return { step() {}, cooperate: policy.target === 'cooperate', margin: policy.margin };
