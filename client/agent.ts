@@ -30,6 +30,8 @@ export interface ConnectOptions {
   method?: 'joinOrCreate' | 'create' | 'join';
   // Create options (used when this call creates the room; see the README (section "The agent protocol")).
   scenario?: string;
+  /** 'permitted' (Melting Pot's PERMITTED_OBSERVATIONS; the default in scenario rooms) or 'all'. */
+  observations?: 'permitted' | 'all';
   seed?: number;
   tickRate?: number;
   lockstep?: boolean;
