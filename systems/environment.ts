@@ -246,7 +246,8 @@ export class Environment {
       const r = sim.returns[s];
       returns[agentId(s)] = r;
       policies[agentId(s)] = this.labels[s];
-      const bot = this.population.isFocal[s] ? undefined : findBotSpec(this.labels[s]);
+      // Background bots, and focal slots a stand-in plays while no agent holds them (server fillFocal 'bots').
+      const bot = findBotSpec(this.labels[s]);
       if (bot) standIns[agentId(s)] = { bot: bot.name, model: bot.model };
       total += r;
       if (this.population.isFocal[s]) {

@@ -63,8 +63,9 @@ describe('scenarios: Melting Pot\'s, as data (MP configs/scenarios/__init__.py, 
     }
   });
 
-  it('commons_harvest__open_1 is visited by two pacifists who harvest unsustainably (MP configs/scenarios/__init__.py:1532)', () => {
+  it('commons_harvest__open_1 is visited by two pacifists who harvest unsustainably (MP configs/scenarios/__init__.py:1958)', () => {
     const s = getScenario('commons_harvest__open_1');
+    assert.equal(s.source, 'meltingpot/configs/scenarios/__init__.py:1958');
     assert.equal(s.description, 'focals are resident and visited by two pacifists who harvest unsustainably');
     assert.deepEqual(s.bots, ['commons_harvest__open__pacifist_0', 'commons_harvest__open__pacifist_1']);
     for (const b of botsOf(s)) assert.deepEqual(b.policy, { kind: 'harvester', zaps: false, sustainable: false });
@@ -303,17 +304,17 @@ describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.
     return out.join(' ');
   };
 
-  it('alternator_first_cleans / first_eats take turns every 200 steps (bots/__init__.py Alternator steps_per_goal 200)', () => {
+  it('alternator_first_cleans / first_eats take turns every 200 steps (MP utils/puppeteers/alternator.py:50-58, steps_per_goal 200)', () => {
     assert.equal(runs(goals('clean_up__puppet_alternator_first_cleans_0', () => [0], 600)), 'CLEAN×200 EAT×200 CLEAN×200');
     assert.equal(runs(goals('clean_up__puppet_alternator_first_eats_0', () => [0], 600)), 'EAT×200 CLEAN×200 EAT×200');
     assert.equal(runs(goals('clean_up__puppet_free_rider_to_zapper_alternator_0', () => [0], 90)), 'EAT×30 SANCTION×30 EAT×30');
   });
 
-  it('the nice reciprocator cleans for its first 200 steps, then eats while nobody cleans (ConditionalCleaner niceness_period 200)', () => {
+  it('the nice reciprocator cleans for its first 200 steps, then eats while nobody cleans (MP utils/puppeteers/clean_up.py:105-141, niceness_period 200)', () => {
     assert.equal(runs(goals('clean_up__puppet_nice_low_threshold_reciprocator_0', () => [0], 300)), 'CLEAN×200 EAT×100');
   });
 
-  it('the reciprocator cleans for 75 steps once 2 others cleaned within its 5-step window, and not for cleaning spread wider', () => {
+  it('the reciprocator cleans for 75 steps once 2 others cleaned within its 5-step window, and not for cleaning spread wider (MP clean_up.py:120-134)', () => {
     // Cleaners seen at steps 10 and 12: the window holds both on steps 12, 13 and 14, each pushing the end of
     // cleaning to step + 75 (max(clean_until, step_count + reciprocation_period)) → clean on steps 12 … 88.
     assert.equal(runs(goals('clean_up__puppet_low_threshold_reciprocator_0', (t) => [t === 10 || t === 12 ? 1 : 0], 120)), 'EAT×12 CLEAN×77 EAT×31');
@@ -323,7 +324,7 @@ describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.
     assert.equal(runs(goals('clean_up__puppet_high_threshold_reciprocator_0', (t) => [t === 10 || t === 12 ? 1 : 0], 120)), 'EAT×120');
   });
 
-  it('the corrigible reciprocator free rides until it has spent 50 × corrigible_threshold steps zapped out, then reciprocates', () => {
+  it('the corrigible reciprocator free rides until it has spent 50 × corrigible_threshold steps zapped out, then reciprocates (MP clean_up.py:221-265)', () => {
     // corrigible_reciprocator_0: threshold 1 → 50 removed steps. Others clean all the time.
     const g = goals('clean_up__puppet_corrigible_reciprocator_0', (t) => [2, t >= 100 && t < 150], 300);
     assert.equal(runs(g), 'EAT×149 CLEAN×151', 'eats through its first 49 removed steps; the 50th makes it nice, then others\' cleaning keeps it cleaning');
@@ -331,7 +332,7 @@ describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.
     assert.equal(runs(goals('clean_up__puppet_corrigible_reciprocator_2', (t) => [2, t >= 100 && t < 150], 300)), 'EAT×300');
   });
 
-  it('the sanctioning alternator sanctions for 100 steps once fewer than 2 of the last 50 steps saw anyone clean; the nice one cleans first', () => {
+  it('the sanctioning alternator sanctions for 100 steps once fewer than 2 of the last 50 steps saw anyone clean; the nice one cleans first (MP clean_up.py:312-359)', () => {
     // Its memory starts full (50 × 1): with nobody cleaning the sum drops below 2 on step 48.
     assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_0', () => [0], 148)), 'EAT×48 SANCTION×100');
     assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_nice_0', () => [0], 148)), 'CLEAN×48 SANCTION×100');
@@ -340,7 +341,7 @@ describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.
     assert.equal(runs(goals('clean_up__puppet_sanctioning_alternator_0', () => [1], 400)), 'EAT×400');
   });
 
-  it('a cleaner cleans the river and a consumer never does (clean_up__cleaner_*, clean_up__consumer_*)', () => {
+  it('a cleaner cleans the river and a consumer never does (MP configs/bots/__init__.py:1057-1071, clean_up__cleaner_*, clean_up__consumer_*)', () => {
     for (const [name, cleans] of [['clean_up__cleaner_0', true], ['clean_up__consumer_0', false]] as const) {
       const sim = tinySim(getSubstrate('clean_up'), 2);
       const spec = findBotSpec(name);
@@ -373,15 +374,15 @@ describe('scripted stand-ins: Matrix puppeteers (MP utils/puppeteers/in_the_matr
     return b.policy;
   };
 
-  it('a two-strikes grim reciprocator cooperates until its partners defected twice, then defects for good (GrimTrigger threshold 2)', () => {
+  it('a two-strikes grim reciprocator cooperates until its partners defected twice, then defects for good (MP in_the_matrix.py:341-360, threshold 2)', () => {
     assert.equal(play(spec('prisoners_dilemma_in_the_matrix__repeated__puppet_grim_two_strikes_margin_1'), [NONE, D, C, NONE, D, C, C]), 'C7 C7 C7 C7 D7 D7 D7');
   });
 
-  it('tit-for-tat copies the partner\'s last clear choice and keeps its play when there is none (TitForTat, no tremble)', () => {
+  it('tit-for-tat copies the partner\'s last clear choice and keeps its play when there is none (MP in_the_matrix.py:410-433, no tremble)', () => {
     assert.equal(play(spec('stag_hunt_in_the_matrix__repeated__puppet_tft_margin_0'), [NONE, D, NONE, C, D, D, C]), 'C5 D5 D5 C5 D5 D5 C5');
   });
 
-  it('a trembling tit-for-tat flips about 15% of its decisions (tremble_probability 0.15; binomial bounds at 4.5σ)', () => {
+  it('a trembling tit-for-tat flips about 15% of its decisions (MP in_the_matrix.py:88-90, 420-423: tremble_probability 0.15; binomial bounds at 4.5σ)', () => {
     const n = 4000;
     const out = play(spec('chicken_in_the_matrix__repeated__puppet_tft_tremble_margin_0'), Array<number>(n).fill(C), 3).split(' ');
     const flips = out.filter((x) => x.startsWith('D')).length;
@@ -389,11 +390,11 @@ describe('scripted stand-ins: Matrix puppeteers (MP utils/puppeteers/in_the_matr
     assert.ok(Math.abs(flips - n * 0.15) < 4.5 * sd, `${flips} flips in ${n}`);
   });
 
-  it('a corrigible bot defects until defected on 3 times, cooperates at the switch, then plays tit-for-tat (Corrigible threshold 3)', () => {
+  it('a corrigible bot defects until defected on 3 times, cooperates at the switch, then plays tit-for-tat (MP in_the_matrix.py:499-537, threshold 3)', () => {
     assert.equal(play(spec('prisoners_dilemma_in_the_matrix__repeated__puppet_corrigible_0'), [NONE, C, D, D, NONE, D, NONE, D, C]), 'D5 D5 D5 D5 D5 C5 C5 D5 C5');
   });
 
-  it('the scheduled flip cooperates with margin 1 for 3 interactions, then defects with margin 5 (ScheduledFlip)', () => {
+  it('the scheduled flip cooperates with margin 1 for 3 interactions, then defects with margin 5 (MP in_the_matrix.py:275-293)', () => {
     assert.equal(play(spec('chicken_in_the_matrix__repeated__puppet_flip_0'), [NONE, C, NONE, D, C, NONE, C]), 'C1 C1 C1 C1 D5 D5 D5');
   });
 

@@ -252,7 +252,7 @@ describe('server: substrate rooms through a real server', function () {
     open.splice(open.indexOf(a), 1);
     await waitFor('slot 0 to return to the scenario bot', async () => {
       const { body } = await getJson<{ agents: { policy: string; seated: boolean }[] }>(live.srv, `/api/rooms/${roomId}/metrics`);
-      return !body.agents[0].seated && body.agents[0].policy === 'unsustainable_harvester';
+      return !body.agents[0].seated && body.agents[0].policy === 'commons_harvest__open__free_0';
     });
   });
 

@@ -12,6 +12,9 @@
  *   majority at their last interaction (an unclear partner changes nothing).
  * - grim_trigger (`GrimTrigger`, threshold 1): cooperates until a partner's majority at an interaction is the defect
  *   class, then defects for the rest of the episode.
+ * - Melting Pot's own Matrix bots (`BotSpec.policy`, substrates/scenarios_in_the_matrix.ts) follow their configured
+ *   puppeteer (`puppeteerFor`): Specialist, GrimTrigger (any threshold), TitForTat and Corrigible (with tremble),
+ *   ScheduledFlip, each with its own margins. Trembles draw from the world's generator.
  *
  * Consent policy (Crucible's consent variant), the suffix of the bot name: none = always_accept (answer every
  * request with INTERACT), `__accept_known_cooperators` (accept only a requester whose unique majority at its last
