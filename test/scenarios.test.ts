@@ -404,3 +404,23 @@ describe('scripted stand-ins: Matrix puppeteers (MP utils/puppeteers/in_the_matr
     assert.equal(play(p, [NONE, D, C]), 'C5 D5 C5');
   });
 });
+
+describe('scripted stand-ins: determinism', () => {
+  it('two runs of a scenario with the same seed agree at every step (bots draw only from the world\'s generator, trembles included)', () => {
+    for (const name of ['commons_harvest__partnership_3', 'clean_up_16', 'prisoners_dilemma_in_the_matrix__arena_21', 'chicken_in_the_matrix__repeated_9']) {
+      const s = getScenario(name);
+      const trace = (): string[] => {
+        const env = new Environment({ substrate: s.substrate, scenario: name, seed: 9, focalPolicy: 'random', metrics: false, monitor: false });
+        env.reset();
+        const out: string[] = [];
+        for (let t = 0; t < 400; t++) {
+          env.step();
+          out.push(`${Array.from(env.sim.actions).join(',')}|${Array.from(env.sim.returns).join(',')}`);
+        }
+        return out;
+      };
+      const a = trace(), b = trace();
+      for (let t = 0; t < a.length; t++) assert.equal(b[t], a[t], `${name}: step ${t + 1}`);
+    }
+  });
+});
