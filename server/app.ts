@@ -38,7 +38,7 @@ export interface AppOptions {
 }
 
 /** joinOrCreate only joins a room whose create options match these, when the client gives them. */
-const FILTER_KEYS = ['scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'fillFocal', 'maxSteps'] as const;
+const FILTER_KEYS = ['scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'fillFocal', 'maxSteps', 'observations'] as const;
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
