@@ -1,6 +1,6 @@
 /**
- * Melting Pot's scenarios and background bots for Clean Up, as data: names, descriptions, tags, focal
- * split and bot pools from `meltingpot/configs/scenarios/__init__.py`, each bot's configuration from
+ * Melting Pot's scenarios and background bots for Clean Up, as data: names, descriptions, tags, focal split and bot
+ * pools from `meltingpot/configs/scenarios/__init__.py`, each bot's configuration from
  * `meltingpot/configs/bots/__init__.py` (the `source` of each entry gives the line). 23 scenarios, 16 bots.
  *
  * Melting Pot's Clean Up bots: trained cleaners and consumers, and puppets whose puppeteer picks CLEAN, EAT or
@@ -11,22 +11,134 @@ import type { BotSpec, ScenarioSpec } from './types.js';
 import { focal } from './shared.js';
 
 export const BOTS: readonly BotSpec[] = [
-  { name: 'clean_up__cleaner_0', substrate: 'clean_up', model: 'clean_up/cleaner_0', puppeteer: null, source: 'meltingpot/configs/bots/__init__.py:1057', policy: { kind: 'clean_up_goal', goal: 'CLEAN' } },
-  { name: 'clean_up__cleaner_1', substrate: 'clean_up', model: 'clean_up/cleaner_1', puppeteer: null, source: 'meltingpot/configs/bots/__init__.py:1061', policy: { kind: 'clean_up_goal', goal: 'CLEAN' } },
-  { name: 'clean_up__consumer_0', substrate: 'clean_up', model: 'clean_up/consumer_0', puppeteer: null, source: 'meltingpot/configs/bots/__init__.py:1065', policy: { kind: 'clean_up_goal', goal: 'EAT' } },
-  { name: 'clean_up__consumer_1', substrate: 'clean_up', model: 'clean_up/consumer_1', puppeteer: null, source: 'meltingpot/configs/bots/__init__.py:1069', policy: { kind: 'clean_up_goal', goal: 'EAT' } },
-  { name: 'clean_up__puppet_alternator_first_cleans_0', substrate: 'clean_up', model: 'clean_up/puppet_0', puppeteer: 'alternator.Alternator', source: 'meltingpot/configs/bots/__init__.py:1073', policy: { kind: 'alternator', goals: ['CLEAN', 'EAT'], stepsPerGoal: 200 } },
-  { name: 'clean_up__puppet_alternator_first_eats_0', substrate: 'clean_up', model: 'clean_up/puppet_0', puppeteer: 'alternator.Alternator', source: 'meltingpot/configs/bots/__init__.py:1085', policy: { kind: 'alternator', goals: ['EAT', 'CLEAN'], stepsPerGoal: 200 } },
-  { name: 'clean_up__puppet_corrigible_reciprocator_0', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.CorrigibleReciprocator', source: 'meltingpot/configs/bots/__init__.py:1098', policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 1, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 } },
-  { name: 'clean_up__puppet_corrigible_reciprocator_1', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.CorrigibleReciprocator', source: 'meltingpot/configs/bots/__init__.py:1113', policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 2, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 } },
-  { name: 'clean_up__puppet_corrigible_reciprocator_2', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.CorrigibleReciprocator', source: 'meltingpot/configs/bots/__init__.py:1128', policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 3, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 } },
-  { name: 'clean_up__puppet_easily_corrigible_reciprocator_0', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.CorrigibleReciprocator', source: 'meltingpot/configs/bots/__init__.py:1143', policy: { kind: 'corrigible_reciprocator', threshold: 1, recencyWindow: 5, corrigibleThreshold: 1, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 } },
-  { name: 'clean_up__puppet_free_rider_to_zapper_alternator_0', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'alternator.Alternator', source: 'meltingpot/configs/bots/__init__.py:1158', policy: { kind: 'alternator', goals: ['EAT', 'SANCTION'], stepsPerGoal: 30 } },
-  { name: 'clean_up__puppet_high_threshold_reciprocator_0', substrate: 'clean_up', model: 'clean_up/puppet_0', puppeteer: 'clean_up.ConditionalCleaner', source: 'meltingpot/configs/bots/__init__.py:1171', policy: { kind: 'conditional_cleaner', threshold: 3, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 0 } },
-  { name: 'clean_up__puppet_low_threshold_reciprocator_0', substrate: 'clean_up', model: 'clean_up/puppet_0', puppeteer: 'clean_up.ConditionalCleaner', source: 'meltingpot/configs/bots/__init__.py:1186', policy: { kind: 'conditional_cleaner', threshold: 2, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 0 } },
-  { name: 'clean_up__puppet_nice_low_threshold_reciprocator_0', substrate: 'clean_up', model: 'clean_up/puppet_0', puppeteer: 'clean_up.ConditionalCleaner', source: 'meltingpot/configs/bots/__init__.py:1201', policy: { kind: 'conditional_cleaner', threshold: 2, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 200 } },
-  { name: 'clean_up__puppet_sanctioning_alternator_0', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.SanctionerAlternator', source: 'meltingpot/configs/bots/__init__.py:1216', policy: { kind: 'sanctioner_alternator', threshold: 2, recencyWindow: 50, stepsToSanctionWhenMotivated: 100, alternatingSteps: 200, nice: false } },
-  { name: 'clean_up__puppet_sanctioning_alternator_nice_0', substrate: 'clean_up', model: 'clean_up/puppet_3_goals_0', puppeteer: 'clean_up.SanctionerAlternator', source: 'meltingpot/configs/bots/__init__.py:1233', policy: { kind: 'sanctioner_alternator', threshold: 2, recencyWindow: 50, stepsToSanctionWhenMotivated: 100, alternatingSteps: 200, nice: true } },
+  {
+    name: 'clean_up__cleaner_0',
+    substrate: 'clean_up',
+    model: 'clean_up/cleaner_0',
+    puppeteer: null,
+    source: 'meltingpot/configs/bots/__init__.py:1057',
+    policy: { kind: 'clean_up_goal', goal: 'CLEAN' },
+  },
+  {
+    name: 'clean_up__cleaner_1',
+    substrate: 'clean_up',
+    model: 'clean_up/cleaner_1',
+    puppeteer: null,
+    source: 'meltingpot/configs/bots/__init__.py:1061',
+    policy: { kind: 'clean_up_goal', goal: 'CLEAN' },
+  },
+  {
+    name: 'clean_up__consumer_0',
+    substrate: 'clean_up',
+    model: 'clean_up/consumer_0',
+    puppeteer: null,
+    source: 'meltingpot/configs/bots/__init__.py:1065',
+    policy: { kind: 'clean_up_goal', goal: 'EAT' },
+  },
+  {
+    name: 'clean_up__consumer_1',
+    substrate: 'clean_up',
+    model: 'clean_up/consumer_1',
+    puppeteer: null,
+    source: 'meltingpot/configs/bots/__init__.py:1069',
+    policy: { kind: 'clean_up_goal', goal: 'EAT' },
+  },
+  {
+    name: 'clean_up__puppet_alternator_first_cleans_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_0',
+    puppeteer: 'alternator.Alternator',
+    source: 'meltingpot/configs/bots/__init__.py:1073',
+    policy: { kind: 'alternator', goals: ['CLEAN', 'EAT'], stepsPerGoal: 200 },
+  },
+  {
+    name: 'clean_up__puppet_alternator_first_eats_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_0',
+    puppeteer: 'alternator.Alternator',
+    source: 'meltingpot/configs/bots/__init__.py:1085',
+    policy: { kind: 'alternator', goals: ['EAT', 'CLEAN'], stepsPerGoal: 200 },
+  },
+  {
+    name: 'clean_up__puppet_corrigible_reciprocator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.CorrigibleReciprocator',
+    source: 'meltingpot/configs/bots/__init__.py:1098',
+    policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 1, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 },
+  },
+  {
+    name: 'clean_up__puppet_corrigible_reciprocator_1',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.CorrigibleReciprocator',
+    source: 'meltingpot/configs/bots/__init__.py:1113',
+    policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 2, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 },
+  },
+  {
+    name: 'clean_up__puppet_corrigible_reciprocator_2',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.CorrigibleReciprocator',
+    source: 'meltingpot/configs/bots/__init__.py:1128',
+    policy: { kind: 'corrigible_reciprocator', threshold: 2, recencyWindow: 5, corrigibleThreshold: 3, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 },
+  },
+  {
+    name: 'clean_up__puppet_easily_corrigible_reciprocator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.CorrigibleReciprocator',
+    source: 'meltingpot/configs/bots/__init__.py:1143',
+    policy: { kind: 'corrigible_reciprocator', threshold: 1, recencyWindow: 5, corrigibleThreshold: 1, timeoutSteps: 50, stepsToCooperateWhenMotivated: 75 },
+  },
+  {
+    name: 'clean_up__puppet_free_rider_to_zapper_alternator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'alternator.Alternator',
+    source: 'meltingpot/configs/bots/__init__.py:1158',
+    policy: { kind: 'alternator', goals: ['EAT', 'SANCTION'], stepsPerGoal: 30 },
+  },
+  {
+    name: 'clean_up__puppet_high_threshold_reciprocator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_0',
+    puppeteer: 'clean_up.ConditionalCleaner',
+    source: 'meltingpot/configs/bots/__init__.py:1171',
+    policy: { kind: 'conditional_cleaner', threshold: 3, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 0 },
+  },
+  {
+    name: 'clean_up__puppet_low_threshold_reciprocator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_0',
+    puppeteer: 'clean_up.ConditionalCleaner',
+    source: 'meltingpot/configs/bots/__init__.py:1186',
+    policy: { kind: 'conditional_cleaner', threshold: 2, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 0 },
+  },
+  {
+    name: 'clean_up__puppet_nice_low_threshold_reciprocator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_0',
+    puppeteer: 'clean_up.ConditionalCleaner',
+    source: 'meltingpot/configs/bots/__init__.py:1201',
+    policy: { kind: 'conditional_cleaner', threshold: 2, recencyWindow: 5, reciprocationPeriod: 75, nicenessPeriod: 200 },
+  },
+  {
+    name: 'clean_up__puppet_sanctioning_alternator_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.SanctionerAlternator',
+    source: 'meltingpot/configs/bots/__init__.py:1216',
+    policy: { kind: 'sanctioner_alternator', threshold: 2, recencyWindow: 50, stepsToSanctionWhenMotivated: 100, alternatingSteps: 200, nice: false },
+  },
+  {
+    name: 'clean_up__puppet_sanctioning_alternator_nice_0',
+    substrate: 'clean_up',
+    model: 'clean_up/puppet_3_goals_0',
+    puppeteer: 'clean_up.SanctionerAlternator',
+    source: 'meltingpot/configs/bots/__init__.py:1233',
+    policy: { kind: 'sanctioner_alternator', threshold: 2, recencyWindow: 50, stepsToSanctionWhenMotivated: 100, alternatingSteps: 200, nice: true },
+  },
 ];
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
