@@ -94,6 +94,14 @@ describe('permitted observations and content hashes through a real server', func
     assert.deepEqual(Array.from((await current(a)).vector), [0]);
   });
 
+  it('joinOrCreate does not put an agent asking for every observation into a permitted room', async () => {
+    const a = await agent('clean_up', { scenario: 'clean_up_1', seed: 77, obs: 'none' });
+    assert.equal((await a.welcome).observations, 'permitted');
+    const b = await agent('clean_up', { scenario: 'clean_up_1', seed: 77, obs: 'none', observations: 'all' });
+    assert.notEqual(b.room.roomId, a.room.roomId);
+    assert.equal((await b.welcome).observations, 'all');
+  });
+
   it('rejects an unknown observations value with INVALID_OPTION and the allowed values', async () => {
     await assert.rejects(connect(live.srv.url, 'clean_up', { method: 'create', observations: 'some' } as never), /observations must be one of permitted, all/);
   });

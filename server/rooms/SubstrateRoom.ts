@@ -49,6 +49,7 @@ export interface RoomMetadata {
   scale: number;
   fillFocal: string;
   maxSteps: number | null;
+  observations: 'permitted' | 'all';
 }
 
 /** Per-connection data. */
@@ -186,6 +187,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       scale: c.scale,
       fillFocal: c.fillFocal,
       maxSteps: c.maxSteps,
+      observations: c.observations,
     };
 
     this.onMessage(MessageType.Action, (client: RoomClient, payload: unknown) => this.onAction(client, payload));
