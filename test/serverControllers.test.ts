@@ -11,7 +11,7 @@ import { EVENT_NAMES } from '../server/controllers.js';
 import { Environment } from '../systems/environment.js';
 import { renderRgb, renderWorld, rgbShape, worldShape } from '../systems/renderObservations.js';
 import { liveServer, waitFor } from './helpers/liveServer.js';
-import { RawClient, MatchmakeError } from './helpers/rawClient.js';
+import { RawClient, MatchmakeError } from '../loadtest/rawClient.js';
 
 const SUB = 'commons_harvest__open';
 
