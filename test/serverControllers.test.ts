@@ -285,6 +285,23 @@ describe('controllers (one connection, several slots)', function () {
     assert.equal(a.received.filter((m) => m.type === 'error').length, 0);
   });
 
+  it('a dropped controller reconnects with its JOIN_ROOM token and gets its slots and a frame back', async () => {
+    const { c, w, first } = await controller({ slots: [2, 5] });
+    const after1 = await step(c, w, first, [1, 1]);
+    c.ws.terminate(); // a drop, not a leave
+    await waitFor('the drop', () => c.closeCode !== null);
+    const back = await RawClient.reconnect(live.srv.httpUrl, c.reservation.roomId, c.reconnectionToken!);
+    open.push(back);
+    const frame = parseStep(await back.nextBytes('step'), w);
+    assert.equal(frame.tick, after1.tick, 'the frame shows the current tick');
+    assert.deepEqual(
+      frame.slots.map((f) => f.readUInt16LE(12)),
+      [2, 5],
+    );
+    const next = await step(back, w, frame, [0, 0]);
+    assert.equal(next.tick, after1.tick + 1);
+  });
+
   it('refuses bad steps with stable codes and keeps stepping', async () => {
     const { c, w, first } = await controller({ slots: [0, 3] });
     const expectError = async (code: string, pattern?: RegExp): Promise<void> => {
