@@ -269,7 +269,7 @@ describe('controllers (one connection, several slots)', function () {
 
   it('an agent acting as fast as it can in a lockstep room is never rate-limited either (3000 steps)', async function () {
     this.timeout(120_000);
-    const a = await RawClient.join(live.srv.httpUrl, 'create', SUB, { lockstep: true, obs: 'none', fillFocal: 'noop', maxMessagesPerSecond: 100 });
+    const a = await RawClient.join(live.srv.httpUrl, 'create', SUB, { lockstep: true, actionTimeoutMs: 0, obs: 'none', fillFocal: 'noop', maxMessagesPerSecond: 100 });
     open.push(a);
     await a.next('welcome');
     const t0 = Date.now();
