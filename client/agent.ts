@@ -42,6 +42,7 @@ export interface ConnectOptions {
   resultsFile?: string;
   maxSteps?: number;
   maxMessagesPerSecond?: number;
+  autoReset?: boolean;
 }
 
 /** What the server tells a client right after it joins. */
@@ -63,8 +64,16 @@ export interface Welcome {
   observationNames: string[];
   /** Content hashes of the substrate and scenario definitions (the same in every results line of this room). */
   hashes: { substrate: string; scenario: string | null };
+  /** Observation, action and reward specs (Melting Pot's names, shapes and dtypes; the README's "Specs"). */
+  spec: {
+    observations: { name: string; shape: number[]; dtype: string; minimum?: number; maximum?: number }[];
+    action: { name: 'action'; shape: []; dtype: 'int64'; num_values: number; minimum: 0; maximum: number; names: string[] };
+    reward: { name: 'reward'; shape: []; dtype: 'float64' };
+  };
   tickRate: number;
   lockstep: boolean;
+  /** false: an ended episode waits for a controller's reset. */
+  autoReset: boolean;
   tick: number;
   episode: number;
 }

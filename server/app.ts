@@ -25,6 +25,7 @@ import { scenarioHash, substrateHash } from '../substrates/hash.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { substrateSpecs } from './specs.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -129,6 +130,8 @@ export function substrateCatalogue(): Record<string, unknown>[] {
       map: s.map,
       observations: s.observation.names,
       hash: substrateHash(name),
+      // Names, shapes, dtypes and bounds of what an agent or controller receives, per observation mode (scale 1).
+      specs: { rgb: substrateSpecs(s, 'rgb'), symbolic: substrateSpecs(s, 'symbolic') },
       scenarios: scenariosOf(name).map((sc) => ({
         name: sc.name,
         description: sc.description,
