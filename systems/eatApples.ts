@@ -23,6 +23,6 @@ export function eatApples(sim: Sim): void {
     setAppleWaiting(sim, i);
     giveReward(sim, slot, eating.reward);
     sim.counters.applesEaten++;
-    if (events.wants('apple_eaten')) events.emit('apple_eaten', { tick: world.tick, slot, x, y });
+    if (events.wants('apple_eaten')) events.emit('apple_eaten', { tick: world.tick, slot, x, y, regrew: false });
   }
 }

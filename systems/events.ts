@@ -4,7 +4,8 @@ import type { PerformanceReport } from './performanceMonitor.js';
 /** The typed events systems emit during a tick (delivered in batches at the end of the tick). */
 export interface SimEvents {
   /** A player stepped onto a live apple. */
-  apple_eaten: { tick: number; slot: number; x: number; y: number };
+  /** `regrew`: the apple grew back under the player, which ate it without choosing to (no move onto it). */
+  apple_eaten: { tick: number; slot: number; x: number; y: number; regrew: boolean };
   /** A zap beam was fired (whether or not it hit). */
   zap_fired: { tick: number; slot: number };
   /**

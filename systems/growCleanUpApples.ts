@@ -46,7 +46,7 @@ export function growCleanUpApples(sim: Sim): void {
       sim.counters.applesEaten++;
       // Eaten the moment it grew: the same event as stepping onto a live apple.
       if (sim.world.events.wants('apple_eaten')) {
-        sim.world.events.emit('apple_eaten', { tick: sim.world.tick, slot: c.Avatar.slot[avatar], x: c.Position.x[eid], y: c.Position.y[eid] });
+        sim.world.events.emit('apple_eaten', { tick: sim.world.tick, slot: c.Avatar.slot[avatar], x: c.Position.x[eid], y: c.Position.y[eid], regrew: true });
       }
     }
   }

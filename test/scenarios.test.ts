@@ -146,6 +146,8 @@ function run(s: ScenarioSpec, seed: number): { env: Environment; rec: Record_ } 
   const events = sim.world.events;
   events.subscribe('apple_eaten', (batch) => {
     for (const e of batch) {
+      // An apple that regrows under a bot is eaten without the bot's choice (regrowApples.ts): only chosen eats count.
+      if (e.regrew) continue;
       const apple = sim.world.grid.at(e.x, e.y, Layer.Logic);
       const i = sim.apples.indexOf[apple];
       if (i >= 0 && sim.apples.startCounts[i] < 3) rec.eatenSparse[e.slot]++;
