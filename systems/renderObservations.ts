@@ -128,7 +128,7 @@ export function worldShape(sim: Sim): [number, number, number] {
   return [sim.height * s, sim.width * s, 3];
 }
 
-type Units = Uint8Array | Uint32Array;
+type Units = Uint8Array | Int32Array;
 
 /** Symbol codes span: avatar facing remaps are tabled for every byte value. */
 const CODE_SPAN = 256;
@@ -471,11 +471,21 @@ function blitTile(out: Units, tiles: Units, s: number, d: number, size: number, 
   }
 }
 
+/** Copy a tile 8 bytes at a time: spriteSize 8, 3 words a row. */
+function blitWords(out: Float64Array, tiles: Float64Array, s: number, d: number, size: number, stride: number): void {
+  for (let r = 0; r < size; r++, s += 3, d += stride) {
+    out[d] = tiles[s];
+    out[d + 1] = tiles[s + 1];
+    out[d + 2] = tiles[s + 2];
+  }
+}
+
 /**
- * Draw the placed window from the tiles of its facing into `out`, a view of the frame in the atlas's units. An
- * observer off the map (removed) sees black.
+ * Draw the placed window from the tiles of its facing into `out`, a view of the frame in the atlas's units, and
+ * through `words`, its 8-byte view (null if it has none), for the tiles that may be copied by words. An observer
+ * off the map (removed) sees black.
  */
-function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units): void {
+function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: Float64Array | null): void {
   const self = win.self;
   if (self < 0) {
     out.fill(0);
@@ -490,14 +500,25 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units): void {
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
   const selfClass = atlas.avatarClass(0, dir);
+  const slots = atlas.slots, base = dir * atlas.keys;
+  let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
+  const byWords = words !== null && tileWords !== null && rowUnits === 6;
   let rowStart = win.start, k = 0;
   for (let i = 0; i < rows; i++, rowStart += rowStep) {
     let d = i * size * stride;
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep, d += rowUnits) {
       let key = keys[p];
       if (k === self) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
-      const t = atlas.tile(dir, key);
-      blitTile(out, atlas.tileUnits, t * tileUnits, d, size, rowUnits, stride);
+      let t = slots[base + key];
+      if (t < 0) {
+        // First sight of this combination: compose it (the pool may grow, so take its view again).
+        t = atlas.tile(dir, key);
+        tiles = atlas.tileUnits;
+        tileWords = atlas.tileWords;
+        safe = atlas.wordSafe;
+      }
+      if (byWords && safe[t] === 1) blitWords(words as Float64Array, tileWords as Float64Array, t * (tileUnits >> 1), d >> 1, size, stride >> 1);
+      else blitTile(out, tiles, t * tileUnits, d, size, rowUnits, stride);
     }
   }
 }
@@ -526,10 +547,12 @@ interface Scratch {
   /** An aligned frame, for callers whose buffer is not word-aligned. */
   frame: Uint8Array;
   frameUnits: Units;
+  frameWords: Float64Array | null;
 }
 const scratchOf = new WeakMap<Sim, Scratch>();
 /** Word views of callers' buffers, made once per buffer. */
 const unitViews = new WeakMap<Uint8Array, Units>();
+const wordViews = new WeakMap<Uint8Array, Float64Array | null>();
 
 /** The scratch of `sim`, its scene built from the current state. */
 function freshScratch(sim: Sim): Scratch {
@@ -538,7 +561,7 @@ function freshScratch(sim: Sim): Scratch {
     const atlas = getSpriteAtlas(sim.spec, sim.players);
     const [h, w, ch] = rgbShape(sim);
     const frame = new Uint8Array(h * w * ch);
-    s = { scene: new Scene(sim, atlas), atlas, frame, frameUnits: unitsOf(frame, atlas.unit) };
+    s = { scene: new Scene(sim, atlas), atlas, frame, frameUnits: unitsOf(frame, atlas.unit), frameWords: wordsOf(frame) };
     scratchOf.set(sim, s);
   }
   s.scene.build(sim);
@@ -549,7 +572,18 @@ function freshScratch(sim: Sim): Scratch {
 function unitsOf(bytes: Uint8Array, unit: 1 | 4): Units {
   if (unit === 1) return bytes;
   if (!alignedTo(bytes, unit)) throw new RangeError(`buffer not aligned to ${unit} bytes`);
-  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+/** `bytes` in 8-byte words, or null when it is not aligned for them. */
+function wordsOf(bytes: Uint8Array): Float64Array | null {
+  return alignedTo(bytes, 8) ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : null;
+}
+
+function cachedWords(bytes: Uint8Array): Float64Array | null {
+  let v = wordViews.get(bytes);
+  if (v === undefined) wordViews.set(bytes, (v = wordsOf(bytes)));
+  return v;
 }
 
 function alignedTo(bytes: Uint8Array, unit: number): boolean {
@@ -575,9 +609,9 @@ export function renderRgb(sim: Sim, slot: number, out: Uint8Array): void {
   checkLength('renderRgb', out, s.frame.length);
   placeWindow(sim, s.scene, sim.avatars[slot]);
   if (alignedTo(out, s.atlas.unit)) {
-    drawRgb(sim, s.scene, s.atlas, cachedUnits(out, s.atlas.unit));
+    drawRgb(sim, s.scene, s.atlas, cachedUnits(out, s.atlas.unit), cachedWords(out));
   } else {
-    drawRgb(sim, s.scene, s.atlas, s.frameUnits);
+    drawRgb(sim, s.scene, s.atlas, s.frameUnits, s.frameWords);
     out.set(s.frame);
   }
 }
@@ -677,6 +711,7 @@ export class ObservationBuffers {
   readonly readyToShoot: Float64Array;
   private readonly modes: ObservationMode[];
   private readonly rgbUnits: Units[];
+  private readonly rgbWords: (Float64Array | null)[];
   private readonly scene: Scene;
   private readonly spec: Sim['spec'];
 
@@ -690,6 +725,7 @@ export class ObservationBuffers {
     this.scene = new Scene(sim, this.atlas);
     this.rgb = new Array<Uint8Array>(this.players).fill(NO_FRAME);
     this.rgbUnits = new Array<Units>(this.players).fill(NO_FRAME);
+    this.rgbWords = new Array<Float64Array | null>(this.players).fill(null);
     this.symbolic = new Array<Uint8Array>(this.players).fill(NO_FRAME);
     this.readyToShoot = new Float64Array(this.players);
     this.modes = new Array<ObservationMode>(this.players).fill('none');
@@ -712,6 +748,7 @@ export class ObservationBuffers {
       // A fresh ArrayBuffer per frame: offset 0, so the word view is always aligned.
       this.rgb[slot] = new Uint8Array(h * w * ch);
       this.rgbUnits[slot] = unitsOf(this.rgb[slot], this.atlas.unit);
+      this.rgbWords[slot] = wordsOf(this.rgb[slot]);
     }
     if (mode === 'symbolic' && this.symbolic[slot] === NO_FRAME) this.symbolic[slot] = new Uint8Array(viewRows(this.spec.observation.view) * viewCols(this.spec.observation.view));
   }
@@ -734,7 +771,7 @@ export class ObservationBuffers {
         built = true;
       }
       placeWindow(sim, this.scene, sim.avatars[s]);
-      if (mode === 'rgb') drawRgb(sim, this.scene, this.atlas, this.rgbUnits[s]);
+      if (mode === 'rgb') drawRgb(sim, this.scene, this.atlas, this.rgbUnits[s], this.rgbWords[s]);
       else drawSymbolic(sim, this.scene, this.symbolic[s]);
       this.readyToShoot[s] = readyToShoot(sim, s);
     }

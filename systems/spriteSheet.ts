@@ -189,7 +189,14 @@ export class SpriteAtlas {
   readonly slots: Int32Array;
   /** Composite RGB tiles, rows of size · 3 bytes top to bottom; `tileUnits` sees them in `unit`-byte elements. */
   tiles: Uint8Array;
-  tileUnits: Uint8Array | Uint32Array;
+  tileUnits: Uint8Array | Int32Array;
+  /**
+   * `tiles` in 8-byte words when a tile row is a whole number of them (else null), and per tile 1 if none of its
+   * words is a NaN: such a tile may be copied a word at a time (an engine may canonicalise a NaN's bits, so a tile
+   * holding one, e.g. white avatar eyes, is copied in 4-byte units instead).
+   */
+  tileWords: Float64Array | null;
+  wordSafe: Uint8Array;
   /** Tiles composed so far. */
   built = 0;
 
@@ -287,6 +294,8 @@ export class SpriteAtlas {
     this.unit = (size * 3) % 4 === 0 ? 4 : 1;
     this.tiles = new Uint8Array(64 * this.tileBytes);
     this.tileUnits = this.viewOf(this.tiles);
+    this.tileWords = this.wordsOf(this.tiles);
+    this.wordSafe = new Uint8Array(64);
     this.rgb = new Uint8Array(this.tileBytes);
   }
 
@@ -302,8 +311,12 @@ export class SpriteAtlas {
     return t >= 0 ? t : this.compose(dir, key, at);
   }
 
-  private viewOf(bytes: Uint8Array): Uint8Array | Uint32Array {
-    return this.unit === 4 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : bytes;
+  private wordsOf(bytes: Uint8Array): Float64Array | null {
+    return (this.size * 3) % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : null;
+  }
+
+  private viewOf(bytes: Uint8Array): Uint8Array | Int32Array {
+    return this.unit === 4 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : bytes;
   }
 
   private compose(dir: number, key: number, at: number): number {
@@ -334,8 +347,18 @@ export class SpriteAtlas {
       grown.set(this.tiles);
       this.tiles = grown;
       this.tileUnits = this.viewOf(grown);
+      this.tileWords = this.wordsOf(grown);
+      const safe = new Uint8Array(this.wordSafe.length * 2);
+      safe.set(this.wordSafe);
+      this.wordSafe = safe;
     }
     this.tiles.set(rgb, t * this.tileBytes);
+    const words = this.tileWords;
+    if (words) {
+      let safe = 1;
+      for (let w = (t * this.tileBytes) / 8, end = w + this.tileBytes / 8; w < end && safe === 1; w++) if (Number.isNaN(words[w])) safe = 0;
+      this.wordSafe[t] = safe;
+    }
     this.slots[at] = t;
     return t;
   }
