@@ -10,6 +10,8 @@
  * with the observer's view (`rotates`: Melting Pot's `noRotate` false — floors, walls, grass, water, shadows) or is
  * always drawn upright (apples, resources, markers, avatars, whose facing is shown by their four shapes instead).
  */
+import type { SubstrateSpec } from '../substrates/types.js';
+
 export type Rgba = readonly [number, number, number, number];
 export type Palette = Readonly<Record<string, Rgba>>;
 
@@ -452,16 +454,21 @@ const PRISONERS_DILEMMA_INTERVALS = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]] as 
 const STAG_HUNT_INTERVALS = [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 4]] as const;
 const CHICKEN_INTERVALS = [[0, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 5]] as const;
 
-const BY_PREFIX: readonly (readonly [string, Appearance])[] = [
-  ['commons_harvest', COMMONS_HARVEST],
-  ['clean_up', CLEAN_UP],
-  ['prisoners_dilemma_in_the_matrix', theMatrix(PRISONERS_DILEMMA_INTERVALS)],
+const PRISONERS_DILEMMA = theMatrix(PRISONERS_DILEMMA_INTERVALS);
+const MATRIX_BY_PREFIX: readonly (readonly [string, Appearance])[] = [
+  ['prisoners_dilemma_in_the_matrix', PRISONERS_DILEMMA],
   ['stag_hunt_in_the_matrix', theMatrix(STAG_HUNT_INTERVALS)],
   ['chicken_in_the_matrix', theMatrix(CHICKEN_INTERVALS)],
 ];
 
-/** The appearance of a substrate, by its name's family; an unknown family draws like Commons Harvest. */
-export function appearanceOf(substrateName: string): Appearance {
-  for (const [prefix, a] of BY_PREFIX) if (substrateName.startsWith(prefix)) return a;
-  return COMMONS_HARVEST;
+/**
+ * The appearance of a substrate, by its family: a matrix game (its colour intervals by game name, the Prisoner's
+ * Dilemma's for another), Clean Up (a cleaning beam), else Commons Harvest.
+ */
+export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner'>): Appearance {
+  if (spec.matrix) {
+    for (const [prefix, a] of MATRIX_BY_PREFIX) if (spec.name.startsWith(prefix)) return a;
+    return PRISONERS_DILEMMA;
+  }
+  return spec.cleaner ? CLEAN_UP : COMMONS_HARVEST;
 }

@@ -108,7 +108,10 @@ function scale(src: Uint8Array, h: number, w: number, size: number): Uint8Array 
   if (size % h === 0 && size % w === 0) {
     const fy = size / h, fx = size / w;
     for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) out.set(src.subarray(((((y / fy) | 0) * w + ((x / fx) | 0)) * 4), (((y / fy) | 0) * w + ((x / fx) | 0)) * 4 + 4), (y * size + x) * 4);
+      for (let x = 0; x < size; x++) {
+        const from = (((y / fy) | 0) * w + ((x / fx) | 0)) * 4;
+        out.set(src.subarray(from, from + 4), (y * size + x) * 4);
+      }
     }
     return out;
   }
@@ -219,7 +222,7 @@ export class SpriteAtlas {
     const size = spec.observation.spriteSize;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`spriteSize must be a positive integer, got ${size}`);
     this.size = size;
-    const a = appearanceOf(spec.name);
+    const a = appearanceOf(spec);
     this.appearance = a;
     const images: Uint8Array[] = [];
     const cache = new Map<SpriteArt, number>();

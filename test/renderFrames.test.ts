@@ -185,7 +185,7 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
         const cells = beamShapeNorth(x, y, zap.length, zap.radius);
         arrange(sim, [[0, x, y, Dir.N], [1, x, y + 1, Dir.N]], [[x, y]]);
         step(sim, { 0: 'FIRE_ZAP' });
-        const beams = beamMap(sim, cells, appearanceOf(name).beams.zap as SpriteArt);
+        const beams = beamMap(sim, cells, appearanceOf(sim.spec).beams.zap as SpriteArt);
         for (const slot of [0, 1]) assertWindow(sim, slot, { beams }, `${name} after a zap`);
         assertWorld(sim, { beams }, `${name} after a zap`);
         assert.notDeepEqual(window(sim, 0), expectedWindow(sim, 0), 'the beam shows');
@@ -202,7 +202,7 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
       assert.equal(sim.world.grid.has(sim.avatars[1]), false, 'player 1 was zapped');
       // The centre line stops at the hit player (L2D grid.cc:859-865: a blocked cell gets no beam sprite).
       const cells = beamShapeNorth(x, y, 3, 1).filter(([cx, cy]) => !(cx === x && cy <= y - 2));
-      const beams = beamMap(sim, cells, appearanceOf('commons_harvest__open').beams.zap as SpriteArt);
+      const beams = beamMap(sim, cells, appearanceOf(sim.spec).beams.zap as SpriteArt);
       assertWindow(sim, 0, { beams }, 'the firer');
       assertWorld(sim, { beams }, 'after the hit');
       const black = window(sim, 1);
@@ -216,7 +216,7 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
       // Player 0 cleans northwards from (x − 1, y), player 2 zaps northwards from (x + 1, y): both reach column x.
       arrange(sim, [[0, x - 1, y, Dir.N], [2, x + 1, y, Dir.N]], [[x, y]]);
       step(sim, { 0: 'FIRE_CLEAN', 2: 'FIRE_ZAP' });
-      const a = appearanceOf('clean_up');
+      const a = appearanceOf(sim.spec);
       const beams = beamMap(sim, beamShapeNorth(x - 1, y, 3, 1), a.beams.clean as SpriteArt, beamMap(sim, beamShapeNorth(x + 1, y, 3, 1), a.beams.zap as SpriteArt));
       assert.equal(beams.get((y - 1) * sim.width + x)?.length, 2, 'a cell both beams reach');
       for (const slot of [0, 2]) assertWindow(sim, slot, { beams }, 'clean and zap');
@@ -228,7 +228,7 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
     for (const name of ['prisoners_dilemma_in_the_matrix__repeated', 'prisoners_dilemma_in_the_matrix__arena', 'stag_hunt_in_the_matrix__repeated', 'chicken_in_the_matrix__repeated']) {
       it(`draws the interaction beam, the ready marker, the result markers and black for removed players in ${name}`, () => {
         const sim = freshSim(name);
-        const a = appearanceOf(name);
+        const a = appearanceOf(sim.spec);
         const m = a.markers;
         assert.ok(m && sim.matrix && sim.spec.matrix);
         const st = sim.matrix;

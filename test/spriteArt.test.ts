@@ -3,6 +3,7 @@
  * it, checked against values worked out by hand from the source.
  */
 import { strict as assert } from 'node:assert';
+import { getSubstrate } from '../substrates/registry.js';
 import { appearanceOf, AVATAR_SHAPES, CLEAN_UP, COMMONS_HARVEST, getPalette, SHAPES } from '../systems/spriteArt.js';
 import { interp, spritePixels } from '../systems/spriteSheet.js';
 
@@ -35,7 +36,7 @@ describe('Melting Pot sprite data', () => {
     const water = spritePixels(CLEAN_UP.river?.[0] ?? COMMONS_HARVEST.wall, 8);
     // WATER_1's top-left block is "**" over "~~": (35, 133, 168) and (33, 125, 158) averaged.
     assert.deepEqual([...water.subarray(0, 4)], [34, 129, 163, 255]);
-    const button = spritePixels(appearanceOf('prisoners_dilemma_in_the_matrix__repeated').resources?.[0] ?? COMMONS_HARVEST.wall, 8);
+    const button = spritePixels(appearanceOf(getSubstrate('prisoners_dilemma_in_the_matrix__repeated')).resources?.[0] ?? COMMONS_HARVEST.wall, 8);
     const px = (x: number, y: number): number[] => [...button.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 4)];
     assert.deepEqual(px(0, 0), [0, 0, 0, 0], 'transparent border');
     assert.deepEqual(px(1, 1), [30, 225, 185, 255], 'RESOURCE1_COLOR rim');
@@ -49,10 +50,12 @@ describe('Melting Pot sprite data', () => {
     assert.equal(interp(10, 20, 255), 20);
   });
 
-  it('picks the art of each substrate family by name, Commons Harvest for an unknown one', () => {
-    assert.equal(appearanceOf('commons_harvest__closed'), COMMONS_HARVEST);
-    assert.equal(appearanceOf('clean_up'), CLEAN_UP);
-    assert.equal(appearanceOf('tiny'), COMMONS_HARVEST);
-    assert.deepEqual(appearanceOf('chicken_in_the_matrix__repeated').markers?.intervals, [[0, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 5]]);
+  it('picks the art of each substrate family from its data, and the colour intervals of each matrix game', () => {
+    assert.equal(appearanceOf(getSubstrate('commons_harvest__closed')), COMMONS_HARVEST);
+    assert.equal(appearanceOf(getSubstrate('clean_up')), CLEAN_UP);
+    const pd = getSubstrate('prisoners_dilemma_in_the_matrix__repeated');
+    assert.deepEqual(appearanceOf({ ...pd, name: 'a_variant' }), appearanceOf(pd), 'an unknown matrix game draws like the Prisoner\'s Dilemma');
+    assert.deepEqual(appearanceOf(getSubstrate('chicken_in_the_matrix__repeated')).markers?.intervals, [[0, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 5]]);
+    assert.deepEqual(appearanceOf(getSubstrate('stag_hunt_in_the_matrix__repeated')).markers?.intervals, [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 4]]);
   });
 });

@@ -85,7 +85,7 @@ function blend(from: number, to: number, a: number): number {
  * else that run random play, where beams are fired along the way. Tests of beams state the cells themselves.
  */
 export function recordedBeams(sim: Sim): Map<number, SpriteArt[]> {
-  const a = appearanceOf(sim.spec.name);
+  const a = appearanceOf(sim.spec);
   const out = new Map<number, SpriteArt[]>();
   const o = sim.beams;
   if (o.world !== sim.world || o.tick !== sim.world.tick) return out;
@@ -99,7 +99,7 @@ export function recordedBeams(sim: Sim): Map<number, SpriteArt[]> {
 
 /** The layers map cell (x, y) shows to a viewer facing `viewDir`; `observer` is drawn as Self (−1: nobody). */
 function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: number, extras: Extras): Drawn[] {
-  const a = appearanceOf(sim.spec.name);
+  const a = appearanceOf(sim.spec);
   const { grid, c } = sim.world;
   const cell = y * sim.width + x;
   const turns = (4 - viewDir) & 3;
