@@ -25,7 +25,8 @@
  * Key 0 is an empty cell: black, which is also what Lab2D shows off the map.
  *
  * Tiles are composed lazily, the first time a (facing, key) is drawn, into a pool that grows by doubling; after the
- * combinations in play have been seen, drawing allocates nothing.
+ * combinations in play have been seen, drawing allocates nothing. The renderer copies a tile 8 bytes at a time
+ * unless one of its 8-byte words is a NaN (white pixels make some: an engine may canonicalise a NaN's bits), then 4.
  */
 import type { SubstrateSpec } from '../substrates/types.js';
 import { BeamKind } from './beamOverlay.js';

@@ -194,21 +194,28 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
       });
     }
 
-    it('draws a zap that hits a player everywhere but the hit cell, and the hit player sees black', () => {
-      const sim = freshSim('commons_harvest__open');
-      const [x, y] = mustOpenSpot(sim, 1, 3);
+    for (const name of ['commons_harvest__open', 'commons_harvest__closed', 'commons_harvest__partnership', 'clean_up']) {
+    it(`draws a zap that hits a player everywhere but the hit cell, and the hit player sees black (${name})`, () => {
+      const sim = freshSim(name);
+      const zap = sim.spec.zapper;
+      assert.ok(zap);
+      const [x, y] = mustOpenSpot(sim, zap.radius, zap.length, true);
       arrange(sim, [[0, x, y, Dir.N], [1, x, y - 2, Dir.S]], [[x, y]]);
       step(sim, { 0: 'FIRE_ZAP' });
       assert.equal(sim.world.grid.has(sim.avatars[1]), false, 'player 1 was zapped');
       // The centre line stops at the hit player (L2D grid.cc:859-865: a blocked cell gets no beam sprite).
-      const cells = beamShapeNorth(x, y, 3, 1).filter(([cx, cy]) => !(cx === x && cy <= y - 2));
+      const cells = beamShapeNorth(x, y, zap.length, zap.radius).filter(([cx, cy]) => !(cx === x && cy <= y - 2));
       const beams = beamMap(sim, cells, appearanceOf(sim.spec).beams.zap as SpriteArt);
       assertWindow(sim, 0, { beams }, 'the firer');
       assertWorld(sim, { beams }, 'after the hit');
       const black = window(sim, 1);
       assert.ok(black.every((b) => b === 0), 'a removed player sees an all-black frame');
       assertWindow(sim, 1, { beams }, 'the removed player');
+      step(sim);
+      assert.ok(window(sim, 1).every((b) => b === 0), 'and still while it waits to respawn');
+      assert.equal(readyToShoot(sim, 1), 0, "the zapper's READY_TO_SHOOT is 0 while removed (avatar_library.lua:737-744)");
     });
+    }
 
     it('draws the cleaning beam over the zap beam where both reach (Clean Up)', () => {
       const sim = freshSim('clean_up');
