@@ -337,6 +337,11 @@ export interface Appearance {
    * background and under everything else, `above` over the avatars (the `overlay` layer).
    */
   readonly decor?: Readonly<Record<string, { readonly below: readonly SpriteArt[]; readonly above: readonly SpriteArt[] }>>;
+  /**
+   * Avatars (and walls) are drawn over the `above` decor: Clean Up puts them on the superOverlay layer, above the
+   * overlay that holds its north shadows; elsewhere avatars are on upperPhysical, under the overlay.
+   */
+  readonly avatarsOverOverlay?: boolean;
   /** Beam sprites, drawn in this order (Lab2D's render order: each beam layer is appended as its component registers). */
   readonly beams: { readonly zap?: SpriteArt; readonly clean?: SpriteArt; readonly interact?: SpriteArt };
   /** The matrix games' markers over a player: ready to interact, and the result of its interaction. */
@@ -404,6 +409,8 @@ export const CLEAN_UP: Appearance = {
     '~': { below: [SHADOW_W], above: [] },
     T: { below: [GRASS_EDGE], above: [] },
   },
+  // Avatars and walls are on the superOverlay layer (:644, :297), over the north shadows (overlay, :267).
+  avatarsOverOverlay: true,
   // The avatar's Zapper is listed before its Cleaner (:707, :722), so beamZap is drawn under beamClean.
   beams: { zap: ZAP_BEAM, clean: solid([99, 223, 242, 175]) }, // lua/levels/clean_up/components.lua:192-195
 };

@@ -11,7 +11,8 @@
  * `Interp` ((255 − a)·below + a·sprite + 127) / 255, starting from black (`TileRenderer::MakeSprite`):
  * background tile, the map character's cosmetic pieces below (Clean Up's grass edges and east/west shadows), the
  * lower object (apple, dirt, resource), the upper object (wall or avatar), the cosmetic pieces above (Clean Up's
- * north shadow), the matrix games' marker, then the beams in their render order. A sprite that turns with the view
+ * north shadow; drawn before the upper object where avatars are on a higher layer, as in Clean Up), the matrix
+ * games' marker, then the beams in their render order. A sprite that turns with the view
  * is drawn at rotation (piece facing − observer facing) = −observer facing, as every map piece faces north
  * (Lab2D `FromView`); an avatar is drawn upright with its shape for its facing relative to the observer.
  *
@@ -336,12 +337,14 @@ export class SpriteAtlas {
     this.draw(this.tileSprite[bg % TILE_COUNT], rot);
     for (const s of this.decorBelow[decor]) this.draw(s, rot);
     this.draw(this.lowerSprite[lower], rot);
+    const over = this.appearance.avatarsOverOverlay === true;
+    if (over) for (const s of this.decorAbove[decor]) this.draw(s, rot);
     if (upper === UPPER_WALL) this.draw(this.wallSprite, rot);
     else if (upper >= UPPER_AVATAR) {
       const colour = (upper - UPPER_AVATAR) >> 2, facing = (upper - UPPER_AVATAR) & 3;
       this.draw(this.avatarSprite[colour * 4 + ((facing - dir) & 3)], 0);
     }
-    for (const s of this.decorAbove[decor]) this.draw(s, rot);
+    if (!over) for (const s of this.decorAbove[decor]) this.draw(s, rot);
     this.draw(this.markerSprite[marker], rot);
     for (let bit = 0; bit < this.beamSprite.length; bit++) if (beams & (1 << bit)) this.draw(this.beamSprite[bit], rot);
 

@@ -335,6 +335,23 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
     });
   });
 
+  describe('Clean Up layers', () => {
+    it("draws avatars over the north shadows (avatars on superOverlay, shadows on overlay: clean_up.py:644, :267)", () => {
+      const sim = freshSim('clean_up');
+      // Row 6 of the map is '=' (sand + shadow_n) from column 1 to 14; stand there facing south, so the shadow,
+      // turned with the view, lies along the bottom row of the cell, where the avatar's feet are.
+      const x = 5, y = 6;
+      assert.equal(sim.map.chars[y * sim.width + x], '=');
+      arrange(sim, [[0, x, y, Dir.S]], [[x, y]]);
+      const frame = assertWindow(sim, 0, {}, 'standing on a shadow');
+      const { view, spriteSize: px } = sim.spec.observation;
+      const cols = view.left + view.right + 1;
+      const at = ((view.forward * px + 7) * cols * px + view.left * px + 2) * 3; // the left foot: CUTE_AVATAR_N row 7, column 2
+      // Clean Up's Self is human_readable[0] (45, 110, 220) (clean_up.py:487-493); '&' is × 0.75.
+      assert.deepEqual([...frame.subarray(at, at + 3)], [33, 82, 165], "the Self palette's '&', not shaded");
+    });
+  });
+
   describe('Clean Up water', () => {
     it('animates the river: each cell moves one frame every two ticks, from a start frame that varies by cell', () => {
       const sim = freshSim('clean_up');

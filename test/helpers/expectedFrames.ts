@@ -122,6 +122,8 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     else if (id === Sprite.Resource1) push(a.resources?.[0]);
     else if (id === Sprite.Resource2) push(a.resources?.[1]);
   }
+  // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
+  if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
   const upper = grid.at(x, y, Layer.Upper);
   if (upper !== 0 && c.Sprite.id[upper] === Sprite.Wall) push(a.wall);
   else if (upper !== 0) {
@@ -131,7 +133,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }
-  for (const d of decor?.above ?? []) push(d);
+  if (!a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
   push(extras.markers?.get(cell));
   for (const b of extras.beams?.get(cell) ?? []) push(b);
   return layers;
