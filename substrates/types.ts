@@ -112,7 +112,10 @@ export interface ObservationSpec {
   readonly spriteSize: number;
   /** Observation names offered to focal agents, in order. */
   readonly names: readonly string[];
-  /** Colours of tiles and objects, by sprite name (see systems/sprites.ts). */
+  /**
+   * Main colours of tiles and objects, by sprite name: a summary for readers and tools. The frames are drawn with
+   * Melting Pot's full art and palettes (systems/spriteArt.ts); `selfColor` and `playerColors` colour the avatars.
+   */
   readonly palette: Readonly<Record<string, Rgb>>;
   /** The observing player's own avatar colour. */
   readonly selfColor: Rgb;

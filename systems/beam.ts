@@ -5,6 +5,7 @@
  * wider lines are skipped. Within a line the visitor decides where the beam stops (a wall, a hit player, dirt).
  */
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
+import { recordBeamCell, type BeamKind } from './beamOverlay.js';
 import type { Sim } from './sim.js';
 
 /** Called for each cell the beam reaches; return true to stop that line there. */
@@ -12,17 +13,23 @@ export interface BeamVisitor {
   visit(x: number, y: number): boolean;
 }
 
-/** Trace a beam from (x, y) facing `dir`. Off-map cells stop a line (a torus wraps instead). */
-export function traceBeam(sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor): void {
+/**
+ * Trace a beam from (x, y) facing `dir`. Off-map cells stop a line (a torus wraps instead). A fired beam passes its
+ * `drawn` kind: each cell it reaches and is not stopped in is recorded for the frames of this tick
+ * (systems/beamOverlay.ts); a probe (a bot looking ahead) passes nothing.
+ */
+export function traceBeam(
+  sim: Sim, x: number, y: number, dir: number, length: number, radius: number, v: BeamVisitor, drawn: BeamKind | 0 = 0,
+): void {
   const fx = DIR_DX[dir], fy = DIR_DY[dir];
-  walkLine(sim, x + fx, y + fy, fx, fy, length, v, true);
+  walkLine(sim, x + fx, y + fy, fx, fy, length, v, true, drawn);
   for (let side = 1; side <= 3; side += 2) {
     const sd = (dir + side) & 3;
     const sx = DIR_DX[sd], sy = DIR_DY[sd];
     for (let r = 1; r <= radius; r++) {
       const x0 = x + sx * r, y0 = y + sy * r;
       if (blocked(sim, x0, y0)) break;
-      walkLine(sim, x0, y0, fx, fy, length - r + 1, v, true);
+      walkLine(sim, x0, y0, fx, fy, length - r + 1, v, true, drawn);
     }
   }
 }
@@ -47,7 +54,9 @@ function blocked(sim: Sim, x: number, y: number): boolean {
  * Visit the n cells of one beam line. `solid`: a real beam — an off-map cell ends the line, and so does the
  * visitor returning true; otherwise the aimed shape — off-map cells are skipped and nothing stops the line.
  */
-function walkLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor, solid: boolean): void {
+function walkLine(
+  sim: Sim, x: number, y: number, dx: number, dy: number, n: number, v: BeamVisitor, solid: boolean, drawn: BeamKind | 0 = 0,
+): void {
   const g = sim.world.grid;
   for (let i = 0; i < n; i++, x += dx, y += dy) {
     let cx = x, cy = y;
@@ -58,6 +67,8 @@ function walkLine(sim: Sim, x: number, y: number, dx: number, dy: number, n: num
       if (solid) return;
       continue;
     }
-    if (v.visit(cx, cy) && solid) return;
+    if (v.visit(cx, cy)) {
+      if (solid) return;
+    } else if (drawn !== 0) recordBeamCell(sim, g.cellIndex(cx, cy), drawn);
   }
 }

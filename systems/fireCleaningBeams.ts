@@ -19,6 +19,7 @@
  * after step n counts the cleaning of step n − 1. We keep that lag: `cleanedPrev` is what the observation reads.
  */
 import type { BeamVisitor } from './beam.js';
+import { BeamKind } from './beamOverlay.js';
 import { traceBeam } from './beam.js';
 import { setClean } from './dirtState.js';
 import type { Sim } from './sim.js';
@@ -79,7 +80,7 @@ export function fireCleaningBeams(sim: Sim): void {
     cleaner.sim = sim;
     cleaner.slot = slot;
     cleaner.cleaned = 0;
-    traceBeam(sim, c.Position.x[eid], c.Position.y[eid], c.Orientation.dir[eid], beam.length, beam.radius, cleaner);
+    traceBeam(sim, c.Position.x[eid], c.Position.y[eid], c.Orientation.dir[eid], beam.length, beam.radius, cleaner, BeamKind.Clean);
     if (cleaner.cleaned > 0) {
       cl.cleanedNow[slot] = 1;
       cl.nowCount++;

@@ -35,6 +35,7 @@
  * resolves the interaction with the requester as row player. systems/expireConsentRequests.ts refuses what is left.
  */
 import { classWithRole, interactionPayoffs, majorityClass, resetInventory, setResourceWaiting } from './matrixState.js';
+import { BeamKind } from './beamOverlay.js';
 import { traceBeam, type BeamVisitor } from './beam.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
@@ -120,7 +121,7 @@ export function fireInteractionBeams(sim: Sim): void {
     beam.sim = sim;
     beam.slot = slot;
     beam.self = eid;
-    traceBeam(sim, c.Position.x[eid], c.Position.y[eid], c.Orientation.dir[eid], b.length, b.radius, beam);
+    traceBeam(sim, c.Position.x[eid], c.Position.y[eid], c.Orientation.dir[eid], b.length, b.radius, beam, BeamKind.Interact);
   }
 }
 

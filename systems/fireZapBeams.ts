@@ -11,6 +11,7 @@
  * that counts is the one after), through the scheduler.
  */
 import { Layer } from './layers.js';
+import { BeamKind } from './beamOverlay.js';
 import { traceBeam, traceBeamShape, type BeamVisitor } from './beam.js';
 import { giveReward } from './giveReward.js';
 import type { Sim } from './sim.js';
@@ -69,7 +70,7 @@ export function fireZapBeams(sim: Sim): void {
     beamHits.self = eid;
     beamHits.solid = true;
     beamHits.count = 0;
-    traceBeam(sim, x, y, dir, zap.length, zap.radius, beamHits);
+    traceBeam(sim, x, y, dir, zap.length, zap.radius, beamHits, BeamKind.Zap);
     if (wantAttempts) {
       aimed.sim = sim;
       aimed.self = eid;

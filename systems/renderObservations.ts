@@ -1,20 +1,36 @@
 /**
  * Observations (Melting Pot section 3): the egocentric RGB window, a symbolic window of the same cells, WORLD.RGB,
- * and the scalars READY_TO_SHOOT, the step reward and COLLECTIVE_REWARD. Nothing here allocates per frame.
+ * and the scalars READY_TO_SHOOT, the step reward and COLLECTIVE_REWARD. Nothing here allocates per frame (a tile
+ * combination seen for the first time is composed once; systems/spriteSheet.ts).
  *
  * The window. An avatar at (x, y) facing f sees `forward` cells ahead, `backward` behind and `left` / `right` to
  * the sides (commons: 9 / 1 / 5 / 5 → 11 × 11 cells → 88 × 88 × 3), rotated so that it always faces up: row 0 of
  * the image is the row farthest ahead, column 0 the farthest to its left, and the avatar itself sits at row
- * `forward`, column `left`. A cell shows its background tile, then the live object on the lower layer (an apple),
- * then the upper layer (a wall or an avatar); cells off the map show the out-of-bounds tile. The observer's own
- * avatar is drawn in `selfColor`, every other avatar in `playerColors[slot % playerColors.length]`. Tile art turns
- * with the view; avatar art stays upright (systems/spriteSheet.ts).
+ * `forward`, column `left`. Each cell is Melting Pot's art composed in Lab2D's layer order (systems/spriteArt.ts,
+ * systems/spriteSheet.ts): background, cosmetic pieces, apple / dirt / resource, wall or avatar, the matrix games'
+ * marker, and the beams fired this tick. Cells off the map are black. The observer's own avatar is drawn with the
+ * Self palette facing up (Melting Pot maps the observer's sprite to "Self", and an avatar is drawn with its shape
+ * for its facing relative to the observer); every other avatar in its player colour with its relative facing.
  *
- * A removed observer (zapped, waiting to respawn) still gets a frame: the window at its last position and facing,
- * without its own avatar, which is off the map. This follows Lab2D, where the zapped avatar's piece stays at its
- * cell in an invisible wait state and the view is still taken from that piece. Its READY_TO_SHOOT is 0.
+ * What the frame shows beyond the pieces (each as Melting Pot does):
+ * - beams: the cells each zap, cleaning or interaction beam fired this tick reached and was not stopped in
+ *   (systems/beamOverlay.ts);
+ * - Commons Harvest: grass under a waiting apple with no live apple within the regrowth radius is dessicated
+ *   (drawn as floor), as `DensityRegrow:_updateWaitState` sets it at the start of each tick the apple waits
+ *   (`lua/levels/commons_harvest/components.lua:181-193`): so it reads the live-neighbour count at the start of
+ *   the tick, for apples already waiting then;
+ * - the matrix games: over each player on the map, its interaction-result marker while its interaction's effects
+ *   are pending (colour by its payoff's interval), else the ready marker once it has collected a resource since its
+ *   last reset (`lua/levels/the_matrix/components.lua:1058-1093`, `configs/substrates/the_matrix.py:76-164`);
+ * - Clean Up: the river's water animation (four frames, two ticks each, from a random frame per cell drawn at the
+ *   episode's start from a generator seeded with the episode seed, not the world's, so rule draws are unchanged).
  *
- * Symbolic window: one byte per window cell, same geometry and layer order, codes in `SYMBOL_NAMES`:
+ * A removed observer (zapped, waiting to respawn) sees an all-black frame: Lab2D renders a piece that is not on a
+ * layer as out of bounds everywhere (`dmlab2d/lib/system/grid_world/lua/lua_grid_view.cc:97-123`). Its symbolic
+ * window is all `outOfBounds` for the same reason (Lab2D's `.LAYER` view is filled with the out-of-bounds sprite).
+ *
+ * Symbolic window: one byte per window cell, same geometry and layer order, codes in `SYMBOL_NAMES` (beams and
+ * markers are not shown in it):
  *
  * | code | name        | cell shows                                                    |
  * |------|-------------|---------------------------------------------------------------|
@@ -35,21 +51,22 @@
  */
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
 import type { ViewSpec } from '../substrates/types.js';
+import { beamCellCount } from './beamOverlay.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 import {
-  BACKGROUND_CLASS,
-  BACKGROUND_CLASSES,
-  BACKGROUND_SPRITES,
   getSpriteAtlas,
-  LOWER_CLASS,
-  LOWER_CLASSES,
-  LOWER_SPRITES,
-  UPPER_SELF,
+  LOWER_APPLE,
+  LOWER_DIRT,
+  LOWER_OF_SPRITE,
+  LOWER_RESOURCE,
+  Tile,
+  TILE_COUNT,
+  TILE_OF_SPRITE,
   UPPER_WALL,
   type SpriteAtlas,
 } from './spriteSheet.js';
-import { Sprite, SPRITE_COUNT, SPRITE_NAMES } from './sprites.js';
+import { Sprite } from './sprites.js';
 
 /** Symbolic codes, by code. The order is the table above; `SYMBOL_CODES` is derived from it. */
 export const SYMBOL_NAMES = [
@@ -65,33 +82,28 @@ export const SYMBOL_CODES: Readonly<Record<SymbolName, number>> = Object.freeze(
   Object.fromEntries(SYMBOL_NAMES.map((name, code) => [name, code])) as Record<SymbolName, number>,
 );
 
-/** Sprites whose symbol is another sprite's: dessicated grass is drawn with the floor sprite. */
-const SYMBOL_ALIASES: Readonly<Record<string, SymbolName>> = { dessicated: 'floor' };
-const NO_SYMBOL = 255;
-
-/** Sprite id → symbol code (NO_SYMBOL for the avatar, whose code depends on who looks). */
-export const SPRITE_SYMBOL: Uint8Array = (() => {
-  const t = new Uint8Array(SPRITE_COUNT).fill(NO_SYMBOL);
-  SPRITE_NAMES.forEach((name, id) => {
-    const sym = SYMBOL_ALIASES[name] ?? name;
-    if (Object.hasOwn(SYMBOL_CODES, sym)) t[id] = SYMBOL_CODES[sym as SymbolName];
-  });
+/** Background tile → code (dessicated grass is drawn with the floor sprite, so it reads as floor). */
+const TILE_SYMBOL: Uint8Array = (() => {
+  const t = new Uint8Array(TILE_COUNT);
+  t[Tile.Floor] = SYMBOL_CODES.floor;
+  t[Tile.Grass] = SYMBOL_CODES.grass;
+  t[Tile.Sand] = SYMBOL_CODES.sand;
+  t[Tile.Dessicated] = SYMBOL_CODES.floor;
+  for (let f = 0; f < 4; f++) t[Tile.River0 + f] = SYMBOL_CODES.river;
   return t;
 })();
-
-function classSymbols(sprites: readonly Sprite[], first: number): Uint8Array {
-  const t = new Uint8Array(sprites.length + first);
-  sprites.forEach((s, i) => {
-    if (SPRITE_SYMBOL[s] === NO_SYMBOL) throw new Error(`sprite ${SPRITE_NAMES[s]} has no symbolic code`);
-    t[first + i] = SPRITE_SYMBOL[s];
-  });
+/** Lower class → code. */
+const LOWER_SYMBOL: Uint8Array = (() => {
+  const t = new Uint8Array(LOWER_RESOURCE + 2);
+  t[LOWER_APPLE] = SYMBOL_CODES.apple;
+  t[LOWER_DIRT] = SYMBOL_CODES.dirt;
+  t[LOWER_RESOURCE] = SYMBOL_CODES.resource1;
+  t[LOWER_RESOURCE + 1] = SYMBOL_CODES.resource2;
   return t;
-}
-
-/** Background class → code; lower class → code (class 0 = nothing). Same classes as the RGB composites. */
-const BACKGROUND_SYMBOL = classSymbols(BACKGROUND_SPRITES, 0);
-const LOWER_SYMBOL = classSymbols(LOWER_SPRITES, 1);
+})();
 const WALL_SYMBOL = SYMBOL_CODES.wall;
+const GRASS_SYMBOL = SYMBOL_CODES.grass;
+const FLOOR_SYMBOL = SYMBOL_CODES.floor;
 const SELF_UP = SYMBOL_CODES.selfUp;
 const OTHER_UP = SYMBOL_CODES.otherUp;
 
@@ -116,10 +128,8 @@ export function worldShape(sim: Sim): [number, number, number] {
   return [sim.height * s, sim.width * s, 3];
 }
 
-type Units = Uint8Array | Uint32Array | Float64Array;
+type Units = Uint8Array | Int32Array;
 
-/** Composite keys per upper class (background × lower combinations). */
-const KEYS_PER_UPPER = BACKGROUND_CLASSES * LOWER_CLASSES;
 /** Symbol codes span: avatar facing remaps are tabled for every byte value. */
 const CODE_SPAN = 256;
 
@@ -170,18 +180,38 @@ class Snapshot {
 }
 
 /**
+ * Start frame (0–3) of the river's water animation at map cell `cell` in an episode with seed `seed`. Melting Pot
+ * draws it at random per cell when the episode starts (`Animation:postStart`, `lua/modules/component_library.lua:
+ * 1064-1068`); here it is a hash of the seed and the cell, so that drawing it takes nothing from the world's
+ * generator and the rules' random draws stay as they are.
+ */
+export function riverStartFrame(seed: number, cell: number): number {
+  let h = Math.imul((seed ^ 0x5717e4) >>> 0, 0x9e3779b1) ^ Math.imul(cell + 1, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return ((h ^ (h >>> 15)) >>> 0) & 3;
+}
+
+/** Water animation frame (0–3) shown at map cell `cell` now: two ticks a frame from the cell's start frame. */
+export function riverFrame(sim: Sim, cell: number): number {
+  const per = getSpriteAtlas(sim.spec, sim.players).appearance.riverTicksPerFrame ?? 1;
+  return (riverStartFrame(sim.seed, cell) + Math.floor(sim.world.tick / per)) & 3;
+}
+
+/**
  * The map as the renderer reads it: per cell its composite key (every avatar in its player colour) and its symbol
  * code (avatars with their absolute facing), padded on every side with `pad` cells of out-of-bounds (on a torus,
  * the cells that wrap around), so that a window never needs a bounds check. Built once per render pass and read
  * by every agent's window; the observer's own cell is patched to Self as its window is drawn.
  *
- * A pass starts from the static layer — background tiles and walls, re-read only when `sim.background` or
- * `sim.walls` have changed — then adds the lower-layer entities of the sim's indexes (apples, Clean Up's dirt, the
- * matrix games' resources) and the avatars on the map, rather than scanning every cell of the grid (a scan costs
- * ~9 ns a cell, 60 µs a tick at scale 4). Each entity counts only where the grid has it on that layer, and only if
- * it is the first entity of its cell there, as `SpatialGrid.atCell` returns it. A new kind of entity on the lower
- * or upper layer needs adding to `build`; test/observations.test.ts checks every registered substrate's windows
- * against a full reading of the grid, so a missing kind shows up there.
+ * A pass starts from the static layer — background tiles, cosmetic pieces and walls, re-read only when
+ * `sim.background` or `sim.walls` have changed — then adds the river's animation frame, dessicated grass, the
+ * lower-layer entities of the sim's indexes (apples, Clean Up's dirt, the matrix games' resources), the avatars on
+ * the map, the matrix games' markers and this tick's beams, rather than scanning every cell of the grid (a scan
+ * costs ~9 ns a cell, 60 µs a tick at scale 4). Each entity counts only where the grid has it on that layer, and
+ * only if it is the first entity of its cell there, as `SpatialGrid.atCell` returns it. A new kind of entity on the
+ * lower or upper layer needs adding to `build`; test/observations.test.ts checks every registered substrate's
+ * windows against a full reading of the grid, so a missing kind shows up there.
  */
 class Scene {
   readonly pad: number;
@@ -190,14 +220,21 @@ class Scene {
   readonly paddedHeight: number;
   /** Map width in cells. */
   readonly width: number;
-  readonly keys: Uint16Array;
+  readonly keys: Uint32Array;
   readonly codes: Uint8Array;
-  private readonly staticKeys: Uint16Array;
+  private readonly staticKeys: Uint32Array;
   private readonly staticCodes: Uint8Array;
   private readonly background: Snapshot;
   private readonly walls: Snapshot;
+  /** River cells (padded indexes) and each one's animation start frame, drawn anew each episode. */
+  private readonly river: Int32Array;
+  private readonly riverCell: Int32Array;
+  private readonly riverPhase: Uint8Array;
+  private riverWorld: object | null = null;
+  /** Slot → the payoff that colours its result marker (scratch). */
+  private readonly payoff: Float64Array;
 
-  constructor(sim: Sim) {
+  constructor(sim: Sim, private readonly atlas: SpriteAtlas) {
     const v = sim.spec.observation.view;
     this.pad = Math.max(v.forward, v.backward, v.left, v.right);
     this.width = sim.width;
@@ -205,12 +242,18 @@ class Scene {
     this.paddedHeight = sim.height + 2 * this.pad;
     const n = this.stride * this.paddedHeight;
     // Key 0 and code 0 are out of bounds: the padding of a bounded map is never written again.
-    this.keys = new Uint16Array(n);
+    this.keys = new Uint32Array(n);
     this.codes = new Uint8Array(n);
-    this.staticKeys = new Uint16Array(n);
+    this.staticKeys = new Uint32Array(n);
     this.staticCodes = new Uint8Array(n);
     this.background = new Snapshot(sim.background);
     this.walls = new Snapshot(sim.walls);
+    let rivers = 0;
+    if (atlas.appearance.river) for (let cell = 0; cell < sim.background.length; cell++) if (sim.background[cell] === Sprite.River) rivers++;
+    this.river = new Int32Array(rivers);
+    this.riverCell = new Int32Array(rivers);
+    this.riverPhase = new Uint8Array(rivers);
+    this.payoff = new Float64Array(sim.players);
   }
 
   /** Padded index of map cell `cell`, which lies in row `y`. */
@@ -218,56 +261,147 @@ class Scene {
     return (y + this.pad) * this.stride + (cell - y * this.width) + this.pad;
   }
 
-  build(sim: Sim, slotUpperClass: Uint8Array): void {
+  build(sim: Sim): void {
     if (this.background.changed() || this.walls.changed()) this.readStatic(sim);
+    const atlas = this.atlas;
     const keys = this.keys, codes = this.codes;
     keys.set(this.staticKeys);
     codes.set(this.staticCodes);
+    if (this.river.length > 0) this.animateRiver(sim);
+    if (atlas.appearance.dessicated) this.dessicate(sim);
     this.addLower(sim, sim.apples.eids, sim.apples.count);
     this.addLower(sim, sim.dirt.eids, sim.dirt.count);
     if (sim.matrix) this.addLower(sim, sim.matrix.eids, sim.matrix.count);
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
     const facing = c.Orientation.dir;
+    const sUpper = atlas.sUpper, slotColour = atlas.slotColour;
     for (let slot = 0; slot < sim.players; slot++) {
       const eid = sim.avatars[slot];
       if (grid.layerOfEntity(eid) !== Layer.Upper || spriteId[eid] !== Sprite.Avatar) continue;
       const cell = grid.cellOfEntity(eid);
       if (grid.atCell(cell, Layer.Upper) !== eid) continue;
       const p = this.index(cell, posY[eid]);
-      keys[p] = (keys[p] % KEYS_PER_UPPER) + slotUpperClass[slot] * KEYS_PER_UPPER;
+      keys[p] += atlas.avatarClass(slotColour[slot], facing[eid]) * sUpper;
       codes[p] = OTHER_UP + (facing[eid] & 3);
     }
+    if (sim.matrix && atlas.appearance.markers) this.addMarkers(sim);
+    this.addBeams(sim);
     if (grid.torus) this.wrapPadding(sim);
+  }
+
+  /** Each river cell shows its frame of the water animation (`riverFrame`). */
+  private animateRiver(sim: Sim): void {
+    if (this.riverWorld !== sim.world) {
+      // A new episode: new start frames.
+      for (let i = 0; i < this.riverPhase.length; i++) this.riverPhase[i] = riverStartFrame(sim.seed, this.riverCell[i]);
+      this.riverWorld = sim.world;
+    }
+    const step = Math.floor(sim.world.tick / (this.atlas.appearance.riverTicksPerFrame ?? 1));
+    const keys = this.keys, river = this.river, phase = this.riverPhase;
+    for (let i = 0; i < river.length; i++) keys[river[i]] += (phase[i] + step) & 3;
+  }
+
+  /**
+   * Grass under a waiting apple whose live-neighbour count was 0 at the start of this tick, and which was already
+   * waiting then, is dessicated (never at tick 0: Melting Pot's first update comes with the first step).
+   */
+  private dessicate(sim: Sim): void {
+    const tick = sim.world.tick;
+    if (tick === 0) return;
+    const a = sim.apples, { c } = sim.world;
+    const keys = this.keys, codes = this.codes, statics = this.staticKeys;
+    for (let w = 0; w < a.waitingCount; w++) {
+      const i = a.waiting[w];
+      if (a.startCounts[i] !== 0 || a.eatenAt[i] >= tick) continue;
+      const eid = a.eids[i];
+      const y = c.Position.y[eid];
+      const p = this.index(y * this.width + c.Position.x[eid], y);
+      if (statics[p] % TILE_COUNT !== Tile.Grass) continue;
+      keys[p] += Tile.Dessicated - Tile.Grass;
+      if (codes[p] === GRASS_SYMBOL) codes[p] = FLOOR_SYMBOL;
+    }
   }
 
   /** Draw the entities `eids[0 .. count)` that are on the lower layer. */
   private addLower(sim: Sim, eids: Int32Array, count: number): void {
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
-    const keys = this.keys, codes = this.codes;
+    const keys = this.keys, codes = this.codes, sLower = this.atlas.sLower;
     for (let i = 0; i < count; i++) {
       const eid = eids[i];
       if (grid.layerOfEntity(eid) !== Layer.Lower) continue;
       const cell = grid.cellOfEntity(eid);
-      const lc = LOWER_CLASS[spriteId[eid]];
+      const lc = LOWER_OF_SPRITE[spriteId[eid]];
       if (lc === 0 || grid.atCell(cell, Layer.Lower) !== eid) continue;
       const p = this.index(cell, posY[eid]);
-      keys[p] += lc * BACKGROUND_CLASSES;
+      keys[p] += lc * sLower;
       // Under a wall (never in practice) the wall still shows.
-      if (keys[p] < KEYS_PER_UPPER) codes[p] = LOWER_SYMBOL[lc];
+      if (codes[p] !== WALL_SYMBOL) codes[p] = LOWER_SYMBOL[lc];
     }
   }
 
-  /** Background tiles and walls of every cell. */
+  /** The matrix games' marker over each player on the map: its pending interaction's result, else ready. */
+  private addMarkers(sim: Sim): void {
+    const st = sim.matrix;
+    const markers = this.atlas.appearance.markers;
+    if (!st || !markers) return;
+    const { c, grid } = sim.world;
+    const tick = sim.world.tick;
+    const payoff = this.payoff;
+    // The pair's payoffs are kept on the column player (systems/matrixState.ts).
+    for (let col = 0; col < sim.players; col++) {
+      const row = st.pendingRow[col];
+      if (row < 0) continue;
+      payoff[row] = st.pendingRowReward[col];
+      payoff[col] = st.pendingColReward[col];
+    }
+    const keys = this.keys, sMarker = this.atlas.sMarker;
+    const intervals = markers.intervals;
+    for (let slot = 0; slot < sim.players; slot++) {
+      const eid = sim.avatars[slot];
+      if (grid.layerOfEntity(eid) !== Layer.Upper || grid.atCell(grid.cellOfEntity(eid), Layer.Upper) !== eid) continue;
+      let marker = 0;
+      if (st.effectsAt[slot] > tick) {
+        // The first interval holding the payoff; one at or above every interval's end takes the last.
+        const r = payoff[slot];
+        let k = 0;
+        while (k < intervals.length - 1 && !(intervals[k][0] <= r && r < intervals[k][1])) k++;
+        marker = 2 + k;
+      } else if (st.ready[slot] === 1) marker = 1;
+      if (marker === 0) continue;
+      keys[this.index(grid.cellOfEntity(eid), c.Position.y[eid])] += marker * sMarker;
+    }
+  }
+
+  /** The cells this tick's beams cover. */
+  private addBeams(sim: Sim): void {
+    const n = beamCellCount(sim);
+    const o = sim.beams, keys = this.keys;
+    const bits = this.atlas.beamBits, sBeam = this.atlas.sBeam;
+    for (let i = 0; i < n; i++) {
+      const cell = o.cells[i];
+      const y = (cell / this.width) | 0;
+      keys[this.index(cell, y)] += bits[o.mask[cell]] * sBeam;
+    }
+  }
+
+  /** Background tiles, cosmetic pieces and walls of every cell. */
   private readStatic(sim: Sim): void {
     const background = sim.background, walls = sim.walls;
+    const atlas = this.atlas, chars = sim.map.chars;
+    let rivers = 0;
     for (let cell = 0; cell < background.length; cell++) {
-      const bc = BACKGROUND_CLASS[background[cell]];
+      const tile = TILE_OF_SPRITE[background[cell]];
       const p = this.index(cell, (cell / sim.width) | 0);
       const wall = walls[cell] === 1;
-      this.staticKeys[p] = bc + (wall ? UPPER_WALL * KEYS_PER_UPPER : 0);
-      this.staticCodes[p] = wall ? WALL_SYMBOL : BACKGROUND_SYMBOL[bc];
+      const decor = atlas.decorOf.get(chars[cell]) ?? 0;
+      this.staticKeys[p] = tile + TILE_COUNT * decor + (wall ? UPPER_WALL * atlas.sUpper : 0);
+      this.staticCodes[p] = wall ? WALL_SYMBOL : TILE_SYMBOL[tile];
+      if (tile === Tile.River0 && rivers < this.river.length) {
+        this.riverCell[rivers] = cell;
+        this.river[rivers++] = p;
+      }
     }
     this.background.take();
     this.walls.take();
@@ -320,14 +454,8 @@ function placeWindow(sim: Sim, scene: Scene, eid: number): void {
 
 /** Copy composite tile starting at unit `s` to the frame at unit `d`, `size` rows of `rowUnits`, frame rows `stride` apart. */
 function blitTile(out: Units, tiles: Units, s: number, d: number, size: number, rowUnits: number, stride: number): void {
-  if (rowUnits === 3) {
-    // spriteSize 8 in 8-byte words: 24 bytes a row.
-    for (let r = 0; r < size; r++, s += 3, d += stride) {
-      out[d] = tiles[s];
-      out[d + 1] = tiles[s + 1];
-      out[d + 2] = tiles[s + 2];
-    }
-  } else if (rowUnits === 6) {
+  if (rowUnits === 6) {
+    // spriteSize 8 in 32-bit words: 24 bytes a row.
     for (let r = 0; r < size; r++, s += 6, d += stride) {
       out[d] = tiles[s];
       out[d + 1] = tiles[s + 1];
@@ -343,29 +471,64 @@ function blitTile(out: Units, tiles: Units, s: number, d: number, size: number, 
   }
 }
 
-/** Draw the placed window from the tiles of its facing into `out`, a view of the frame in the atlas's units. */
-function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units): void {
+/** Copy a tile 8 bytes at a time: spriteSize 8, 3 words a row. */
+function blitWords(out: Float64Array, tiles: Float64Array, s: number, d: number, size: number, stride: number): void {
+  for (let r = 0; r < size; r++, s += 3, d += stride) {
+    out[d] = tiles[s];
+    out[d + 1] = tiles[s + 1];
+    out[d + 2] = tiles[s + 2];
+  }
+}
+
+/**
+ * Draw the placed window from the tiles of its facing into `out`, a view of the frame in the atlas's units, and
+ * through `words`, its 8-byte view (null if it has none), for the tiles that may be copied by words. An observer
+ * off the map (removed) sees black.
+ */
+function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: Float64Array | null): void {
+  const self = win.self;
+  if (self < 0) {
+    out.fill(0);
+    return;
+  }
   const { view } = sim.spec.observation;
   const rows = viewRows(view), cols = viewCols(view);
-  const size = atlas.size, tiles = atlas.tileUnits, keys = scene.keys;
+  const size = atlas.size, keys = scene.keys;
   const rowUnits = (size * 3) / atlas.unit;
   const tileUnits = rowUnits * size;
   const stride = cols * rowUnits;
-  const base = win.dir * atlas.keys;
-  const self = win.self, colStep = win.colStep, rowStep = win.rowStep;
+  const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
+  const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
+  const selfClass = atlas.avatarClass(0, dir);
+  const slots = atlas.slots, base = dir * atlas.keys;
+  let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
+  const byWords = words !== null && tileWords !== null && rowUnits === 6;
   let rowStart = win.start, k = 0;
   for (let i = 0; i < rows; i++, rowStart += rowStep) {
     let d = i * size * stride;
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep, d += rowUnits) {
       let key = keys[p];
-      if (k === self) key = (key % KEYS_PER_UPPER) + UPPER_SELF * KEYS_PER_UPPER;
-      blitTile(out, tiles, (base + key) * tileUnits, d, size, rowUnits, stride);
+      if (k === self) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
+      let t = slots[base + key];
+      if (t < 0) {
+        // First sight of this combination: compose it (the pool may grow, so take its view again).
+        t = atlas.tile(dir, key);
+        tiles = atlas.tileUnits;
+        tileWords = atlas.tileWords;
+        safe = atlas.wordSafe;
+      }
+      if (byWords && safe[t] === 1) blitWords(words as Float64Array, tileWords as Float64Array, t * (tileUnits >> 1), d >> 1, size, stride >> 1);
+      else blitTile(out, tiles, t * tileUnits, d, size, rowUnits, stride);
     }
   }
 }
 
-/** Write the placed window's symbol codes into `out`. */
+/** Write the placed window's symbol codes into `out`; all out of bounds for an observer off the map. */
 function drawSymbolic(sim: Sim, scene: Scene, out: Uint8Array): void {
+  if (win.self < 0) {
+    out.fill(SYMBOL_CODES.outOfBounds);
+    return;
+  }
   const { view } = sim.spec.observation;
   const rows = viewRows(view), cols = viewCols(view);
   const codes = scene.codes, colStep = win.colStep, rowStep = win.rowStep;
@@ -374,7 +537,7 @@ function drawSymbolic(sim: Sim, scene: Scene, out: Uint8Array): void {
   for (let i = 0; i < rows; i++, rowStart += rowStep) {
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep) out[k] = RELATIVE_SYMBOL[turn + codes[p]];
   }
-  if (win.self >= 0) out[win.self] = SELF_UP;
+  out[win.self] = SELF_UP;
 }
 
 /** Per-sim scene and scratch frame for the one-off render functions; `ObservationBuffers` keeps its own. */
@@ -384,10 +547,12 @@ interface Scratch {
   /** An aligned frame, for callers whose buffer is not word-aligned. */
   frame: Uint8Array;
   frameUnits: Units;
+  frameWords: Float64Array | null;
 }
 const scratchOf = new WeakMap<Sim, Scratch>();
 /** Word views of callers' buffers, made once per buffer. */
 const unitViews = new WeakMap<Uint8Array, Units>();
+const wordViews = new WeakMap<Uint8Array, Float64Array | null>();
 
 /** The scratch of `sim`, its scene built from the current state. */
 function freshScratch(sim: Sim): Scratch {
@@ -396,27 +561,36 @@ function freshScratch(sim: Sim): Scratch {
     const atlas = getSpriteAtlas(sim.spec, sim.players);
     const [h, w, ch] = rgbShape(sim);
     const frame = new Uint8Array(h * w * ch);
-    s = { scene: new Scene(sim), atlas, frame, frameUnits: unitsOf(frame, atlas.unit) };
+    s = { scene: new Scene(sim, atlas), atlas, frame, frameUnits: unitsOf(frame, atlas.unit), frameWords: wordsOf(frame) };
     scratchOf.set(sim, s);
   }
-  s.scene.build(sim, s.atlas.slotUpperClass);
+  s.scene.build(sim);
   return s;
 }
 
 /** `bytes` seen in `unit`-byte elements (same memory); it must be aligned for them. */
-function unitsOf(bytes: Uint8Array, unit: 1 | 4 | 8): Units {
+function unitsOf(bytes: Uint8Array, unit: 1 | 4): Units {
   if (unit === 1) return bytes;
   if (!alignedTo(bytes, unit)) throw new RangeError(`buffer not aligned to ${unit} bytes`);
-  return unit === 8
-    ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
-    : new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+/** `bytes` in 8-byte words, or null when it is not aligned for them. */
+function wordsOf(bytes: Uint8Array): Float64Array | null {
+  return alignedTo(bytes, 8) ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : null;
+}
+
+function cachedWords(bytes: Uint8Array): Float64Array | null {
+  let v = wordViews.get(bytes);
+  if (v === undefined) wordViews.set(bytes, (v = wordsOf(bytes)));
+  return v;
 }
 
 function alignedTo(bytes: Uint8Array, unit: number): boolean {
   return bytes.byteOffset % unit === 0 && bytes.byteLength % unit === 0;
 }
 
-function cachedUnits(bytes: Uint8Array, unit: 1 | 4 | 8): Units {
+function cachedUnits(bytes: Uint8Array, unit: 1 | 4): Units {
   let v = unitViews.get(bytes);
   if (v === undefined || v.BYTES_PER_ELEMENT !== unit) unitViews.set(bytes, (v = unitsOf(bytes, unit)));
   return v;
@@ -435,9 +609,9 @@ export function renderRgb(sim: Sim, slot: number, out: Uint8Array): void {
   checkLength('renderRgb', out, s.frame.length);
   placeWindow(sim, s.scene, sim.avatars[slot]);
   if (alignedTo(out, s.atlas.unit)) {
-    drawRgb(sim, s.scene, s.atlas, cachedUnits(out, s.atlas.unit));
+    drawRgb(sim, s.scene, s.atlas, cachedUnits(out, s.atlas.unit), cachedWords(out));
   } else {
-    drawRgb(sim, s.scene, s.atlas, s.frameUnits);
+    drawRgb(sim, s.scene, s.atlas, s.frameUnits, s.frameWords);
     out.set(s.frame);
   }
 }
@@ -451,7 +625,12 @@ export function renderSymbolic(sim: Sim, slot: number, out: Uint8Array): void {
   drawSymbolic(sim, s.scene, out);
 }
 
-/** WORLD.RGB: the whole map, unrotated, every avatar in its player colour (nobody is Self). */
+/**
+ * WORLD.RGB: the whole map, unrotated (the global view faces north), every avatar in its player colour with its
+ * own facing (nobody is Self; the two-player matrix games draw everyone as "Other", their `worldSpriteMap`), with
+ * this tick's beams and markers: the same tiles as the egocentric windows (`BaseSimulation:addObservations`,
+ * `lua/modules/base_simulation.lua:345-368`, renders the same tile set).
+ */
 export function renderWorld(sim: Sim, out: Uint8Array): void {
   const { scene, atlas } = freshScratch(sim);
   checkLength('renderWorld', out, sim.height * sim.width * atlas.tileBytes);
@@ -461,7 +640,8 @@ export function renderWorld(sim: Sim, out: Uint8Array): void {
   const units = aligned ? cachedUnits(out, atlas.unit) : out;
   for (let y = 0; y < sim.height; y++) {
     for (let x = 0, p = (y + scene.pad) * scene.stride + scene.pad; x < sim.width; x++, p++) {
-      const s = scene.keys[p] * tileUnits, d = y * size * stride + x * rowUnits;
+      const t = atlas.tile(0, scene.keys[p]);
+      const s = t * tileUnits, d = y * size * stride + x * rowUnits;
       // An unaligned buffer is drawn byte by byte, in a loop of its own so the word loop stays monomorphic.
       if (aligned) blitTile(units, atlas.tileUnits, s, d, size, rowUnits, stride);
       else blitBytes(out, atlas.tiles, s, d, size, rowUnits, stride);
@@ -476,16 +656,19 @@ function blitBytes(out: Uint8Array, tiles: Uint8Array, s: number, d: number, siz
 }
 
 /**
- * READY_TO_SHOOT: max(1 − timer / cooldown, 0) while on the map (1 if the cooldown is 0), else 0; 0 without a
- * beam. The beam is the zapper or the matrix games' interaction beam (`ReadyToShootObservation` on the
- * `GameInteractionZapper`).
+ * READY_TO_SHOOT: 1 − timer / cooldown (1 if the cooldown is 0); 0 without a beam.
+ * - The zapper (Commons Harvest, Clean Up): max(1 − timer / cooldown, 0) while on the map, 0 while removed
+ *   (`Zapper:readyToShoot`, `lua/modules/avatar_library.lua:737-744`).
+ * - The matrix games' interaction beam: 1 − timer / cooldown whether on the map or removed
+ *   (`GameInteractionZapper:readyToShoot`, `lua/levels/the_matrix/components.lua:916-919`).
  */
 export function readyToShoot(sim: Sim, slot: number): number {
-  const zap = sim.spec.zapper ?? sim.spec.matrix?.interaction;
+  const zapper = sim.spec.zapper;
+  const zap = zapper ?? sim.spec.matrix?.interaction;
   if (!zap) return 0;
   const eid = sim.avatars[slot];
   const { c, grid } = sim.world;
-  if (c.Removed.until[eid] > 0 || !grid.has(eid)) return 0;
+  if (zapper && (c.Removed.until[eid] > 0 || !grid.has(eid))) return 0;
   if (zap.cooldown === 0) return 1;
   const r = 1 - c.Cooldown.timer[eid] / zap.cooldown;
   return r > 0 ? r : 0;
@@ -528,6 +711,7 @@ export class ObservationBuffers {
   readonly readyToShoot: Float64Array;
   private readonly modes: ObservationMode[];
   private readonly rgbUnits: Units[];
+  private readonly rgbWords: (Float64Array | null)[];
   private readonly scene: Scene;
   private readonly spec: Sim['spec'];
 
@@ -538,9 +722,10 @@ export class ObservationBuffers {
     this.rgbShape = rgbShape(sim);
     const view = sim.spec.observation.view;
     this.symbolicShape = [viewRows(view), viewCols(view)];
-    this.scene = new Scene(sim);
+    this.scene = new Scene(sim, this.atlas);
     this.rgb = new Array<Uint8Array>(this.players).fill(NO_FRAME);
     this.rgbUnits = new Array<Units>(this.players).fill(NO_FRAME);
+    this.rgbWords = new Array<Float64Array | null>(this.players).fill(null);
     this.symbolic = new Array<Uint8Array>(this.players).fill(NO_FRAME);
     this.readyToShoot = new Float64Array(this.players);
     this.modes = new Array<ObservationMode>(this.players).fill('none');
@@ -563,6 +748,7 @@ export class ObservationBuffers {
       // A fresh ArrayBuffer per frame: offset 0, so the word view is always aligned.
       this.rgb[slot] = new Uint8Array(h * w * ch);
       this.rgbUnits[slot] = unitsOf(this.rgb[slot], this.atlas.unit);
+      this.rgbWords[slot] = wordsOf(this.rgb[slot]);
     }
     if (mode === 'symbolic' && this.symbolic[slot] === NO_FRAME) this.symbolic[slot] = new Uint8Array(viewRows(this.spec.observation.view) * viewCols(this.spec.observation.view));
   }
@@ -581,11 +767,11 @@ export class ObservationBuffers {
       const mode = this.modes[s];
       if (mode === 'none') continue;
       if (!built) {
-        this.scene.build(sim, this.atlas.slotUpperClass);
+        this.scene.build(sim);
         built = true;
       }
       placeWindow(sim, this.scene, sim.avatars[s]);
-      if (mode === 'rgb') drawRgb(sim, this.scene, this.atlas, this.rgbUnits[s]);
+      if (mode === 'rgb') drawRgb(sim, this.scene, this.atlas, this.rgbUnits[s], this.rgbWords[s]);
       else drawSymbolic(sim, this.scene, this.symbolic[s]);
       this.readyToShoot[s] = readyToShoot(sim, s);
     }

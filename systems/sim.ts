@@ -15,6 +15,7 @@ import { spawnMapObject } from './spawnMapObject.js';
 import type { SimEvents } from './events.js';
 import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
 import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
+import { createBeamOverlay, type BeamOverlay } from './beamOverlay.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
 export interface Bot {
@@ -84,6 +85,8 @@ export interface Sim {
   readonly cleaning: CleaningState;
   /** The matrix games' resources, readiness and interactions (null without a `matrix` block); systems/matrixState.ts. */
   readonly matrix: MatrixState | null;
+  /** The cells the beams fired this tick cover, for the observations (systems/beamOverlay.ts). */
+  readonly beams: BeamOverlay;
   terminated: boolean;
   truncated: boolean;
   readonly counters: EpisodeCounters;
@@ -222,6 +225,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     dirt: createDirtIndex(dirtCells, cells),
     cleaning: createCleaningState(players),
     matrix: spec.matrix ? createMatrixState(spec, map, players, capacity) : null,
+    beams: createBeamOverlay(cells),
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };

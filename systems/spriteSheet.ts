@@ -1,236 +1,405 @@
 /**
- * Sprite sheet and tile atlas for the observation renderer (Melting Pot section 3). Built once per substrate and
- * player count (`getSpriteAtlas` caches it), never per frame.
+ * Sprite atlas for the observation renderer: Melting Pot's art (systems/spriteArt.ts) turned into pixels the way
+ * Lab2D does it, and every combination a cell can show composed into one RGB tile per view facing.
  *
- * 1. Base sprites: one spriteSize × spriteSize RGBA tile per `Sprite` id, then one avatar tile per avatar colour
- *    (Self first, then each other-player colour in use), all in the one Uint8Array `sprites`. The art is ours:
- *    8×8 ASCII patterns below, scaled by nearest neighbour to other sprite sizes, coloured from the substrate's
- *    palette by sprite name (a missing key falls back to neutral grey, `outOfBounds` to black).
- * 2. Composite tiles: every (background, lower-layer object, upper-layer object) combination a cell can show,
- *    pre-blended and pre-rotated for each of the four facings, RGB only, in `tiles`. The renderer then draws a
- *    cell with one straight copy. Tile art (floor, grass, walls, apples) rotates with the view; avatars are drawn
- *    upright in every facing, as Melting Pot's avatar sprites have `noRotate=True`.
+ * Sprites. Each shape is coloured from its palette (RGBA), scaled to the sprite size as Lab2D's `image.scale(…,
+ * 'nearest')` does (integer magnification repeats pixels; 16×16 art drawn at 8 px averages each 2×2 block and
+ * truncates, Lab2D's `averagingMinify`), and, if it turns with the view, rotated (Lab2D `generateRotations`:
+ * rotation r is the shape turned r quarter turns clockwise).
  *
- * Composite key = (upper · LOWER_CLASSES + lower) · BACKGROUND_CLASSES + background, with
- * - background class: index in `BACKGROUND_SPRITES` (class 0, `OutOfBounds`, is also what a cell outside the map
- *   shows, so key 0 is the out-of-bounds tile);
- * - lower class: 0 nothing, else 1 + index in `LOWER_SPRITES`;
- * - upper class: 0 nothing, 1 wall, 2 the observer's own avatar (Self colour), 3 + k another avatar in
- *   `playerColors[k]` (`slotUpperClass[slot]` gives it for a slot).
+ * A cell is drawn layer by layer in Lab2D's render order, each sprite blended onto the pixels below with Lab2D's
+ * `Interp` ((255 − a)·below + a·sprite + 127) / 255, starting from black (`TileRenderer::MakeSprite`):
+ * background tile, the map character's cosmetic pieces below (Clean Up's grass edges and east/west shadows), the
+ * lower object (apple, dirt, resource), the upper object (wall or avatar), the cosmetic pieces above (Clean Up's
+ * north shadow; drawn before the upper object where avatars are on a higher layer, as in Clean Up), the matrix
+ * games' marker, then the beams in their render order. A sprite that turns with the view
+ * is drawn at rotation (piece facing − observer facing) = −observer facing, as every map piece faces north
+ * (Lab2D `FromView`); an avatar is drawn upright with its shape for its facing relative to the observer.
+ *
+ * Composite key = bg + nBg · (lower + nLower · (upper + nUpper · (marker + nMarker · beams))), with
+ * - bg = tile + TILE_COUNT · decor: the background `Tile` and the map character's decor index (0 = none);
+ * - lower: 0 nothing, 1 apple, 2 dirt, 3 + k resource class k;
+ * - upper: 0 nothing, 1 wall, 2 + 4 · colour + facing: an avatar in avatar colour `colour` (0 = Self, then the
+ *   other players' colours) with its absolute facing;
+ * - marker: 0 nothing, 1 ready to interact, 2 + r interaction result r;
+ * - beams: bit i set when the substrate's i-th beam kind (zap, clean, interact, those it has) covers the cell.
+ * Key 0 is an empty cell: black, which is also what Lab2D shows off the map.
+ *
+ * Tiles are composed lazily, the first time a (facing, key) is drawn, into a pool that grows by doubling; after the
+ * combinations in play have been seen, drawing allocates nothing. The renderer copies a tile 8 bytes at a time
+ * unless one of its 8-byte words is a NaN (white pixels make some: an engine may canonicalise a NaN's bits), then 4.
  */
-import { DIR_DX, DIR_DY } from '../ecs/components.js';
-import type { Rgb, SubstrateSpec } from '../substrates/types.js';
-import { Sprite, SPRITE_COUNT, SPRITE_NAMES } from './sprites.js';
+import type { SubstrateSpec } from '../substrates/types.js';
+import { BeamKind } from './beamOverlay.js';
+import { appearanceOf, AVATAR_SHAPES, getPalette, type Appearance, type Palette, type SpriteArt } from './spriteArt.js';
+import { Sprite, SPRITE_COUNT } from './sprites.js';
 
-/** Sprites that paint a cell's background (`Sim.background`), in class order. */
-export const BACKGROUND_SPRITES: readonly Sprite[] = [
-  Sprite.OutOfBounds, Sprite.Floor, Sprite.Grass, Sprite.Sand, Sprite.River, Sprite.Dessicated,
-];
-/** Sprites that live on the lower layer (collectables), in class order from 1. */
-export const LOWER_SPRITES: readonly Sprite[] = [Sprite.Apple, Sprite.Dirt, Sprite.Resource1, Sprite.Resource2];
+/** Background tiles, in class order. The river's four animation frames are consecutive. */
+export const enum Tile {
+  None = 0,
+  Floor = 1,
+  Grass = 2,
+  Sand = 3,
+  Dessicated = 4,
+  River0 = 5,
+}
+export const TILE_COUNT = 9;
 
-export const BACKGROUND_CLASSES = BACKGROUND_SPRITES.length;
-export const LOWER_CLASSES = LOWER_SPRITES.length + 1;
-/** Upper classes before the other-player colours: nothing, wall, Self. */
+/** `Sprite` id → background tile (the river as its first frame). */
+export const TILE_OF_SPRITE: Uint8Array = (() => {
+  const t = new Uint8Array(SPRITE_COUNT);
+  t[Sprite.Floor] = Tile.Floor;
+  t[Sprite.Grass] = Tile.Grass;
+  t[Sprite.Sand] = Tile.Sand;
+  t[Sprite.River] = Tile.River0;
+  t[Sprite.Dessicated] = Tile.Dessicated;
+  return t;
+})();
+
+/** Lower-layer classes. */
+export const LOWER_NONE = 0;
+export const LOWER_APPLE = 1;
+export const LOWER_DIRT = 2;
+export const LOWER_RESOURCE = 3;
+/** `Sprite` id → lower class (0 for sprites that do not live on the lower layer). */
+export const LOWER_OF_SPRITE: Uint8Array = (() => {
+  const t = new Uint8Array(SPRITE_COUNT);
+  t[Sprite.Apple] = LOWER_APPLE;
+  t[Sprite.Dirt] = LOWER_DIRT;
+  t[Sprite.Resource1] = LOWER_RESOURCE;
+  t[Sprite.Resource2] = LOWER_RESOURCE + 1;
+  return t;
+})();
+
+/** Upper-layer classes: nothing, a wall, then avatars (2 + 4 · colour + facing). */
 export const UPPER_NONE = 0;
 export const UPPER_WALL = 1;
-export const UPPER_SELF = 2;
-export const UPPER_OTHER = 3;
+export const UPPER_AVATAR = 2;
 
-function inverse(list: readonly Sprite[], first: number): Uint8Array {
-  const t = new Uint8Array(SPRITE_COUNT);
-  list.forEach((s, i) => (t[s] = first + i));
-  return t;
+/** Bytes per element of `tileUnits`: 4 when a tile row is a whole number of 32-bit words, else 1. */
+export type CopyUnit = 1 | 4;
+
+/** Avatar palettes of a substrate: Self first, then the other players' colours in slot order (cycled). */
+function avatarPalettes(spec: SubstrateSpec, players: number): Palette[] {
+  const others = spec.observation.playerColors;
+  const used = Math.max(1, Math.min(players, others.length));
+  const list = [getPalette(spec.observation.selfColor)];
+  for (let k = 0; k < used; k++) list.push(getPalette(others.length > 0 ? others[k] : spec.observation.selfColor));
+  return list;
 }
 
-/** Sprite id → background class (0 for sprites that are not backgrounds). */
-export const BACKGROUND_CLASS: Uint8Array = inverse(BACKGROUND_SPRITES, 0);
-/** Sprite id → lower class (0 = draws nothing, for sprites that do not live on the lower layer). */
-export const LOWER_CLASS: Uint8Array = inverse(LOWER_SPRITES, 1);
-
-/**
- * The 8×8 art. Characters: `.` transparent, `B` the sprite's palette colour, `d` a darker shade of it, `l` a
- * slightly lighter tone, `g` the apple's leaf. Centre 2×2 pixels are always `B`, so a cell's colour can be read off
- * its centre in any facing.
- */
-const ART_SIZE = 8;
-type Art = readonly string[];
-
-const FLAT: Art = ['BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB', 'BBBBBBBB'];
-/** Asymmetric speckle, so the rotation of the view shows in the tile. */
-const GRASS: Art = ['BBBBBBBB', 'BBBBBlBB', 'BlBBBBBB', 'BBBBBBBB', 'BBBBBBlB', 'BBlBBBBB', 'BBBBBBBB', 'BBBBlBBB'];
-const SAND: Art = ['BBBBBBBB', 'BBBlBBBB', 'BBBBBBBB', 'BBBBBBlB', 'BlBBBBBB', 'BBBBBBBB', 'BBBBBlBB', 'BBBBBBBB'];
-const RIVER: Art = ['BBBBBBBB', 'BllBBBBB', 'BBBllBBB', 'BBBBBllB', 'BBBBBBBB', 'llBBBBBB', 'BBllBBBB', 'BBBBllBB'];
-const WALL: Art = ['dddddddd', 'dBBBBBBd', 'dBBBBBBd', 'dBBBBBBd', 'dBBBBBBd', 'dBBBBBBd', 'dBBBBBBd', 'dddddddd'];
-const APPLE: Art = ['....g...', '..BBBB..', '.BBBBBB.', '.BBBBBB.', '.BBBBBB.', '.BBBBBB.', '..BBBB..', '........'];
-const DIRT: Art = ['BB..BB..', 'BBB.BBB.', '.BB..BB.', '..BBB..B', 'B.BBB...', 'BB..BBB.', 'BBB.BBBB', '.B...BB.'];
-const RESOURCE: Art = ['...BB...', '..BBBB..', '.BBBBBB.', 'BBBdBBBB', 'BBBBdBBB', '.BBBBBB.', '..BBBB..', '...BB...'];
-/** A body with eyes; the transparent corners show the tile beneath. Left-right symmetric. */
-const AVATAR: Art = ['..BBBB..', '.BBBBBB.', '.BdBBdB.', '.BBBBBB.', 'BBBBBBBB', '.BBBBBB.', '.BBBBBB.', '.BB..BB.'];
-
-/** Art and palette key of each sprite, by sprite name. `dessicated` grass is drawn with the floor sprite, as in MP. */
-const SPRITE_ART: Readonly<Record<string, { art: Art; colour: string }>> = {
-  outOfBounds: { art: FLAT, colour: 'outOfBounds' },
-  floor: { art: FLAT, colour: 'floor' },
-  grass: { art: GRASS, colour: 'grass' },
-  sand: { art: SAND, colour: 'sand' },
-  river: { art: RIVER, colour: 'river' },
-  wall: { art: WALL, colour: 'wall' },
-  apple: { art: APPLE, colour: 'apple' },
-  dirt: { art: DIRT, colour: 'dirt' },
-  resource1: { art: RESOURCE, colour: 'resource1' },
-  resource2: { art: RESOURCE, colour: 'resource2' },
-  avatar: { art: AVATAR, colour: 'avatar' },
-  dessicated: { art: FLAT, colour: 'floor' },
-};
-
-const NEUTRAL_GREY: Rgb = [128, 128, 128];
-const BLACK: Rgb = [0, 0, 0];
-const DEFAULT_LEAF: Rgb = [53, 132, 49];
-/** Shades: the darker border is 70 % of the colour; the speckle tone is 14 levels lighter (or darker near white). */
-const DARK_FACTOR = 0.7;
-const TONE_STEP = 14;
-
-export interface SpriteAtlas {
-  /** Pixels per cell side. */
-  readonly size: number;
-  /** Avatar colours: Self, then `playerColors[0 .. colours-2]`. */
-  readonly colours: number;
-  /** Base sprites, RGBA (alpha 0 or 255): tile t at t · size² · 4; avatar colour k at tile SPRITE_COUNT + k. */
-  readonly sprites: Uint8Array;
-  /** Composite keys per facing. */
-  readonly keys: number;
-  /** Bytes of one composite RGB tile: size² · 3. */
-  readonly tileBytes: number;
-  /** Composite RGB tiles: facing d, key k at (d · keys + k) · tileBytes; rows of size · 3 bytes, top to bottom. */
-  readonly tiles: Uint8Array;
-  /**
-   * Bytes per copy unit the renderer may use on `tiles` (8, 4 or 1): the largest that divides a tile row and for
-   * which copying through a typed-array view is bit-exact (8-byte words are used only when none of them is a
-   * NaN, whose bits an engine may canonicalise).
-   */
-  readonly unit: 1 | 4 | 8;
-  /** `tiles` seen in `unit`-byte elements. */
-  readonly tileUnits: Uint8Array | Uint32Array | Float64Array;
-  /** Player slot → upper class of that player seen by someone else. */
-  readonly slotUpperClass: Uint8Array;
-}
-
-export function compositeKey(background: number, lower: number, upper: number): number {
-  return (upper * LOWER_CLASSES + lower) * BACKGROUND_CLASSES + background;
-}
-
-function paletteColour(spec: SubstrateSpec, key: string): Rgb {
-  const c = spec.observation.palette[key];
-  if (c) return c;
-  return key === 'outOfBounds' ? BLACK : NEUTRAL_GREY;
-}
-
-function shade(c: number, ch: string): number {
-  if (ch === 'd') return Math.round(c * DARK_FACTOR);
-  if (ch === 'l') return c + TONE_STEP <= 255 ? c + TONE_STEP : c - TONE_STEP;
-  return c;
-}
-
-/** Paint `art` in `colour` into tile `tile` of an RGBA sheet of `size`-pixel tiles. */
-function paint(sheet: Uint8Array, tile: number, size: number, art: Art, colour: Rgb, leaf: Rgb): void {
-  const base = tile * size * size * 4;
-  for (let y = 0; y < size; y++) {
-    const row = art[Math.floor((y * ART_SIZE) / size)];
-    for (let x = 0; x < size; x++) {
-      const ch = row[Math.floor((x * ART_SIZE) / size)];
-      const p = base + (y * size + x) * 4;
-      if (ch === '.') continue;
-      const src = ch === 'g' ? leaf : colour;
-      for (let k = 0; k < 3; k++) sheet[p + k] = ch === 'g' ? src[k] : shade(src[k], ch);
-      sheet[p + 3] = 255;
+/** RGBA pixels of `art` at `size` px (Lab2D `textToSprite` then `image.scale(…, 'nearest')`). */
+export function spritePixels(art: SpriteArt, size: number): Uint8Array {
+  const h = art.shape.length, w = art.shape[0].length;
+  const src = new Uint8Array(h * w * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const ch = art.shape[y][x];
+      const c = art.palette[ch];
+      if (!c) throw new Error(`colour '${ch}' not in palette`);
+      src.set(c, (y * w + x) * 4);
     }
   }
+  return scale(src, h, w, size);
 }
 
-/** Avatar colours for `players` players: Self, then the other-player colours in use (cycled by slot). */
-function avatarColours(spec: SubstrateSpec, players: number): Rgb[] {
-  const others = spec.observation.playerColors.length > 0 ? spec.observation.playerColors : [NEUTRAL_GREY];
-  return [spec.observation.selfColor, ...others.slice(0, Math.max(1, Math.min(players, others.length)))];
-}
-
-/** Build the base sprites and the composite tiles. Use `getSpriteAtlas` to share one per substrate and size. */
-export function buildSpriteAtlas(spec: SubstrateSpec, players: number): SpriteAtlas {
-  const size = spec.observation.spriteSize;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`spriteSize must be a positive integer, got ${size}`);
-  const colourList = avatarColours(spec, players);
-  const colours = colourList.length;
-  const px = size * size;
-  const sprites = new Uint8Array((SPRITE_COUNT + colours) * px * 4);
-  const leaf = spec.observation.palette.leaf ?? DEFAULT_LEAF;
-  for (let id = 0; id < SPRITE_COUNT; id++) {
-    const { art, colour } = SPRITE_ART[SPRITE_NAMES[id]];
-    paint(sprites, id, size, art, paletteColour(spec, colour), leaf);
+/** Scale an h × w RGBA image to size × size: integer magnification repeats, integer minification averages. */
+function scale(src: Uint8Array, h: number, w: number, size: number): Uint8Array {
+  if (h === size && w === size) return src;
+  const out = new Uint8Array(size * size * 4);
+  if (size % h === 0 && size % w === 0) {
+    const fy = size / h, fx = size / w;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const from = (((y / fy) | 0) * w + ((x / fx) | 0)) * 4;
+        out.set(src.subarray(from, from + 4), (y * size + x) * 4);
+      }
+    }
+    return out;
   }
-  for (let k = 0; k < colours; k++) paint(sprites, SPRITE_COUNT + k, size, AVATAR, colourList[k], leaf);
-
-  const upperClasses = UPPER_OTHER + colours - 1;
-  const keys = BACKGROUND_CLASSES * LOWER_CLASSES * upperClasses;
-  // The renderer keeps a cell's key in 16 bits.
-  if (keys > 0xffff) throw new RangeError(`${colours - 1} player colours need more than 65536 composite tiles`);
-  const tileBytes = px * 3;
-  const tiles = new Uint8Array(4 * keys * tileBytes);
-  // Sprite tile of each layer's class (−1 = nothing drawn).
-  const lowerTile = [-1, ...LOWER_SPRITES];
-  const upperTile = (u: number): number => (u === UPPER_NONE ? -1 : u === UPPER_WALL ? Sprite.Wall : SPRITE_COUNT + u - UPPER_SELF);
-  for (let dir = 0; dir < 4; dir++) {
-    // View pixel (u, v) shows world pixel (wx, wy): the view's right is the facing turned clockwise, its up the facing.
-    const fx = DIR_DX[dir], fy = DIR_DY[dir], rx = DIR_DX[(dir + 1) & 3], ry = DIR_DY[(dir + 1) & 3];
-    for (let key = 0; key < keys; key++) {
-      const bg = BACKGROUND_SPRITES[key % BACKGROUND_CLASSES];
-      const lower = lowerTile[Math.floor(key / BACKGROUND_CLASSES) % LOWER_CLASSES];
-      const upperClass = Math.floor(key / (BACKGROUND_CLASSES * LOWER_CLASSES));
-      const upper = upperTile(upperClass);
-      const upright = upperClass >= UPPER_SELF;
-      const out = (dir * keys + key) * tileBytes;
-      for (let v = 0; v < size; v++) {
-        for (let u = 0; u < size; u++) {
-          const wx = (size - 1 + (2 * u - size + 1) * rx - (2 * v - size + 1) * fx) / 2;
-          const wy = (size - 1 + (2 * u - size + 1) * ry - (2 * v - size + 1) * fy) / 2;
-          const rotated = (wy * size + wx) * 4;
-          let src = bg * px * 4 + rotated;
-          if (lower >= 0 && sprites[lower * px * 4 + rotated + 3] !== 0) src = lower * px * 4 + rotated;
-          if (upper >= 0) {
-            const p = upper * px * 4 + (upright ? (v * size + u) * 4 : rotated);
-            if (sprites[p + 3] !== 0) src = p;
+  if (h % size === 0 && w % size === 0) {
+    // Lab2D scales rows, then columns, keeping doubles in between, and truncates at the end.
+    const fy = h / size, fx = w / size;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        for (let ch = 0; ch < 4; ch++) {
+          let total = 0;
+          for (let dy = 0; dy < fy; dy++) {
+            let row = 0;
+            for (let dx = 0; dx < fx; dx++) row += src[((y * fy + dy) * w + x * fx + dx) * 4 + ch];
+            total += row / fx;
           }
-          const o = out + (v * size + u) * 3;
-          tiles[o] = sprites[src];
-          tiles[o + 1] = sprites[src + 1];
-          tiles[o + 2] = sprites[src + 2];
+          out[(y * size + x) * 4 + ch] = Math.trunc(total / fy);
         }
       }
     }
+    return out;
   }
-  const unit = copyUnit(tiles, size * 3);
-  const tileUnits = unit === 8 ? new Float64Array(tiles.buffer) : unit === 4 ? new Uint32Array(tiles.buffer) : tiles;
-  const slotUpperClass = new Uint8Array(players);
-  for (let s = 0; s < players; s++) slotUpperClass[s] = UPPER_OTHER + (s % (colours - 1));
-  return { size, colours, sprites, keys, tileBytes, tiles, unit, tileUnits, slotUpperClass };
+  throw new RangeError(`a ${w}×${h} sprite cannot be drawn at ${size} px (sizes must divide one another)`);
 }
 
-function copyUnit(tiles: Uint8Array, rowBytes: number): 1 | 4 | 8 {
-  if (rowBytes % 8 === 0) {
-    const words = new Float64Array(tiles.buffer, tiles.byteOffset, tiles.byteLength / 8);
-    let nan = false;
-    for (let i = 0; i < words.length && !nan; i++) nan = Number.isNaN(words[i]);
-    if (!nan) return 8;
+/** The four rotations of a size × size RGBA image, r quarter turns clockwise (Lab2D `generateRotations`). */
+function rotations(img: Uint8Array, size: number, rotates: boolean): Uint8Array {
+  const px = size * size;
+  const out = new Uint8Array(4 * px * 4);
+  for (let r = 0; r < 4; r++) {
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        let sy = y, sx = x;
+        if (rotates && r === 1) [sy, sx] = [size - 1 - x, y];
+        else if (rotates && r === 2) [sy, sx] = [size - 1 - y, size - 1 - x];
+        else if (rotates && r === 3) [sy, sx] = [x, size - 1 - y];
+        out.set(img.subarray((sy * size + sx) * 4, (sy * size + sx) * 4 + 4), (r * px + y * size + x) * 4);
+      }
+    }
   }
-  return rowBytes % 4 === 0 ? 4 : 1;
+  return out;
+}
+
+/** Lab2D `Interp`: `from` blended towards `to` by alpha a (0–255), rounded as Lab2D rounds. */
+export function interp(from: number, to: number, a: number): number {
+  return (((255 - a) * from + a * to + 127) / 255) | 0;
+}
+
+const NO_SPRITE = -1;
+
+export class SpriteAtlas {
+  /** Pixels per cell side. */
+  readonly size: number;
+  readonly appearance: Appearance;
+  /** Avatar palettes: Self, then the other players' colours. */
+  readonly colours: number;
+  /** Player slot → avatar colour index of that player seen by someone else (1 + slot mod the colours in use). */
+  readonly slotColour: Uint8Array;
+  /** Map character → decor index (0 = none). */
+  readonly decorOf: ReadonlyMap<string, number>;
+  /** Beam kind flags (`BeamKind` bits) → this substrate's beam bits. */
+  readonly beamBits: Uint8Array;
+  readonly nBg: number;
+  readonly nLower: number;
+  readonly nUpper: number;
+  readonly nMarker: number;
+  readonly nBeam: number;
+  /** Multipliers of each class in a key. */
+  readonly sLower: number;
+  readonly sUpper: number;
+  readonly sMarker: number;
+  readonly sBeam: number;
+  /** Composite keys per facing. */
+  readonly keys: number;
+  /** Bytes of one RGB tile: size² · 3. */
+  readonly tileBytes: number;
+  readonly unit: CopyUnit;
+  /** (facing · keys + key) → tile index in `tiles`, −1 until first drawn. */
+  readonly slots: Int32Array;
+  /** Composite RGB tiles, rows of size · 3 bytes top to bottom; `tileUnits` sees them in `unit`-byte elements. */
+  tiles: Uint8Array;
+  tileUnits: Uint8Array | Int32Array;
+  /**
+   * `tiles` in 8-byte words when a tile row is a whole number of them (else null), and per tile 1 if none of its
+   * words is a NaN: such a tile may be copied a word at a time (an engine may canonicalise a NaN's bits, so a tile
+   * holding one, e.g. white avatar eyes, is copied in 4-byte units instead).
+   */
+  tileWords: Float64Array | null;
+  wordSafe: Uint8Array;
+  /** Tiles composed so far. */
+  built = 0;
+
+  /** Every sprite's four rotations, RGBA; sprite i rotation r at (4i + r) · size² · 4. */
+  private readonly images: Uint8Array;
+  private readonly tileSprite: Int32Array;
+  private readonly decorBelow: number[][];
+  private readonly decorAbove: number[][];
+  private readonly lowerSprite: Int32Array;
+  private readonly wallSprite: number;
+  /** colour · 4 + shape facing → sprite. */
+  private readonly avatarSprite: Int32Array;
+  private readonly markerSprite: Int32Array;
+  /** Beam bit → sprite. */
+  private readonly beamSprite: Int32Array;
+  /** Composition scratch, one RGB pixel per entry group. */
+  private readonly rgb: Uint8Array;
+
+  constructor(spec: SubstrateSpec, players: number) {
+    const size = spec.observation.spriteSize;
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`spriteSize must be a positive integer, got ${size}`);
+    this.size = size;
+    const a = appearanceOf(spec);
+    this.appearance = a;
+    const images: Uint8Array[] = [];
+    const cache = new Map<SpriteArt, number>();
+    const add = (art: SpriteArt | undefined): number => {
+      if (!art) return NO_SPRITE;
+      let i = cache.get(art);
+      if (i === undefined) {
+        i = images.length;
+        images.push(rotations(spritePixels(art, size), size, art.rotates));
+        cache.set(art, i);
+      }
+      return i;
+    };
+
+    const tile = new Int32Array(TILE_COUNT).fill(NO_SPRITE);
+    tile[Tile.Floor] = add(a.floor);
+    tile[Tile.Grass] = add(a.grass);
+    tile[Tile.Sand] = add(a.sand);
+    tile[Tile.Dessicated] = add(a.dessicated ?? a.grass);
+    for (let f = 0; f < 4; f++) tile[Tile.River0 + f] = add(a.river?.[f % a.river.length]);
+    this.tileSprite = tile;
+
+    const decorOf = new Map<string, number>();
+    this.decorBelow = [[]];
+    this.decorAbove = [[]];
+    for (const [ch, d] of Object.entries(a.decor ?? {})) {
+      decorOf.set(ch, this.decorBelow.length);
+      this.decorBelow.push(d.below.map(add));
+      this.decorAbove.push(d.above.map(add));
+    }
+    this.decorOf = decorOf;
+
+    const resources = a.resources ?? [];
+    this.lowerSprite = Int32Array.from([NO_SPRITE, add(a.apple), add(a.dirt), ...resources.map(add)]);
+    this.wallSprite = add(a.wall);
+    const palettes = avatarPalettes(spec, players);
+    this.colours = palettes.length;
+    this.avatarSprite = new Int32Array(palettes.length * 4);
+    palettes.forEach((palette, k) => {
+      for (let f = 0; f < 4; f++) this.avatarSprite[k * 4 + f] = add({ shape: AVATAR_SHAPES[f], palette, rotates: false });
+    });
+    this.slotColour = new Uint8Array(players);
+    for (let s = 0; s < players; s++) this.slotColour[s] = 1 + (s % (palettes.length - 1));
+    const m = a.markers;
+    this.markerSprite = Int32Array.from(m ? [NO_SPRITE, add(m.ready), ...m.results.map(add)] : [NO_SPRITE]);
+    const kinds: [BeamKind, SpriteArt | undefined][] = [[BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact]];
+    const present = kinds.filter(([, art]) => art);
+    this.beamSprite = Int32Array.from(present.map(([, art]) => add(art)));
+    this.beamBits = new Uint8Array(8);
+    for (let mask = 0; mask < 8; mask++) {
+      present.forEach(([kind], bit) => {
+        if (mask & kind) this.beamBits[mask] |= 1 << bit;
+      });
+    }
+
+    this.images = new Uint8Array(images.length * 4 * size * size * 4);
+    images.forEach((img, i) => this.images.set(img, i * img.length));
+
+    this.nBg = TILE_COUNT * this.decorBelow.length;
+    this.nLower = this.lowerSprite.length;
+    this.nUpper = UPPER_AVATAR + 4 * this.colours;
+    this.nMarker = this.markerSprite.length;
+    this.nBeam = 1 << present.length;
+    this.sLower = this.nBg;
+    this.sUpper = this.sLower * this.nLower;
+    this.sMarker = this.sUpper * this.nUpper;
+    this.sBeam = this.sMarker * this.nMarker;
+    this.keys = this.sBeam * this.nBeam;
+    if (4 * this.keys > 0x7fffffff) throw new RangeError(`${this.keys} composite tiles are too many to index`);
+    this.slots = new Int32Array(4 * this.keys).fill(-1);
+    this.tileBytes = size * size * 3;
+    this.unit = (size * 3) % 4 === 0 ? 4 : 1;
+    this.tiles = new Uint8Array(64 * this.tileBytes);
+    this.tileUnits = this.viewOf(this.tiles);
+    this.tileWords = this.wordsOf(this.tiles);
+    this.wordSafe = new Uint8Array(64);
+    this.rgb = new Uint8Array(this.tileBytes);
+  }
+
+  /** The upper class of an avatar in colour `colour` facing `facing` (absolute). */
+  avatarClass(colour: number, facing: number): number {
+    return UPPER_AVATAR + 4 * colour + (facing & 3);
+  }
+
+  /** Index in `tiles` of the tile of `key` seen by an observer facing `dir`, composing it on first use. */
+  tile(dir: number, key: number): number {
+    const at = dir * this.keys + key;
+    const t = this.slots[at];
+    return t >= 0 ? t : this.compose(dir, key, at);
+  }
+
+  private wordsOf(bytes: Uint8Array): Float64Array | null {
+    return (this.size * 3) % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : null;
+  }
+
+  private viewOf(bytes: Uint8Array): Uint8Array | Int32Array {
+    return this.unit === 4 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : bytes;
+  }
+
+  private compose(dir: number, key: number, at: number): number {
+    const rgb = this.rgb;
+    rgb.fill(0);
+    const rot = (4 - dir) & 3;
+    const bg = key % this.nBg;
+    const decor = (bg / TILE_COUNT) | 0;
+    const lower = ((key / this.sLower) | 0) % this.nLower;
+    const upper = ((key / this.sUpper) | 0) % this.nUpper;
+    const marker = ((key / this.sMarker) | 0) % this.nMarker;
+    const beams = (key / this.sBeam) | 0;
+    this.draw(this.tileSprite[bg % TILE_COUNT], rot);
+    for (const s of this.decorBelow[decor]) this.draw(s, rot);
+    this.draw(this.lowerSprite[lower], rot);
+    const over = this.appearance.avatarsOverOverlay === true;
+    if (over) for (const s of this.decorAbove[decor]) this.draw(s, rot);
+    if (upper === UPPER_WALL) this.draw(this.wallSprite, rot);
+    else if (upper >= UPPER_AVATAR) {
+      const colour = (upper - UPPER_AVATAR) >> 2, facing = (upper - UPPER_AVATAR) & 3;
+      this.draw(this.avatarSprite[colour * 4 + ((facing - dir) & 3)], 0);
+    }
+    if (!over) for (const s of this.decorAbove[decor]) this.draw(s, rot);
+    this.draw(this.markerSprite[marker], rot);
+    for (let bit = 0; bit < this.beamSprite.length; bit++) if (beams & (1 << bit)) this.draw(this.beamSprite[bit], rot);
+
+    const t = this.built++;
+    if ((t + 1) * this.tileBytes > this.tiles.length) {
+      const grown = new Uint8Array(this.tiles.length * 2);
+      grown.set(this.tiles);
+      this.tiles = grown;
+      this.tileUnits = this.viewOf(grown);
+      this.tileWords = this.wordsOf(grown);
+      const safe = new Uint8Array(this.wordSafe.length * 2);
+      safe.set(this.wordSafe);
+      this.wordSafe = safe;
+    }
+    this.tiles.set(rgb, t * this.tileBytes);
+    const words = this.tileWords;
+    if (words) {
+      let safe = 1;
+      for (let w = (t * this.tileBytes) / 8, end = w + this.tileBytes / 8; w < end && safe === 1; w++) if (Number.isNaN(words[w])) safe = 0;
+      this.wordSafe[t] = safe;
+    }
+    this.slots[at] = t;
+    return t;
+  }
+
+  /** Blend rotation `rot` of sprite `s` onto the scratch tile. */
+  private draw(s: number, rot: number): void {
+    if (s === NO_SPRITE) return;
+    const px = this.size * this.size;
+    const img = this.images, rgb = this.rgb;
+    const base = (s * 4 + rot) * px * 4;
+    for (let p = 0; p < px; p++) {
+      const i = base + p * 4, a = img[i + 3];
+      if (a === 0) continue;
+      const o = p * 3;
+      if (a === 255) {
+        rgb[o] = img[i];
+        rgb[o + 1] = img[i + 1];
+        rgb[o + 2] = img[i + 2];
+      } else {
+        rgb[o] = interp(rgb[o], img[i], a);
+        rgb[o + 1] = interp(rgb[o + 1], img[i + 1], a);
+        rgb[o + 2] = interp(rgb[o + 2], img[i + 2], a);
+      }
+    }
+  }
 }
 
 const atlasCache = new WeakMap<SubstrateSpec, Map<number, SpriteAtlas>>();
 
 /** The atlas of `spec` for `players` players, built on first use and shared afterwards. */
 export function getSpriteAtlas(spec: SubstrateSpec, players: number): SpriteAtlas {
-  let bySize = atlasCache.get(spec);
-  if (!bySize) atlasCache.set(spec, (bySize = new Map()));
-  let atlas = bySize.get(players);
-  if (!atlas) bySize.set(players, (atlas = buildSpriteAtlas(spec, players)));
+  let byPlayers = atlasCache.get(spec);
+  if (!byPlayers) atlasCache.set(spec, (byPlayers = new Map()));
+  let atlas = byPlayers.get(players);
+  if (!atlas) byPlayers.set(players, (atlas = new SpriteAtlas(spec, players)));
   return atlas;
 }

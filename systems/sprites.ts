@@ -1,6 +1,6 @@
 /**
- * Sprite ids: what a cell shows. Background tiles come from the legend; objects carry a `Sprite.id`.
- * `SPRITE_NAMES[id]` is the key into a substrate's observation palette.
+ * Sprite ids: what a cell shows. Background tiles come from the legend; objects carry a `Sprite.id`. The renderer
+ * draws each with Melting Pot's art for the substrate (systems/spriteArt.ts, systems/spriteSheet.ts).
  */
 export const enum Sprite {
   OutOfBounds = 0,
@@ -14,7 +14,10 @@ export const enum Sprite {
   Resource1 = 8,
   Resource2 = 9,
   Avatar = 10,
-  /** Grass under a waiting apple with no live neighbour: it cannot regrow (drawn as floor). */
+  /**
+   * Grass under a waiting apple with no live neighbour: it cannot regrow (drawn as floor). The renderer works this
+   * out itself each tick (systems/renderObservations.ts); a background set to it draws the same.
+   */
   Dessicated = 11,
 }
 

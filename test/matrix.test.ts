@@ -555,8 +555,10 @@ describe('matrix observations', () => {
       const i = ((r * 8 + v) * 40 + c * 8 + u) * 3;
       return Array.from(rgb.subarray(i, i + 3));
     };
-    assert.deepEqual(px(1, 2, 2, 2), [...RESOURCE1_COLOR], 'class 1 two cells ahead');
-    assert.deepEqual(px(1, 3, 2, 2), [...RESOURCE2_COLOR], 'class 2 ahead and to the right');
+    // Resources are Melting Pot's BUTTON (meltingpot/utils/substrates/shapes.py:1001-1018) at 8 px: a rim in the
+    // class colour around a lighter centre.
+    assert.deepEqual(px(1, 2, 1, 1), [...RESOURCE1_COLOR], 'class 1 two cells ahead');
+    assert.deepEqual(px(1, 3, 1, 1), [...RESOURCE2_COLOR], 'class 2 ahead and to the right');
     assert.deepEqual(px(3, 2, 3, 4), [...SELF_COLOR], 'the observer');
     assert.deepEqual(px(2, 1, 3, 4), [...OTHER_COLOR], 'the other player');
     assert.deepEqual(px(2, 3, 3, 3), [0, 0, 0], 'empty floor');

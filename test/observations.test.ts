@@ -1,9 +1,11 @@
 /**
- * Observations (Melting Pot section 3): the egocentric RGB and symbolic windows, WORLD.RGB, READY_TO_SHOOT and the
- * per-agent buffers. Melting Pot facts checked: the window is 9 ahead, 1 behind, 5 to each side and rotates with
- * the avatar so that forward is up; 8 px sprites, so 88×88×3 for commons and WORLD.RGB 144×192; the observer is
- * drawn in the Self colour and others in `colors.human_readable[slot]`; READY_TO_SHOOT = max(1 − timer/cooldown, 0)
- * on the map, 0 off it.
+ * Observations (Melting Pot section 3): the egocentric symbolic window, the shapes of the RGB window and WORLD.RGB,
+ * READY_TO_SHOOT and the per-agent buffers. Melting Pot facts checked: the window is 9 ahead, 1 behind, 5 to each
+ * side and rotates with the avatar so that forward is up (meltingpot/configs/substrates/commons_harvest__open.py:
+ * 482-488); 8 px sprites (:579), so 88×88×3 for commons and WORLD.RGB 144×192 (:551-556); a removed player's view
+ * is out of bounds everywhere (lab2d dmlab2d/lib/system/grid_world/lua/lua_grid_view.cc:97-123); the zapper's
+ * READY_TO_SHOOT = max(1 − timer/cooldown, 0) on the map, 0 off it (meltingpot/lua/modules/avatar_library.lua:
+ * 737-744). The pixels themselves are checked against Melting Pot's art in test/renderFrames.test.ts.
  */
 import { strict as assert } from 'node:assert';
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
@@ -26,8 +28,8 @@ import {
   worldShape,
 } from '../systems/renderObservations.js';
 import type { Sim } from '../systems/sim.js';
-import { buildSpriteAtlas } from '../systems/spriteSheet.js';
-import { Sprite, SPRITE_COUNT, SPRITE_NAMES } from '../systems/sprites.js';
+import { Sprite, SPRITE_NAMES } from '../systems/sprites.js';
+import { expectedWorld, firstDifference, recordedBeams } from './helpers/expectedFrames.js';
 import { Dir, placeAll, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
 
 /**
@@ -74,42 +76,6 @@ function frame(sim: Sim, slot: number): Uint8Array {
   return out;
 }
 
-/** Pixel (px, py) of window cell (row, col) of a frame `cols` cells wide. */
-function pixel(img: Uint8Array, cols: number, row: number, col: number, px = 4, py = 4): Rgb {
-  const o = ((row * PX + py) * cols * PX + col * PX + px) * 3;
-  return [img[o], img[o + 1], img[o + 2]];
-}
-
-function block(img: Uint8Array, cols: number, row: number, col: number): Rgb[][] {
-  const rows: Rgb[][] = [];
-  for (let py = 0; py < PX; py++) {
-    const r: Rgb[] = [];
-    for (let px = 0; px < PX; px++) r.push(pixel(img, cols, row, col, px, py));
-    rows.push(r);
-  }
-  return rows;
-}
-
-const P = open.observation.palette;
-const SELF = open.observation.selfColor;
-const OTHERS = open.observation.playerColors;
-const same = (a: Rgb, b: Rgb): boolean => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
-
-/** What a cell is, read only from the colour at its centre (every sprite's centre 2×2 is its own colour). */
-function kindFromColours(img: Uint8Array, cols: number, row: number, col: number): string {
-  const c = pixel(img, cols, row, col);
-  if (same(c, SELF)) return 'self';
-  if (OTHERS.some((o) => same(c, o))) return 'other';
-  const named: [string, Rgb][] = [['apple', P.apple], ['wall', P.wall], ['grass', P.grass], ['floor', P.floor], ['outOfBounds', P.outOfBounds]];
-  for (const [name, colour] of named) if (same(c, colour)) return name;
-  return `unknown colour ${c.join(',')}`;
-}
-
-function kindFromCode(code: number): string {
-  const name = SYMBOL_NAMES[code];
-  return name.startsWith('self') ? 'self' : name.startsWith('other') ? 'other' : name;
-}
-
 /** Symbol code of a sprite by name (dessicated grass reads as floor); undefined for the avatar. */
 function codeOfSprite(id: number): number | undefined {
   const name = SPRITE_NAMES[id] === 'dessicated' ? 'floor' : SPRITE_NAMES[id];
@@ -125,6 +91,7 @@ function referenceSymbolic(sim: Sim, slot: number): Uint8Array {
   const dir = c.Orientation.dir[eid];
   const right = (dir + 1) % 4;
   const out = new Uint8Array(rows * cols);
+  if (!grid.has(eid)) return out; // a removed observer sees nothing but out of bounds
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const ahead = view.forward - i, side = j - view.left;
@@ -138,12 +105,25 @@ function referenceSymbolic(sim: Sim, slot: number): Uint8Array {
         if (upper !== 0 && c.Sprite.id[upper] === Sprite.Wall) code = SYMBOL_CODES.wall;
         else if (upper !== 0) code = (upper === eid ? SYMBOL_CODES.selfUp : SYMBOL_CODES.otherUp) + ((c.Orientation.dir[upper] - dir + 4) % 4);
         else if (lowerCode !== undefined) code = lowerCode;
+        else if (deadPatch(sim, x, y)) code = SYMBOL_CODES.floor;
         else code = codeOfSprite(sim.background[grid.cellIndex(x, y)]) ?? SYMBOL_CODES.outOfBounds;
       }
       out[i * cols + j] = code;
     }
   }
   return out;
+}
+
+/**
+ * Is (x, y) grass under an apple that was already waiting at the start of this tick with no live apple within the
+ * regrowth radius then (dessicated, drawn as floor: meltingpot/lua/levels/commons_harvest/components.lua:181-193)?
+ */
+function deadPatch(sim: Sim, x: number, y: number): boolean {
+  const { grid } = sim.world;
+  const e = grid.at(x, y, Layer.Logic);
+  const i = e === 0 ? -1 : sim.apples.indexOf[e];
+  if (!sim.spec.regrowth || i < 0 || sim.world.tick === 0 || sim.background[grid.cellIndex(x, y)] !== Sprite.Grass) return false;
+  return sim.apples.startCounts[i] === 0 && sim.apples.eatenAt[i] < sim.world.tick;
 }
 
 /** A substrate after `steps` ticks of seeded random actions (zaps included, so some players get removed). */
@@ -197,13 +177,15 @@ describe('renderSymbolic: the egocentric window', () => {
     assert.equal(symbolRows(tiny(Dir.E, Dir.E), 0)[SELF_ROW - 1][SELF_COL], 'U');
   });
 
-  it('shows a removed observer the window at its last position and facing, without itself', () => {
+  it('shows a removed observer nothing: every cell is out of bounds', () => {
     const sim = tiny(Dir.E);
     sim.world.grid.remove(sim.avatars[0]);
     sim.world.c.Removed.until[sim.avatars[0]] = sim.world.tick + 5;
-    const rows = symbolRows(sim, 0);
-    assert.equal(rows[SELF_ROW], '   Wa..W   ', 'the own cell shows the floor beneath');
-    assert.equal(rows[SELF_ROW - 1], '   W.L.W   ', 'the rest of the view is unchanged');
+    assert.deepEqual(symbolRows(sim, 0), new Array<string>(ROWS).fill(BLANK));
+    const other = new Uint8Array(ROWS * COLS);
+    renderSymbolic(sim, 1, other);
+    assert.deepEqual([...other], [...referenceSymbolic(sim, 1)], 'the other player still sees the map');
+    assert.ok(other.some((code) => code !== SYMBOL_CODES.outOfBounds));
   });
 
   it('matches a cell-by-cell reading of the grid for every player of a commons episode, removed ones included', () => {
@@ -248,65 +230,10 @@ describe('renderSymbolic: the egocentric window', () => {
 });
 
 describe('renderRgb: the egocentric RGB window', () => {
-  /** [row, col] of each kind of cell in player 0's window, read off the golden windows. */
-  const CELLS: Record<string, Record<string, [number, number]>> = {
-    N: { other: [9, 6], apple: [8, 5], wall: [7, 5], floor: [10, 5], grass: [10, 7] },
-    E: { other: [8, 5], apple: [9, 4], wall: [6, 5], floor: [10, 5], grass: [7, 6] },
-    S: { other: [9, 4], apple: [10, 5], wall: [7, 5], floor: [8, 5], grass: [8, 3] },
-    W: { other: [10, 5], apple: [9, 6], wall: [7, 5], floor: [9, 4] },
-  };
-
-  for (const [name, dir] of FACINGS) {
-    it(`draws self, other player, apple, wall, floor, grass and off-map cells in place when facing ${name}`, () => {
-      const img = frame(tiny(dir), 0);
-      assert.deepEqual(pixel(img, COLS, SELF_ROW, SELF_COL), SELF, 'the observer in the Self colour');
-      const at = CELLS[name];
-      assert.deepEqual(pixel(img, COLS, ...at.other), OTHERS[1], 'player 1 in playerColors[1]');
-      assert.deepEqual(pixel(img, COLS, ...at.apple), P.apple);
-      assert.deepEqual(pixel(img, COLS, ...at.apple, 0, 7), P.grass, 'the apple sits on grass');
-      assert.deepEqual(pixel(img, COLS, ...at.wall), P.wall);
-      assert.notDeepEqual(pixel(img, COLS, ...at.wall, 0, 0), P.wall, 'walls have a darker border');
-      assert.deepEqual(pixel(img, COLS, ...at.floor), P.floor);
-      if (at.grass) assert.deepEqual(pixel(img, COLS, ...at.grass), P.grass);
-      assert.deepEqual(pixel(img, COLS, SELF_ROW, SELF_COL, 0, 0), P.floor, 'avatar corners show the floor beneath');
-      for (const [r, c] of [[0, 0], [0, 10], [5, 5], [10, 0]] as const) {
-        assert.deepEqual(pixel(img, COLS, r, c), P.outOfBounds, `off-map cell (${r}, ${c})`);
-      }
-    });
-  }
-
   it('is 88×88×3 for commons_harvest__open', () => {
     const env = midEpisode(0);
     assert.deepEqual(rgbShape(env.sim), [88, 88, 3]);
     assert.throws(() => renderRgb(env.sim, 0, new Uint8Array(88 * 88 * 3 - 1)), /23232 bytes/);
-  });
-
-  it('turns tile art with the view but keeps avatars upright (Melting Pot noRotate avatars)', () => {
-    const north = frame(tiny(Dir.N), 0), east = frame(tiny(Dir.E), 0);
-    // The same grass cell (4, 3): (10, 7) facing north, (7, 6) facing east. Facing east, view pixel (u, v) shows
-    // world pixel (7 − v, u).
-    const n = block(north, COLS, 10, 7), e = block(east, COLS, 7, 6);
-    for (let v = 0; v < PX; v++) for (let u = 0; u < PX; u++) assert.deepEqual(e[v][u], n[u][7 - v], `pixel (${u}, ${v})`);
-    assert.notDeepEqual(e, n, 'the grass speckle is not rotation-symmetric');
-    for (const [, dir] of FACINGS) {
-      assert.deepEqual(block(frame(tiny(dir), 0), COLS, SELF_ROW, SELF_COL), block(north, COLS, SELF_ROW, SELF_COL));
-    }
-  });
-
-  it('matches the symbolic window cell by cell, reading each cell from its colours', () => {
-    const check = (sim: Sim, slot: number, what: string): void => {
-      const img = frame(sim, slot);
-      const codes = new Uint8Array(ROWS * COLS);
-      renderSymbolic(sim, slot, codes);
-      for (let r = 0; r < ROWS; r++) {
-        for (let c = 0; c < COLS; c++) {
-          assert.equal(kindFromColours(img, COLS, r, c), kindFromCode(codes[r * COLS + c]), `${what}, cell (${r}, ${c})`);
-        }
-      }
-    };
-    for (const [name, dir] of FACINGS) for (const slot of [0, 1]) check(tiny(dir), slot, `tiny map facing ${name}, player ${slot}`);
-    const env = midEpisode(250);
-    for (let slot = 0; slot < env.players; slot++) check(env.sim, slot, `commons, player ${slot}`);
   });
 
   it('renders the same into a buffer that is not word-aligned', () => {
@@ -318,56 +245,14 @@ describe('renderRgb: the egocentric RGB window', () => {
   });
 });
 
-describe('sprite sheet', () => {
-  it('falls back to neutral grey for a missing palette key and black for a missing out-of-bounds colour', () => {
-    const { outOfBounds: _, ...palette } = P;
-    const atlas = buildSpriteAtlas({ ...open, observation: { ...open.observation, palette } }, 7);
-    const texel = (tile: number): number[] => [...atlas.sprites.subarray(tile * 256 + 4 * 36, tile * 256 + 4 * 36 + 3)];
-    assert.deepEqual(texel(Sprite.Sand), [128, 128, 128], 'commons has no sand colour');
-    assert.deepEqual(texel(Sprite.OutOfBounds), [0, 0, 0]);
-    assert.deepEqual(texel(Sprite.Dessicated), [...P.floor], 'dessicated grass is drawn as floor');
-    assert.equal(atlas.colours, 8, 'Self and seven player colours');
-    assert.equal(atlas.sprites.length, (SPRITE_COUNT + 8) * 64 * 4);
-  });
-
-  it('copies through 4-byte words, bit-exact, when a palette colour would make 8-byte words NaN', () => {
-    const white = tinySpec(MAP, { players: 2, extra: {} });
-    const spec = { ...white, observation: { ...white.observation, palette: { ...P, floor: [255, 255, 255] as Rgb } } };
-    assert.equal(buildSpriteAtlas(open, 7).unit, 8);
-    assert.equal(buildSpriteAtlas(spec, 2).unit, 4);
-    const sim = tinySim(spec);
-    placeAll(sim, [[0, 2, 2, Dir.N], [1, 3, 2, Dir.N]]);
-    const img = frame(sim, 0);
-    assert.deepEqual(pixel(img, COLS, 10, 5), [255, 255, 255]);
-    assert.deepEqual(pixel(img, COLS, SELF_ROW, SELF_COL, 0, 0), [255, 255, 255]);
-  });
-});
-
 describe('renderWorld: WORLD.RGB', () => {
-  it('is 144×192×3 for commons, unrotated, with every avatar in its player colour', () => {
+  it('is 144×192×3 for commons, the whole map facing north with every avatar in its player colour', () => {
     const env = midEpisode(40);
     const sim = env.sim;
     assert.deepEqual(worldShape(sim), [144, 192, 3]);
     const img = new Uint8Array(144 * 192 * 3);
     renderWorld(sim, img);
-    assert.deepEqual(pixel(img, 24, 0, 0), P.wall);
-    assert.notDeepEqual(pixel(img, 24, 0, 0, 0, 0), P.wall, 'wall border');
-    assert.deepEqual(pixel(img, 24, 17, 23), P.wall, 'bottom-right corner');
-    const { c, grid } = sim.world;
-    let drawn = 0;
-    for (let slot = 0; slot < sim.players; slot++) {
-      const eid = sim.avatars[slot];
-      if (!grid.has(eid)) continue;
-      assert.deepEqual(pixel(img, 24, c.Position.y[eid], c.Position.x[eid]), OTHERS[slot], `player ${slot}`);
-      drawn++;
-    }
-    assert.ok(drawn > 0);
-    for (let y = 0; y < sim.height; y++) {
-      for (let x = 0; x < sim.width; x++) {
-        const live = grid.at(x, y, Layer.Lower) !== 0 && grid.at(x, y, Layer.Upper) === 0;
-        if (live) assert.deepEqual(pixel(img, 24, y, x), P.apple, `apple at (${x}, ${y})`);
-      }
-    }
+    assert.equal(firstDifference(img, expectedWorld(sim, { beams: recordedBeams(sim) }), 192), '');
   });
 
   it('cycles the player colours beyond the palette (scale 2: 28 players, 16 colours)', () => {
@@ -376,11 +261,15 @@ describe('renderWorld: WORLD.RGB', () => {
     const [h, w] = worldShape(sim);
     const img = new Uint8Array(h * w * 3);
     renderWorld(sim, img);
-    const { c, grid } = sim.world;
-    for (let slot = 16; slot < sim.players; slot++) {
-      const eid = sim.avatars[slot];
-      if (grid.has(eid)) assert.deepEqual(pixel(img, sim.width, c.Position.y[eid], c.Position.x[eid]), OTHERS[slot % 16], `player ${slot}`);
-    }
+    assert.equal(firstDifference(img, expectedWorld(sim, { beams: recordedBeams(sim) }), w), '');
+  });
+
+  it('renders the same into a buffer that is not word-aligned', () => {
+    const sim = midEpisode(10).sim;
+    const n = 144 * 192 * 3;
+    const odd = new Uint8Array(new ArrayBuffer(n + 1), 1, n);
+    renderWorld(sim, odd);
+    assert.equal(firstDifference(odd, expectedWorld(sim, { beams: recordedBeams(sim) }), 192), '');
   });
 });
 
