@@ -98,7 +98,7 @@ describe('server: observation frame', () => {
       { ...o, data: o.data.length, vector: o.vector.length },
       {
         tick: 123456, episode: 3, slot: 6, reward: -10, collectiveReward: 2.5, readyToShoot: 0.5, frozen: false, removed: true,
-        lateAction: false, noAction: true, done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
+        lateAction: false, noAction: true, dropped: false, done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
       },
     );
   });
