@@ -27,14 +27,17 @@ export interface BudgetLimits {
 }
 
 /**
- * Defaults. Commons Harvest's map has 24 × 18 = 432 cells (scale 4: 6,912; the largest map, the Prisoner's Dilemma
- * arena, 1,035): a room at scale 4 builds in about 20 ms and draws its world PNG in about 15 ms here (README,
- * "Security"), under one tick of a 20 Hz room. 20 Hz rooms of 432 cells cost 8,640 cell·Hz.
+ * Defaults (README, "Security", has the measurements). Maps: Commons Harvest 24 × 18 = 432 cells, Clean Up 630, the
+ * Prisoner's Dilemma arena 600. 12,000 cells admits every substrate at scale 4 (112–128 players), whose world
+ * builds in 10–25 ms here (loadtest/bench/heavy.ts), under one tick of a 20 Hz room; scale 6 (35–60 ms) is
+ * refused. 1,200,000 cells × Hz per room admits such a room at 100 Hz (the load test's `--agents 100 --hz 100`)
+ * or a single map at 1000 Hz; 4,000,000 in all is a few of those together; a default room (432 cells at 20 Hz)
+ * costs 8,640. 2,100 messages a second is what the default gives a 1000 Hz room (2 × tickRate + 20).
  */
 export const DEFAULT_BUDGETS: BudgetLimits = Object.freeze({
   maxRooms: 64,
-  maxRoomCells: 20_000,
-  maxRoomCellHz: 1_000_000,
+  maxRoomCells: 12_000,
+  maxRoomCellHz: 1_200_000,
   maxTotalCellHz: 4_000_000,
   maxMessagesPerSecond: 2_100,
   resultsBytesPerHour: 64 * 1024 * 1024,

@@ -198,7 +198,7 @@ export class ResultsWriter {
   private open(): number {
     if (this.fd !== null) return this.fd;
     if (this.createDirectory) this.io.mkdirSync(dirname(this.path), { recursive: true });
-    this.fd = this.io.openSync(this.path, 'a');
+    this.fd = this.io.openSync(this.path, 'a+'); // appending, and reading the tail
     this.checkTail = true;
     return this.fd;
   }
