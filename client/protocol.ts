@@ -48,7 +48,7 @@ export const ObsFlag = {
 } as const;
 
 /**
- * WebSocket close code for a client that stayed behind (unsent bytes over the bound) for 5 s: it is disconnected
+ * WebSocket close code for a client that stayed behind (unsent bytes over the bound) for 2 s: it is disconnected
  * rather than let its backlog grow the server's memory.
  */
 export const CLOSE_SLOW_CONSUMER = 4008;

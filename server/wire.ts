@@ -22,7 +22,7 @@
  * `backlogLimit(frame)` (8 observations, at least 256 KB), its observation is not sent at all: it is dropped and
  * counted, and the next observation it does get carries ObsFlag.Dropped. Messages queued for it (rejections, the
  * episode summary) wait for that next observation. An agent that stays over the bound for SLOW_CONSUMER_MS is
- * closed with CLOSE_SLOW_CONSUMER (the room does that; a socket that still has not closed SLOW_CONSUMER_GRACE_MS
+ * closed with CLOSE_SLOW_CONSUMER (the room checks twice a second; a socket that still has not closed SLOW_CONSUMER_GRACE_MS
  * later is destroyed, since a close frame cannot reach a client that does not read).
  */
 import type { Socket } from 'node:net';
@@ -41,8 +41,11 @@ interface WsLike {
 export const MIN_BACKLOG_BYTES = 256 * 1024;
 /** Observations' worth of backlog at which an agent's observations are dropped (if more than MIN_BACKLOG_BYTES). */
 export const BACKLOG_FRAMES = 8;
-/** How long (ms) a client may stay over its backlog bound before it is closed with CLOSE_SLOW_CONSUMER. */
-export const SLOW_CONSUMER_MS = 5000;
+/**
+ * How long (ms) a client may stay over its backlog bound before it is closed with CLOSE_SLOW_CONSUMER. Shorter than
+ * the transport's ping timeout (2 missed pings 3 s apart), so a client that stops reading gets this coded close.
+ */
+export const SLOW_CONSUMER_MS = 2000;
 /** How long (ms) after that close a socket that has not closed is destroyed. */
 export const SLOW_CONSUMER_GRACE_MS = 2000;
 
@@ -130,6 +133,8 @@ export class AgentWire {
   dropped = 0;
   /** When (ms, performance.now) the backlog last went over the bound; -1 while under it. */
   behindSince = -1;
+  /** The largest backlog seen before a send (bytes). */
+  maxBacklog = 0;
 
   constructor(frameLength: number) {
     this.limit = backlogLimit(frameLength);
@@ -169,7 +174,9 @@ export class AgentWire {
    * message: as one socket write, through Colyseus, or not at all when the agent's backlog is over its bound.
    */
   send(client: Client, frame: Uint8Array): SendOutcome {
-    if (backlog(client) > this.limit) {
+    const waiting = backlog(client);
+    if (waiting > this.maxBacklog) this.maxBacklog = waiting;
+    if (waiting > this.limit) {
       if (this.behindSince < 0) this.behindSince = performance.now();
       this.droppedSinceSent++;
       this.dropped++;

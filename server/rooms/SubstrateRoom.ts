@@ -228,8 +228,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
         // refused as stale because its socket had not been read yet.
         new FixedRateLoop(() => setImmediate(this.tick), { intervalMs: c.tickIntervalMs });
     this.loop.start();
-    // Once a second: close clients that stay behind, retry results that could not be written.
-    this.sweepTimer = setInterval(() => this.sweep(), 1000);
+    // Twice a second: close clients that stay behind, retry results that could not be written.
+    this.sweepTimer = setInterval(() => this.sweep(), 500);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   /**
-   * Backpressure and results, once a second. A client (agent or spectator) whose unsent bytes stay over the bound
+   * Backpressure and results, twice a second. A client (agent or spectator) whose unsent bytes stay over the bound
    * for SLOW_CONSUMER_MS is closed with CLOSE_SLOW_CONSUMER, and destroyed SLOW_CONSUMER_GRACE_MS later if its
    * socket has not closed by then (a client that does not read never receives the close frame). Agents' own
    * observations are already dropped meanwhile (server/wire.ts); spectators' state patches cannot be (they are
@@ -720,7 +720,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       expired_actions: this.seats.expiredActions,
       results_written: this.results.written,
       results: { ...this.results.figures(), dropped_over_budget: this.resultsAllowance.dropped },
-      backpressure: { observations_dropped: this.obsDropped, clients_closed: this.slowClosed },
+      backpressure: { observations_dropped: this.obsDropped, clients_closed: this.slowClosed, max_backlog_bytes: this.maxBacklog() },
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
       series: env.metrics?.series() ?? null,
@@ -731,6 +731,13 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       process: processFigures(),
       obs_sends: { one_write: this.obsOneWrite, fallback: this.obsFallback },
     };
+  }
+
+  /** The largest backlog any seat's agent has had before a send (bytes). */
+  private maxBacklog(): number {
+    let max = 0;
+    for (const seat of this.seats.all()) max = Math.max(max, seat.wire.maxBacklog);
+    return max;
   }
 
   /** Current WORLD.RGB as a base64 PNG (base64 so it survives a cross-process remoteRoomCall). */
