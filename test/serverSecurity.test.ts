@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { connect, ConnectError, type ConnectOptions, type Observation } from '../client/agent.js';
 import { rawJoin } from '../loadtest/rawClient.js';
 import { CLOSE_SLOW_CONSUMER } from '../client/protocol.js';
@@ -184,6 +186,30 @@ describe('server: backpressure (an agent that stops reading)', function () {
       const [p, o] = [honestTicks[i - 1]!, honestTicks[i]!];
       if (o.episode === p.episode) assert.equal(o.tick, p.tick + 1, `tick after ${p.tick}`);
       assert.equal(o.dropped, false);
+    }
+  });
+});
+
+describe('server: the npm start entry point refuses a port in use', function () {
+  this.timeout(60_000);
+
+  it('exits with status 1 and says the port is in use, instead of running without listening', async () => {
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+        env: { ...process.env, PORT: String(port), HOST: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      assert.equal(status, 1, out);
+      assert.match(out, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      holder.close();
     }
   });
 });
