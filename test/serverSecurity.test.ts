@@ -42,6 +42,12 @@ describe('server: operator routes, CORS and the create token', function () {
     assert.ok(!text.includes(ADMIN) && !text.includes(TOKEN));
     const basic = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`anyone:${ADMIN}`).toString('base64')}` } });
     assert.equal(basic.status, 200);
+    // The page itself works offline: it links nothing on the internet (the stock page loads a Google font).
+    const page = await fetch(`${live.srv.httpUrl}/monitor/`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /assets\/index-/);
+    assert.doesNotMatch(html, /https?:\/\//);
   });
 
   it("lets the monitor call only its own room methods, and what it reads holds no token or server path", async () => {
