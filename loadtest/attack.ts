@@ -27,6 +27,9 @@ const SUBSTRATE = 'commons_harvest__open';
 const CLOSE_SLOW_CONSUMER = 4008;
 
 interface Outcome {
+  /** Epoch ms when the attack began and ended (to line up with the honest agent's long gaps). */
+  from: number;
+  to: number;
   id: string;
   item: number;
   part: 'A' | 'B';
@@ -119,7 +122,7 @@ async function startTarget(short: boolean): Promise<Target> {
 }
 
 /** The honest agent: a child process of this script (`--honest=<ws url>`), so its clock is not this one's. */
-function startHonest(t: Target): { child: ChildProcess; roomId: Promise<string>; report: () => Promise<Record<string, number>> } {
+function startHonest(t: Target): { child: ChildProcess; roomId: Promise<string>; report: () => Promise<Record<string, unknown>> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/attack.ts', `--honest=${t.ws}`], {
     env: { ...process.env, CRUCIBLE_TOKEN: t.token ?? '' },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -134,11 +137,11 @@ function startHonest(t: Target): { child: ChildProcess; roomId: Promise<string>;
     }
     return /^room (\S+)$/m.exec(out)![1]!;
   })();
-  const report = async (): Promise<Record<string, number>> => {
+  const report = async (): Promise<Record<string, unknown>> => {
     child.stdin!.end();
     await new Promise((r) => child.on('exit', r));
     const line = out.trim().split('\n').pop() ?? '{}';
-    return JSON.parse(line) as Record<string, number>;
+    return JSON.parse(line) as Record<string, unknown>;
   };
   return { child, roomId, report };
 }
@@ -153,12 +156,17 @@ async function honestAgent(url: string): Promise<void> {
   let maxGap = 0;
   let over3 = 0;
   let n = 0;
+  /** Gaps over 3 intervals: when they ended (epoch ms) and how long they were. */
+  const long: [number, number][] = [];
   a.onObservation(() => {
     const now = performance.now();
     if (last >= 0) {
       const gap = now - last;
       if (gap > maxGap) maxGap = gap;
-      if (gap > 3 * interval) over3++;
+      if (gap > 3 * interval) {
+        over3++;
+        long.push([Date.now(), Math.round(gap)]);
+      }
     }
     last = now;
     n++;
@@ -166,7 +174,7 @@ async function honestAgent(url: string): Promise<void> {
   });
   process.stdin.resume();
   await new Promise((r) => process.stdin.on('end', r));
-  process.stdout.write(`${JSON.stringify({ observations: n, interval_ms: interval, max_gap_ms: Math.round(maxGap), gaps_over_3_intervals: over3 })}\n`);
+  process.stdout.write(`${JSON.stringify({ observations: n, interval_ms: interval, max_gap_ms: Math.round(maxGap), gaps_over_3_intervals: over3, long_gaps: long })}\n`);
   process.exit(0);
 }
 
@@ -416,7 +424,7 @@ async function main(): Promise<void> {
     ? { http: url.replace(/^ws/, 'http'), ws: url.replace(/^http/, 'ws'), token: flag('token') ?? null, admin: flag('admin-token') ?? null, pid: null, resultsDir: null, banner: '', child: null }
     : await startTarget(short);
   const results: Outcome[] = [];
-  let honest: Record<string, number> | null = null;
+  let honest: Record<string, unknown> | null = null;
   let rss: { before: number | null; after: number | null } = { before: null, after: null };
   try {
     const h = startHonest(t);
@@ -427,6 +435,7 @@ async function main(): Promise<void> {
       if (a.part === 'A' && skipA) continue;
       let ok = false;
       let detail: string;
+      const from = Date.now();
       try {
         detail = await withTimeout(a.id, a.run(t), 90_000);
         ok = true;
@@ -437,7 +446,7 @@ async function main(): Promise<void> {
         ok = false;
         detail += '; the server is down';
       }
-      results.push({ id: a.id, item: a.item, part: a.part, ok, detail });
+      results.push({ from, to: Date.now(), id: a.id, item: a.item, part: a.part, ok, detail });
       if (!(await alive(t))) break;
     }
     // Let the attack's rooms go (reserved seats expire, rooms dispose) before reading RSS again.

@@ -15,8 +15,9 @@ export interface BudgetLimits {
   /** Rooms this process runs at once (CRUCIBLE_MAX_ROOMS). */
   readonly maxRooms: number;
   /**
-   * Rooms created per second (CRUCIBLE_MAX_CREATES_PER_SECOND), as a token bucket holding half a second's worth:
-   * building a world holds the event loop every room shares (10–25 ms), so creates are spread out.
+   * Rooms created per second (CRUCIBLE_MAX_CREATES_PER_SECOND), as a token bucket holding a quarter of a second's
+   * worth (at least one): building a world holds the event loop every room shares (10–25 ms), so creates are
+   * spread out rather than built back to back.
    */
   readonly maxCreatesPerSecond: number;
   /** Cells of one room: map cells × scale² (CRUCIBLE_MAX_ROOM_CELLS); bounds its build time and memory. */
@@ -43,12 +44,12 @@ export interface BudgetLimits {
  * builds in 10–25 ms here (loadtest/bench/heavy.ts), under one tick of a 20 Hz room; scale 6 (35–60 ms) is
  * refused. 1,200,000 cells × Hz per room admits such a room at 100 Hz (the load test's `--agents 100 --hz 100`)
  * or a single map at 1000 Hz; 4,000,000 in all is a few of those together; a default room (432 cells at 20 Hz)
- * costs 8,640. 8 creates a second, at most 4 back to back, keep world builds under a tick of other rooms' loop
- * time. 2,100 messages a second is what the default gives a 1000 Hz room (2 × tickRate + 20).
+ * costs 8,640. 4 creates a second, never two back to back, keep each world build within one tick of the other
+ * rooms. 2,100 messages a second is what the default gives a 1000 Hz room (2 × tickRate + 20).
  */
 export const DEFAULT_BUDGETS: BudgetLimits = Object.freeze({
   maxRooms: 64,
-  maxCreatesPerSecond: 8,
+  maxCreatesPerSecond: 4,
   maxRoomCells: 12_000,
   maxRoomCellHz: 1_200_000,
   maxTotalCellHz: 4_000_000,
@@ -121,7 +122,7 @@ export class Budgets {
   }
 
   private get bucketSize(): number {
-    return Math.max(1, Math.ceil(this.limits.maxCreatesPerSecond / 2));
+    return Math.max(1, Math.floor(this.limits.maxCreatesPerSecond / 4));
   }
 
   get roomCount(): number {

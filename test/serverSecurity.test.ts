@@ -100,7 +100,7 @@ describe('server: operator routes, CORS and the create token', function () {
 
 describe('server: budgets (OVER_BUDGET before any world is built)', function () {
   this.timeout(60_000);
-  const live = liveServer('budgets', null, { budgets: { maxRooms: 3, maxTotalCellHz: 1_000_000 } });
+  const live = liveServer('budgets', null, { budgets: { maxRooms: 3, maxTotalCellHz: 1_000_000, maxCreatesPerSecond: 1000 } });
 
   it('makes no more rooms than the budget when many creates arrive at once', async () => {
     const tries = await Promise.allSettled(
@@ -223,7 +223,7 @@ describe('server: the npm start entry point refuses a port in use', function () 
 });
 
 describe('server: the budget ledger (server/budgets.ts)', () => {
-  const limits = { ...DEFAULT_BUDGETS, maxRooms: 3, maxCreatesPerSecond: 4, maxTotalCellHz: 10_000 };
+  const limits = { ...DEFAULT_BUDGETS, maxRooms: 3, maxCreatesPerSecond: 8, maxTotalCellHz: 10_000 };
 
   it('admits rooms up to each budget, refuses the next with OVER_BUDGET naming it, and frees on release', () => {
     let now = 0;
@@ -231,9 +231,9 @@ describe('server: the budget ledger (server/budgets.ts)', () => {
     assert.equal(b.admit('r1', { cells: 432, tickRate: 1 }), null);
     assert.equal(b.admit('r2', { cells: 432, tickRate: 1 }), null);
     const fast = b.admit('r3', { cells: 432, tickRate: 1 });
-    assert.equal(fast?.code, 'OVER_BUDGET', 'a bucket of half a second: 2 creates at once at 4/s');
+    assert.equal(fast?.code, 'OVER_BUDGET', 'a bucket of a quarter of a second: 2 creates at once at 8/s');
     assert.equal(fast?.details?.budget, 'CRUCIBLE_MAX_CREATES_PER_SECOND');
-    now += 250;
+    now += 125;
     assert.equal(b.admit('r3', { cells: 432, tickRate: 1 }), null);
     now += 1000;
     assert.equal(b.admit('r4', { cells: 432, tickRate: 1 })?.details?.budget, 'CRUCIBLE_MAX_ROOMS');
