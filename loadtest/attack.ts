@@ -389,10 +389,20 @@ function attacks(short: boolean): Attack[] {
         const errors: string[] = [];
         room.onMessage('error', (e: { code: string }) => errors.push(e.code));
         room.onMessage('*', () => {});
-        room.send('*', { toString: 1 });
-        room.send('action', { toString: 1, tick: { toString: 1 } });
-        room.send('world', { fps: { valueOf: 1, toString: 1 } });
-        room.send({ toString: 1 } as unknown as string, 1);
+        // Each on its own: the SDK itself may refuse to encode one (that is the client's problem, not the attack).
+        const sends: (() => void)[] = [
+          () => room.send('*', { toString: 1 }),
+          () => room.send('action', { toString: 1, tick: { toString: 1 } }),
+          () => room.send('world', { fps: { valueOf: 1, toString: 1 } }),
+          () => room.send({ toString: 1 } as unknown as string, 1),
+        ];
+        for (const send of sends) {
+          try {
+            send();
+          } catch {
+            // not sent
+          }
+        }
         await sleep(1000);
         await room.leave().catch(() => {});
         return expect(await alive(t), `server up; errors ${errors.join(',')}`);
