@@ -11,7 +11,9 @@ export interface BenchModule {
 /** Known benchmarks, kept in alphabetical order. Add an entry here for each new `loadtest/bench/<name>.ts`. */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   controller: () => import('./bench/controller.js'),
+  heavy: () => import('./bench/heavy.js'),
   observations: () => import('./bench/observations.js'),
+  results: () => import('./bench/results.js'),
   scenarios: () => import('./bench/scenarios.js'),
   spatial: () => import('./bench/spatial.js'),
   substrate: () => import('./bench/substrate.js'),
