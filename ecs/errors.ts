@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   UNKNOWN_ENCODING: 'the encoding is not one of the supported encodings',
   UNKNOWN_ROOM: 'no room exists with that id',
   RATE_LIMITED: 'the client sent messages faster than allowed',
+  MALFORMED_REQUEST: 'an HTTP request could not be read (bad URL encoding, unreadable body)',
   INTERNAL_ERROR: 'the server failed while handling an input (a bug: counted and logged); the input changed nothing',
 } as const;
 

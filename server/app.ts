@@ -6,6 +6,7 @@
  *   GET /api/rooms                    every running room: roomId, substrate, scenario, clients, agents, tick, …
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
+ *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
  *   /monitor                          @colyseus/monitor
  *   /                                 the dashboard (server/public/index.html when present)
  *
@@ -17,12 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import express, { type Application, type Response } from 'express';
+import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { scenariosOf } from '../substrates/scenarios.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
+import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 
 export interface AppOptions {
@@ -147,6 +149,11 @@ function mountRoutes(app: Application): void {
     res.json(substrateCatalogue());
   });
 
+  const schema = protocolSchema();
+  app.get('/api/schema', (_req, res) => {
+    res.json(schema);
+  });
+
   app.get('/api/rooms', async (_req, res) => {
     const names = substrateNames();
     const listings = (await matchMaker.query({})).filter((r) => names.includes(r.name));
@@ -196,5 +203,14 @@ function mountRoutes(app: Application): void {
     res
       .type('html')
       .send('<!doctype html><title>Crucible</title><h1>Crucible</h1><p>The dashboard is not built yet. See <a href="/api/rooms">/api/rooms</a>, <a href="/api/substrates">/api/substrates</a> and <a href="/monitor">/monitor</a>.</p>');
+  });
+
+  // Last: a route that throws or rejects answers a coded JSON error (no stack trace, no echo of the request).
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500) console.error(`HTTP route failed: ${err instanceof Error ? err.stack : typeof err}`);
+    if (res.headersSent) return;
+    const clientError = status >= 400 && status < 500;
+    sendError(res, status, new CrucibleError(clientError ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR', clientError ? 'the request could not be read' : 'the server failed while answering this request'));
   });
 }

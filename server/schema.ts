@@ -296,9 +296,11 @@ export function readmeTables(): Record<string, string> {
 export function withReadmeTables(text: string): string {
   let out = text;
   for (const [name, table] of Object.entries(readmeTables())) {
-    const re = new RegExp(`(<!-- schema:${name} -->\\n)[\\s\\S]*?(\\n<!-- /schema:${name} -->)`);
-    if (!re.test(out)) throw new Error(`README has no <!-- schema:${name} --> block`);
-    out = out.replace(re, (_m, open: string, close: string) => `${open}${table}${close}`);
+    const open = `<!-- schema:${name} -->`;
+    const close = `<!-- /schema:${name} -->`;
+    const re = new RegExp(`${open}[\\s\\S]*?${close}`);
+    if (!re.test(out)) throw new Error(`README has no ${open} … ${close} block`);
+    out = out.replace(re, () => `${open}\n${table}\n${close}`);
   }
   return out;
 }
