@@ -54,3 +54,8 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.anything({ maxDepth: 3, withBigInt: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }) },
   { weight: 1, arbitrary: fc.array(oddScalar, { maxLength: 5 }) },
 );
+
+/** A client's WebSocket, to send frames no SDK method would (text, empty, raw bytes). */
+export function rawSocket(room: unknown): { send(data: Uint8Array | string): void } {
+  return (room as { connection: { transport: { ws: { send(data: Uint8Array | string): void } } } }).connection.transport.ws;
+}
