@@ -188,16 +188,41 @@ export function isClientMessageType(type: unknown): type is ClientMessageType {
 type Checker = { Check(value: unknown): boolean };
 
 const optionCheckers = Object.fromEntries(Object.entries(OPTION_SCHEMAS).map(([k, s]) => [k, Compile(s)])) as unknown as Record<OptionKey, Checker>;
-const fieldCheckers = Object.fromEntries(
-  Object.entries(CLIENT_MESSAGES).map(([type, m]) => [type, Object.fromEntries(Object.entries(m.fields).map(([k, s]) => [k, Compile(s)]))]),
-) as unknown as Record<ClientMessageType, Record<string, Checker>>;
 
 export function checkOption(key: OptionKey, value: unknown): boolean {
   return optionCheckers[key].Check(value);
 }
 
+/** One field of a message, ready for the hot path: its compiled check and what to say when it fails. */
+export interface FieldPlan {
+  readonly name: string;
+  readonly schema: Entry;
+  readonly optional: boolean;
+  readonly code: ErrorCode;
+  readonly check: Checker;
+}
+
+/** A message type's fields in order, and one compiled check of the whole payload (the fast path). */
+export interface MessagePlan {
+  readonly fields: readonly FieldPlan[];
+  readonly payload: Checker;
+}
+
+/** Per message type, its plan (built once: parsing a message allocates nothing for the schema). */
+export const MESSAGE_PLANS = Object.fromEntries(
+  Object.entries(CLIENT_MESSAGES).map(([type, m]): [string, MessagePlan] => {
+    const optional: readonly string[] = m.optional;
+    const fields = Object.entries(m.fields as Record<string, Entry>).map(
+      ([name, schema]): FieldPlan => ({ name, schema, optional: optional.includes(name), code: schema['x-error'] ?? 'MALFORMED_MESSAGE', check: Compile(schema) }),
+    );
+    const properties = Object.fromEntries(fields.map((f) => [f.name, f.optional ? Type.Optional(f.schema) : f.schema]));
+    return [type, { fields, payload: Compile(Type.Object(properties)) }];
+  }),
+) as unknown as Record<ClientMessageType, MessagePlan>;
+
 export function checkField(type: ClientMessageType, field: string, value: unknown): boolean {
-  return fieldCheckers[type][field].Check(value);
+  const plan = MESSAGE_PLANS[type].fields.find((f) => f.name === field);
+  return plan !== undefined && plan.check.Check(value);
 }
 
 /** The allowed values of an entry, in words ("an integer from 1 to 32", "one of bots, noop", "true or false"). */

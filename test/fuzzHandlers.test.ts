@@ -70,6 +70,14 @@ describe('fuzz: input parsers in-process', () => {
     );
   });
 
+  it('reads only a payload\u2019s own fields: an inherited tick or action is no tick or action', () => {
+    const inherited = Object.create({ tick: 0, action: 1 }) as Record<string, unknown>;
+    assert.equal((parseAction(inherited, 8) as CrucibleError).code, 'MALFORMED_MESSAGE');
+    inherited.tick = 0;
+    assert.equal((parseAction(inherited, 8) as CrucibleError).code, 'INVALID_ACTION');
+    assert.deepEqual(parseAction({ tick: 3, action: 1, extra: { toString: 1 } }, 8), { tick: 3, action: 1 });
+  });
+
   it('parseWorldRequest answers any payload with a rate from 0 to the cap or MALFORMED_MESSAGE', () => {
     fc.assert(
       fc.property(fc.oneof(hostileValue, fc.record({ fps: hostileValue })), (payload) => {
