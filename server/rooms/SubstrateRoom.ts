@@ -359,7 +359,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
    * sends can make Colyseus's dispatch throw out of the socket listener (which would stop the process).
    */
   private installFrameGate(): void {
-    const self = this as unknown as { _onMessage: (client: Client, frame: unknown, isBinary?: boolean) => void };
+    const self = this as unknown as { _onMessage?: (client: Client, frame: unknown, isBinary?: boolean) => void };
+    // Checked at every create, so a Colyseus upgrade that renames the method fails loudly instead of leaving the
+    // room without its gate.
+    if (typeof self._onMessage !== 'function') throw new Error('Colyseus Room#_onMessage is gone: the frame gate cannot be installed');
     const colyseus = self._onMessage.bind(this);
     self._onMessage = (client, frame, isBinary) => this.onFrame(client as RoomClient, frame, isBinary, colyseus);
   }
