@@ -15,7 +15,7 @@
 import './node20.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { defineRoom, defineServer, matchMaker, ServerError, type Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
@@ -52,8 +52,34 @@ export function serverSettings(opts: AppOptions = {}): ServerSettings {
   });
 }
 
+const SHORT_REPLIES = Symbol('crucible.shortMatchmakeReplies');
+
+/**
+ * Matchmake refusals quote at most a short excerpt of what the client sent: ours already do (server/messages.ts
+ * `describe`), but Colyseus's own (an unknown room name or id, echoed from the URL) quote it whole. The matchmaker's
+ * controller is process-wide: wrapped once, keeping each refusal's status.
+ */
+function shortenMatchmakeReplies(): void {
+  const controller = matchMaker.controller as typeof matchMaker.controller & { [SHORT_REPLIES]?: true };
+  if (controller[SHORT_REPLIES]) return;
+  controller[SHORT_REPLIES] = true;
+  const invoke = controller.invokeMethod.bind(controller);
+  controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+    try {
+      return await invoke(...args);
+    } catch (err) {
+      const e = err as { code?: number; message?: string };
+      const raw = String(e.message ?? '');
+      // Ours ("CODE: text") quote excerpts already; Colyseus's quote the room name or id whole.
+      const message = /^[A-Z][A-Z_]+: /.test(raw) ? raw : raw.replace(/"([^"]{61})[^"]*"/g, '"$1..."');
+      throw new ServerError(e.code ?? 500, message.length > 400 ? `${message.slice(0, 397)}...` : message);
+    }
+  };
+}
+
 export function createServer(opts: AppOptions = {}): Server {
   const settings = serverSettings(opts);
+  shortenMatchmakeReplies();
   const rooms = Object.fromEntries(
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );

@@ -102,6 +102,16 @@ describe('server: bad input and abuse', function () {
     }
   });
 
+  it('quotes only a short excerpt of an unknown room name or room id of 10,000 characters', async () => {
+    const long = 'n'.repeat(10_000);
+    for (const [method, name] of [['create', long], ['joinOrCreate', long], ['joinById', long]]) {
+      const res = await fetch(`${live.srv.httpUrl}/matchmake/${method}/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const text = await res.text();
+      assert.ok(res.status >= 400, `${method}: ${res.status}`);
+      assert.ok(text.length < 300, `${method}: a reply of ${text.length} characters`);
+    }
+  });
+
   it('refuses an unknown scenario, or another substrate\u2019s, with UNKNOWN_SCENARIO', async () => {
     const unknown = await refusal({ scenario: 'no_such_scenario', method: 'create' });
     assert.equal(unknown.code, 'UNKNOWN_SCENARIO');
