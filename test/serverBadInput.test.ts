@@ -285,6 +285,16 @@ describe('server: bad input and abuse', function () {
     await next;
   });
 
+  it('takes an action whose integers are sent in 64-bit msgpack encodings, as other-language clients may', async () => {
+    const a = await agent({ method: 'create', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop', obs: 'none' });
+    const { tick, episode } = await current(a);
+    const int64 = (n: number) => [0xd3, ...new Uint8Array(new BigInt64Array([BigInt(n)]).buffer).reverse()];
+    const frame = new Uint8Array([13, ...pack('action'), 0x83, ...pack('tick'), ...int64(tick), ...pack('episode'), ...int64(episode), ...pack('action'), ...int64(1)]);
+    const next = a.nextObservation((o) => o.tick === tick + 1);
+    socket(a).send(frame);
+    await next;
+  });
+
   it('survives a toString trap as the message type or in a payload, which used to stop the server', async () => {
     const a = await agent({ method: 'create', tickRate: 20, obs: 'none' });
     const roomId = a.room.roomId;

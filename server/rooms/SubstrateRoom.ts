@@ -17,7 +17,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   CloseCode, enqueueClientRaw, logger, Protocol, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type ClientPrivate, type Serializer,
 } from '@colyseus/core';
-import { C1, unpackMultiple } from 'msgpackr';
+import { C1, Unpackr } from 'msgpackr';
 import { Encoder, StateView } from '@colyseus/schema';
 import { MessageType, ObsFlag, writeObservationHeader } from '../../client/protocol.js';
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
@@ -68,6 +68,14 @@ interface ClientData {
 }
 
 type RoomClient = Client<{ userData: ClientData; auth: JoinConfig }>;
+
+/**
+ * The frame gate's msgpack decoder: Colyseus's settings (records as the SDK sends them), except that an integer sent
+ * in a 64-bit encoding (as Go, Rust or C# clients may) decodes as a number when it is a safe integer, not a BigInt,
+ * so `{tick: 3}` means the same however the client encoded the 3.
+ */
+// msgpackr 2.1.3 implements 'auto' (unpack.js) but its typings list only 'bigint' | 'number' | 'string'.
+const DECODER = new Unpackr({ useRecords: false, int64AsType: 'auto' as 'number' });
 
 /** Colyseus protocol codes (the frame's first byte) the gate hands to Colyseus: the join handshake, ping, leave. */
 const COLYSEUS_FRAMES: ReadonlySet<number> = new Set([Protocol.JOIN_ROOM, Protocol.PING, Protocol.LEAVE_ROOM]);
@@ -418,7 +426,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (this.tooLarge(client)) return;
     let values: unknown[];
     try {
-      values = unpackMultiple(frame.subarray(1));
+      values = DECODER.unpackMultiple(frame.subarray(1));
     } catch {
       return this.reject(client, 'MALFORMED_MESSAGE', 'the message is not valid msgpack (a type, then at most one payload)');
     }
@@ -435,7 +443,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (this.tooLarge(client)) return;
     let type: unknown;
     try {
-      unpackMultiple(frame.subarray(1), (value: unknown) => {
+      DECODER.unpackMultiple(frame.subarray(1), (value: unknown) => {
         type = value;
         return false; // the type only: the rest is raw bytes
       });
