@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'the client sent messages faster than allowed',
   OVER_BUDGET: "the request would exceed one of the operator's budgets (rooms, cells × tick rate, message rate)",
   ADMIN_DISABLED: 'the operator routes are off: the server runs without CRUCIBLE_ADMIN_TOKEN',
+  MALFORMED_REQUEST: 'an HTTP request could not be read (bad URL encoding, unreadable body)',
+  INTERNAL_ERROR: 'the server failed while handling an input (a bug: counted and logged); the input changed nothing',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

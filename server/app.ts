@@ -6,6 +6,7 @@
  *   GET /api/rooms                    every running room: roomId, substrate, scenario, clients, agents, tick, …
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
+ *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
  *
@@ -20,10 +21,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { defineRoom, defineServer, matchMaker, ServerError, type Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import express, { type Application, type Response } from 'express';
+import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { findBotSpec, scenariosOf } from '../substrates/scenarios.js';
@@ -32,6 +33,7 @@ import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { applyCorsPolicy, parseOrigins, requireOperator, restrictMonitorCalls } from './auth.js';
 import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
+import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 
@@ -86,8 +88,34 @@ export function adminTokenOf(opts: AppOptions = {}): string | null {
   return secretOption(opts.adminToken, process.env.CRUCIBLE_ADMIN_TOKEN);
 }
 
+const SHORT_REPLIES = Symbol('crucible.shortMatchmakeReplies');
+
+/**
+ * Matchmake refusals quote at most a short excerpt of what the client sent: ours already do (server/messages.ts
+ * `describe`), but Colyseus's own (an unknown room name or id, echoed from the URL) quote it whole. The matchmaker's
+ * controller is process-wide: wrapped once, keeping each refusal's status.
+ */
+function shortenMatchmakeReplies(): void {
+  const controller = matchMaker.controller as typeof matchMaker.controller & { [SHORT_REPLIES]?: true };
+  if (controller[SHORT_REPLIES]) return;
+  controller[SHORT_REPLIES] = true;
+  const invoke = controller.invokeMethod.bind(controller);
+  controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+    try {
+      return await invoke(...args);
+    } catch (err) {
+      const e = err as { code?: number; message?: string };
+      const raw = String(e.message ?? '');
+      // Ours ("CODE: text") quote excerpts already; Colyseus's quote the room name or id whole.
+      const message = /^[A-Z][A-Z_]+: /.test(raw) ? raw : raw.replace(/"([^"]{61})[^"]*"/g, '"$1..."');
+      throw new ServerError(e.code ?? 500, message.length > 400 ? `${message.slice(0, 397)}...` : message);
+    }
+  };
+}
+
 export function createServer(opts: AppOptions = {}): Server {
   const settings = serverSettings(opts);
+  shortenMatchmakeReplies();
   const adminToken = adminTokenOf(opts);
   applyCorsPolicy(opts.corsOrigins ?? parseOrigins(process.env.CRUCIBLE_CORS_ORIGINS));
   const rooms = Object.fromEntries(
@@ -223,6 +251,11 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     res.json(substrateCatalogue());
   });
 
+  const schema = protocolSchema();
+  app.get('/api/schema', (_req, res) => {
+    res.json(schema);
+  });
+
   app.get('/api/rooms', async (_req, res) => {
     const names = substrateNames();
     const listings = (await matchMaker.query({})).filter((r) => names.includes(r.name));
@@ -272,5 +305,14 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     res
       .type('html')
       .send('<!doctype html><title>Crucible</title><h1>Crucible</h1><p>The dashboard is not built yet. See <a href="/api/rooms">/api/rooms</a>, <a href="/api/substrates">/api/substrates</a> and <a href="/monitor">/monitor</a>.</p>');
+  });
+
+  // Last: a route that throws or rejects answers a coded JSON error (no stack trace, no echo of the request).
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500) console.error(`HTTP route failed: ${err instanceof Error ? err.stack : typeof err}`);
+    if (res.headersSent) return;
+    const clientError = status >= 400 && status < 500;
+    sendError(res, status, new CrucibleError(clientError ? 'MALFORMED_REQUEST' : 'INTERNAL_ERROR', clientError ? 'the request could not be read' : 'the server failed while answering this request'));
   });
 }

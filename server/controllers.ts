@@ -16,7 +16,7 @@ import { CrucibleError } from '../ecs/errors.js';
 import { MessageType, STEP_HEADER_BYTES, STEP_MAGIC, STEP_VERSION, StepFlag } from '../client/protocol.js';
 import type { Environment } from '../systems/environment.js';
 import { renderWorld, worldShape } from '../systems/renderObservations.js';
-import { describe } from './messages.js';
+import { describe, parseMessage } from './messages.js';
 import type { JoinConfig } from './options.js';
 import type { Seat, Seats } from './seats.js';
 import { AgentWire } from './wire.js';
@@ -256,46 +256,29 @@ export class Controllers {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
-}
-
-function nonNegativeInteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
-
-/** msgpack's 64-bit integer encodings (0xcf, 0xd3) decode as bigint: take them as numbers when exact. */
-function integerValue(v: unknown): unknown {
-  return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-}
-
 /**
- * `{episode, tick, actions}`: episode and tick non-negative integers, actions one integer per held slot (`slots`,
- * in that order), each an index into a table of `actionCount` actions. Wrong shapes or types are
- * MALFORMED_MESSAGE; an action out of range is INVALID_ACTION naming the slot.
+ * `{episode, tick, actions}` (the schema's "step" entry, server/schema.ts): episode and tick non-negative integers,
+ * actions one integer per held slot (`slots`, in that order), each an index into a table of `actionCount` actions.
+ * Wrong shapes or types are MALFORMED_MESSAGE; an action out of range is INVALID_ACTION naming the slot.
  */
 export function parseStep(payload: unknown, slots: readonly number[], actionCount: number): StepMessage | CrucibleError {
-  if (!isRecord(payload)) {
-    return new CrucibleError('MALFORMED_MESSAGE', `a step message must be an object {episode, tick, actions}, got ${describe(payload)}`);
+  const parsed = parseMessage('step', payload);
+  if (parsed instanceof CrucibleError) {
+    // Name the slot whose action is not an integer.
+    const actions = typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'actions') ? (payload as { actions: unknown }).actions : null;
+    if (Array.isArray(actions)) {
+      const i = actions.findIndex((a) => typeof a !== 'number' || !Number.isInteger(a));
+      if (i >= 0 && i < slots.length) return new CrucibleError('MALFORMED_MESSAGE', `step.actions[${i}] (slot ${slots[i]}) must be an integer, got ${describe(actions[i])}`);
+    }
+    return parsed;
   }
-  const episode = integerValue(payload.episode);
-  const tick = integerValue(payload.tick);
-  const { actions } = payload;
-  if (!nonNegativeInteger(episode)) {
-    return new CrucibleError('MALFORMED_MESSAGE', `step.episode must be the non-negative integer episode of the last step frame, got ${describe(episode)}`);
-  }
-  if (!nonNegativeInteger(tick)) {
-    return new CrucibleError('MALFORMED_MESSAGE', `step.tick must be the non-negative integer tick of the last step frame, got ${describe(tick)}`);
-  }
-  if (!Array.isArray(actions) || actions.length !== slots.length) {
+  const { episode, tick } = parsed as { episode: number; tick: number };
+  const actions = parsed.actions as number[];
+  if (actions.length !== slots.length) {
     return new CrucibleError('MALFORMED_MESSAGE', `step.actions must be a list of ${slots.length} actions (one per held slot, in welcome.slots order), got ${describe(actions)}`);
   }
-  const values = new Array<number>(actions.length);
   for (let i = 0; i < actions.length; i++) {
-    const a = integerValue(actions[i]);
-    if (typeof a !== 'number' || !Number.isInteger(a)) {
-      return new CrucibleError('MALFORMED_MESSAGE', `step.actions[${i}] (slot ${slots[i]}) must be an integer, got ${describe(a)}`);
-    }
+    const a = actions[i];
     if (a < 0 || a >= actionCount) {
       return new CrucibleError('INVALID_ACTION', `step.actions[${i}] (slot ${slots[i]}) must be from 0 to ${actionCount - 1}, got ${a}`, {
         slot: slots[i],
@@ -303,22 +286,14 @@ export function parseStep(payload: unknown, slots: readonly number[], actionCoun
         allowed: { min: 0, max: actionCount - 1 },
       });
     }
-    values[i] = a;
   }
-  return { episode, tick, actions: values };
+  return { episode, tick, actions };
 }
 
-/** `{seed?}` (or no payload): the seed of the next episode, or undefined for the next in sequence. */
+/** `{seed?}` (the schema's "reset" entry), or no payload at all: the seed of the next episode, or undefined for the next in sequence. */
 export function parseReset(payload: unknown): { seed: number | undefined } | CrucibleError {
   if (payload === undefined || payload === null) return { seed: undefined };
-  if (!isRecord(payload)) return new CrucibleError('MALFORMED_MESSAGE', `a reset message must be an object {seed?}, got ${describe(payload)}`);
-  for (const k of Object.keys(payload)) {
-    if (k !== 'seed') return new CrucibleError('MALFORMED_MESSAGE', `a reset message has only "seed", got ${describe(k)}`);
-  }
-  const seed = integerValue(payload.seed);
-  if (seed === undefined || seed === null) return { seed: undefined };
-  if (!nonNegativeInteger(seed) || seed > 0xffffffff) {
-    return new CrucibleError('MALFORMED_MESSAGE', `reset.seed must be an integer from 0 to 4294967295, got ${describe(seed)}`);
-  }
-  return { seed };
+  const parsed = parseMessage('reset', payload);
+  if (parsed instanceof CrucibleError) return parsed;
+  return { seed: parsed.seed as number | undefined };
 }

@@ -3,21 +3,25 @@
  * error (CrucibleError, code INVALID_OPTION or UNKNOWN_SCENARIO). The room reads only the frozen config.
  *
  * joinOrCreate sends one options object for both the create and the join, so each validator accepts the other's
- * keys and rejects any key that is neither (a typo such as `tickrate` fails loudly instead of being ignored).
+ * keys and rejects any key that is neither (a typo such as `tickrate` fails loudly instead of being ignored). The
+ * options are described in server/schema.ts; what depends on the substrate or the server is checked here.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario, scenariosOf } from '../substrates/scenarios.js';
-import { OBS_MODES, type ObsMode } from '../client/protocol.js';
-import { OBSERVATION_SETS, type ObservationSet } from '../systems/vectorObservations.js';
+import type { ObsMode } from '../client/protocol.js';
+import type { ObservationSet } from '../systems/vectorObservations.js';
 import type { Budgets } from './budgets.js';
+import { describe, excerpt } from './messages.js';
+import {
+  checkOption, CREATE_KEYS, CREATE_OPTIONS, FILL_FOCAL, JOIN_KEYS, JOIN_OPTIONS, OPTION_SCHEMAS, ROLES, ruleOf, type OptionKey,
+} from './schema.js';
+import type { Static } from 'typebox';
 
-export const FILL_FOCAL = ['bots', 'noop'] as const;
+export { FILL_FOCAL, ROLES };
 export type FillFocal = (typeof FILL_FOCAL)[number];
-
-export const ROLES = ['agent', 'spectator', 'controller'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Server-wide settings the operator chooses (not clients); passed to every room through its handler options. */
@@ -76,60 +80,61 @@ export interface JoinConfig {
   readonly world: boolean;
 }
 
-const CREATE_KEYS = [
-  'scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'actionTimeoutMs', 'fillFocal', 'reconnectSeconds',
-  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'observations', 'autoReset',
-] as const;
-const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state', 'slots', 'events', 'world'] as const;
-/** Keys the server itself adds through the room handler's default options. */
-const HANDLER_KEYS = ['substrate', 'server'] as const;
-
 export const DEFAULT_TICK_RATE_HZ = 20;
 export const DEFAULT_RECONNECT_S = 20;
 export const DEFAULT_RESULTS_FILE = 'results/episodes.jsonl';
 /** Lockstep rooms may step far faster than tickRate (as fast as the agents answer): a roomier flood limit. */
 const LOCKSTEP_MIN_MESSAGES_PER_S = 1000;
 
+/** Client options after the schema check (server/schema.ts): every key known, every value of its type, no nulls. */
+export type ClientOptions = { -readonly [K in keyof typeof CREATE_OPTIONS]?: Static<(typeof CREATE_OPTIONS)[K]> } & {
+  -readonly [K in keyof typeof JOIN_OPTIONS]?: Static<(typeof JOIN_OPTIONS)[K]>;
+};
+
+const ALLOWED_KEYS: readonly string[] = [...CREATE_KEYS, ...JOIN_KEYS];
+/** Keys the server adds through the room handler's options (server/rooms/SubstrateRoom.ts `HandlerOptions`). */
+const SERVER_KEYS: readonly string[] = ['substrate', 'server'];
+
 function invalid(message: string, key: string, value: unknown, allowed?: unknown): CrucibleError {
-  return new CrucibleError('INVALID_OPTION', message, { option: key, value, ...(allowed !== undefined ? { allowed } : {}) });
+  return new CrucibleError('INVALID_OPTION', message, { option: key, value: excerpt(value), ...(allowed !== undefined ? { allowed } : {}) });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A plain object (a parsed JSON object or msgpack map): not null, an array, bytes, or an instance of some class. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
-function checkKeys(options: Record<string, unknown>): void {
-  const allowed: readonly string[] = [...CREATE_KEYS, ...JOIN_KEYS, ...HANDLER_KEYS];
-  for (const k of Object.keys(options)) {
-    if (!allowed.includes(k)) {
-      throw invalid(`unknown option "${k}"; allowed options: ${[...CREATE_KEYS, ...JOIN_KEYS].join(', ')}`, k, options[k], [...CREATE_KEYS, ...JOIN_KEYS]);
+/**
+ * Check a client's options object against the schema (create and join options together: joinOrCreate sends one
+ * object for both) and return its values, nulls dropped. Total: whatever `raw` is, this returns or throws a
+ * CrucibleError (INVALID_OPTION) whose message quotes at most a short excerpt of the bad value. `undefined` is an
+ * empty object. A key that is no option, including `__proto__`, `server` and `substrate` (the server sets those
+ * itself), is refused, so a typo fails loudly instead of being ignored.
+ */
+export function checkClientOptions(raw: unknown): ClientOptions {
+  if (raw === undefined) return {};
+  if (!isPlainObject(raw)) throw invalid(`options must be a JSON object, got ${describe(raw)}`, 'options', raw);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (!ALLOWED_KEYS.includes(key)) {
+      if (SERVER_KEYS.includes(key)) {
+        throw invalid(`option "${key}" is the server's to set, not a client's; allowed options: ${ALLOWED_KEYS.join(', ')}`, key, raw[key], ALLOWED_KEYS);
+      }
+      throw invalid(`unknown option ${describe(key, 40)}; allowed options: ${ALLOWED_KEYS.join(', ')}`, key.slice(0, 40), raw[key], ALLOWED_KEYS);
     }
+    const value = raw[key];
+    if (value === undefined || value === null) continue;
+    const k = key as OptionKey;
+    if (!checkOption(k, value)) {
+      if (k === 'token') throw invalid(`token must be ${ruleOf(OPTION_SCHEMAS.token)}`, 'token', '(hidden)');
+      const schema = OPTION_SCHEMAS[k] as unknown as { enum?: unknown[] };
+      throw invalid(`${k} must be ${ruleOf(OPTION_SCHEMAS[k])}, got ${describe(value)}`, k, value, schema.enum);
+    }
+    out[k] = value;
   }
-}
-
-function numberOpt(o: Record<string, unknown>, key: string, min: number, max: number, integer: boolean): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-    throw invalid(`${key} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}`, key, v, { min, max });
-  }
-  return v;
-}
-
-function boolOpt(o: Record<string, unknown>, key: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw invalid(`${key} must be true or false, got ${JSON.stringify(v)}`, key, v, [true, false]);
-  return v;
-}
-
-function enumOpt<T extends string>(o: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw invalid(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`, key, v, allowed);
-  }
-  return v as T;
+  return out as ClientOptions;
 }
 
 /**
@@ -169,22 +174,17 @@ export function resolveResultsFile(requested: unknown, serverDefault: string): s
   return real;
 }
 
-/** A value shown back in an error: strings longer than 64 characters are cut. */
-function excerpt(v: unknown): unknown {
-  return typeof v === 'string' && v.length > 64 ? `${v.slice(0, 64)}…` : v;
-}
-
-/** Validate create options (merged with the handler's `substrate` and `server`) into a frozen RoomConfig. */
+/**
+ * Validate a client's create options (the handler's `substrate` and `server` already taken out) into a frozen
+ * RoomConfig: the schema first (checkClientOptions), then the rules that depend on the substrate.
+ */
 export function parseCreateOptions(raw: unknown, substrate: string, server: ServerSettings): RoomConfig {
-  if (raw !== undefined && raw !== null && !isRecord(raw)) throw invalid('options must be an object', 'options', raw);
-  const o: Record<string, unknown> = isRecord(raw) ? raw : {};
-  checkKeys(o);
+  const o = checkClientOptions(raw);
   const spec = getSubstrate(substrate);
 
   let scenario: string | null = null;
-  if (o.scenario !== undefined && o.scenario !== null) {
+  if (o.scenario !== undefined) {
     const allowed = scenariosOf(substrate).map((s) => s.name);
-    if (typeof o.scenario !== 'string') throw invalid(`scenario must be a string, got ${JSON.stringify(o.scenario)}`, 'scenario', o.scenario, allowed);
     const sc = getScenario(o.scenario); // UNKNOWN_SCENARIO for a name no substrate has
     if (sc.substrate !== substrate) {
       throw new CrucibleError(
@@ -195,79 +195,61 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     }
     scenario = sc.name;
   }
+  const cap = spec.episode.maxSteps;
+  if (o.maxSteps !== undefined && o.maxSteps > cap) {
+    throw invalid(`maxSteps must be an integer from 1 to ${cap} (the substrate's own cap), got ${o.maxSteps}`, 'maxSteps', o.maxSteps, { min: 1, max: cap });
+  }
 
-  const tickRate = numberOpt(o, 'tickRate', 1, 1000, false) ?? DEFAULT_TICK_RATE_HZ;
+  const tickRate = o.tickRate ?? DEFAULT_TICK_RATE_HZ;
   const tickIntervalMs = 1000 / tickRate;
   // A room created by a controller (a trainer) gets a trainer's defaults: lockstep, wait for ever for its actions,
   // and no automatic reset (the trainer resets). Explicit options still win.
   const byController = o.role === 'controller';
-  const lockstep = boolOpt(o, 'lockstep') ?? byController;
+  const lockstep = o.lockstep ?? byController;
   const defaultMessages = Math.ceil(2 * tickRate + 20);
   const config: RoomConfig = {
     substrate,
     scenario,
-    seed: numberOpt(o, 'seed', 0, 0xffffffff, true) ?? 0,
+    seed: o.seed ?? 0,
     tickRate,
     tickIntervalMs,
     lockstep,
-    scale: numberOpt(o, 'scale', 1, 32, true) ?? 1,
-    actionTimeoutMs: numberOpt(o, 'actionTimeoutMs', 0, 600_000, false) ?? (byController ? 0 : tickIntervalMs),
-    fillFocal: enumOpt(o, 'fillFocal', FILL_FOCAL) ?? 'bots',
-    reconnectSeconds: numberOpt(o, 'reconnectSeconds', 0, 3600, false) ?? DEFAULT_RECONNECT_S,
+    scale: o.scale ?? 1,
+    actionTimeoutMs: o.actionTimeoutMs ?? (byController ? 0 : tickIntervalMs),
+    fillFocal: o.fillFocal ?? 'bots',
+    reconnectSeconds: o.reconnectSeconds ?? DEFAULT_RECONNECT_S,
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
-    maxSteps: numberOpt(o, 'maxSteps', 1, spec.episode.maxSteps, true) ?? null,
-    maxMessagesPerSecond:
-      numberOpt(o, 'maxMessagesPerSecond', 1, 100_000, true) ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
+    maxSteps: o.maxSteps ?? null,
+    maxMessagesPerSecond: o.maxMessagesPerSecond ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
-    observations: enumOpt(o, 'observations', OBSERVATION_SETS) ?? (scenario ? 'permitted' : 'all'),
-    autoReset: boolOpt(o, 'autoReset') ?? !byController,
+    observations: o.observations ?? (scenario ? 'permitted' : 'all'),
+    autoReset: o.autoReset ?? !byController,
   };
-  // Join keys are checked when the join happens; validate them here too so a bad joinOrCreate fails before a room
-  // is created for it.
-  parseJoinOptions(o);
   return Object.freeze(config);
 }
 
-/** Most slots a controller may name (the largest room: 32×32 tiles of an 8-player substrate). */
-const MAX_SLOTS = 8192;
-
-const POLICY_LABEL = /^[\w.:@/+-]{1,64}$/;
-
-/** Validate join options into a frozen JoinConfig. */
+/** Validate join options into a frozen JoinConfig (every option in the object is checked, create options too). */
 export function parseJoinOptions(raw: unknown): JoinConfig {
-  if (raw !== undefined && raw !== null && !isRecord(raw)) throw invalid('options must be an object', 'options', raw);
-  const o: Record<string, unknown> = isRecord(raw) ? raw : {};
-  checkKeys(o);
-  const role = enumOpt(o, 'role', ROLES) ?? 'agent';
-  const obs = enumOpt(o, 'obs', OBS_MODES) ?? 'rgb';
-  let policy = 'agent';
-  if (o.policy !== undefined && o.policy !== null) {
-    if (typeof o.policy !== 'string' || !POLICY_LABEL.test(o.policy)) {
-      throw invalid(`policy must be a label of 1 to 64 letters, digits or ._:@/+-, got ${JSON.stringify(o.policy)}`, 'policy', o.policy);
-    }
-    policy = o.policy;
-  }
-  let token: string | null = null;
-  if (o.token !== undefined && o.token !== null) {
-    if (typeof o.token !== 'string' || o.token.length > 512) throw invalid('token must be a string of at most 512 characters', 'token', '(hidden)');
-    token = o.token;
-  }
-  const state = boolOpt(o, 'state') ?? role === 'spectator';
+  const o = checkClientOptions(raw);
+  const role = o.role ?? 'agent';
   let slots: number[] | null = null;
-  if (o.slots !== undefined && o.slots !== null) {
-    const v = o.slots;
-    if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SLOTS || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < MAX_SLOTS)) {
-      throw invalid(`slots must be a non-empty list of distinct slot indices (integers from 0), got ${JSON.stringify(v).slice(0, 80)}`, 'slots', v);
-    }
-    if (new Set(v).size !== v.length) throw invalid(`slots must be distinct, got ${JSON.stringify(v).slice(0, 80)}`, 'slots', v);
-    slots = Object.freeze([...(v as number[])].sort((a, b) => a - b)) as number[];
+  if (o.slots !== undefined) {
+    if (new Set(o.slots).size !== o.slots.length) throw invalid(`slots must be distinct, got ${describe(o.slots)}`, 'slots', o.slots);
+    slots = Object.freeze([...o.slots].sort((a, b) => a - b)) as number[];
   }
-  const events = boolOpt(o, 'events') ?? false;
-  const world = boolOpt(o, 'world') ?? false;
   if (role !== 'controller') {
     for (const k of ['slots', 'events', 'world'] as const) {
-      if (o[k] !== undefined && o[k] !== null && o[k] !== false) throw invalid(`${k} is a controller option (role: 'controller'), not for role '${role}'`, k, o[k]);
+      if (o[k] !== undefined && o[k] !== false) throw invalid(`${k} is a controller option (role: 'controller'), not for role '${role}'`, k, o[k]);
     }
   }
-  return Object.freeze({ role, obs, policy, token, state, slots, events, world });
+  return Object.freeze({
+    role,
+    obs: o.obs ?? 'rgb',
+    policy: o.policy ?? 'agent',
+    token: o.token ?? null,
+    state: o.state ?? role === 'spectator',
+    slots,
+    events: o.events ?? false,
+    world: o.world ?? false,
+  });
 }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CloseCode } from '@colyseus/sdk';
+import { pack } from 'msgpackr';
 import { connect, ConnectError, type AgentClient, type ConnectOptions, type ServerErrorMessage } from '../client/agent.js';
 import { Environment } from '../systems/environment.js';
 import { renderSymbolic } from '../systems/renderObservations.js';
@@ -32,6 +33,15 @@ describe('server: bad input and abuse', function () {
     assert.fail(`connect with ${JSON.stringify(options)} should have been refused`);
   }
 
+  /** The client's WebSocket, to send frames no SDK method would. */
+  function socket(a: AgentClient): { send(data: Uint8Array | string): void } {
+    return (a.room as unknown as { connection: { transport: { ws: { send(data: Uint8Array | string): void } } } }).connection.transport.ws;
+  }
+
+  async function roomCount(): Promise<number> {
+    return ((await (await fetch(`${live.srv.httpUrl}/api/rooms`)).json()) as unknown[]).length;
+  }
+
   async function metrics(roomId: string): Promise<Record<string, unknown>> {
     return (await (await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, unknown>;
   }
@@ -58,6 +68,47 @@ describe('server: bad input and abuse', function () {
       const err = await refusal({ ...options, method: 'create' });
       assert.equal(err.code, 'INVALID_OPTION', `${JSON.stringify(options)}: ${err.message}`);
       assert.ok(err.message.includes(option), `${JSON.stringify(options)}: message names ${option}: ${err.message}`);
+    }
+  });
+
+  it('refuses a matchmake body that is no options object, or holds a key clients may not set, with 400 INVALID_OPTION before any room exists', async () => {
+    const before = await roomCount();
+    const bodies = ['null', '42', '"text"', '[1, 2]', '{"__proto__": {"tickRate": 5}}', '{"hasOwnProperty": 1}', '{"server": {"token": null}}', '{"substrate": "x"}', '{"constructor": 1}'];
+    for (const method of ['create', 'joinOrCreate']) {
+      for (const body of bodies) {
+        const res = await fetch(`${live.srv.httpUrl}/matchmake/${method}/${SUBSTRATE}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const reply = (await res.json()) as { error: string };
+        assert.equal(res.status, 400, `${method} ${body}: ${JSON.stringify(reply)}`);
+        assert.match(reply.error, /^INVALID_OPTION: /, `${method} ${body}`);
+      }
+    }
+    assert.equal(await roomCount(), before, 'no room was created for any of them');
+  });
+
+  it('answers a bad option value or key of over 64 KB at once, quoting a short excerpt of it', async () => {
+    for (const options of [{ tickRate: '\u00e9'.repeat(70_000) }, { ['k'.repeat(70_000)]: 1 }, { policy: ['x'.repeat(70_000)] }]) {
+      const t0 = performance.now();
+      const res = await fetch(`${live.srv.httpUrl}/matchmake/create/${SUBSTRATE}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(options),
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await res.text();
+      assert.equal(res.status, 400);
+      assert.ok(text.length < 400, `a reply of ${text.length} characters: ${text.slice(0, 120)}`);
+      assert.match(text, /INVALID_OPTION/);
+      assert.ok(performance.now() - t0 < 5000);
+    }
+  });
+
+  it('quotes only a short excerpt of an unknown room name or room id of 10,000 characters', async () => {
+    const long = 'n'.repeat(10_000);
+    for (const [method, name] of [['create', long], ['joinOrCreate', long], ['joinById', long]]) {
+      const res = await fetch(`${live.srv.httpUrl}/matchmake/${method}/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const text = await res.text();
+      assert.ok(res.status >= 400, `${method}: ${res.status}`);
+      assert.ok(text.length < 300, `${method}: a reply of ${text.length} characters`);
     }
   });
 
@@ -198,6 +249,75 @@ describe('server: bad input and abuse', function () {
       NOT_AN_AGENT: 1,
       DUPLICATE_ACTION: 1,
     });
+  });
+
+  it('answers text, empty, invalid msgpack, request, input and unknown frames with MALFORMED_MESSAGE, and keeps the connection', async () => {
+    const a = await agent({ method: 'create', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop', obs: 'none' });
+    await current(a);
+    const errors: ServerErrorMessage[] = [];
+    a.onError((e) => errors.push(e));
+    const ws = socket(a);
+    const action = [...pack('action')];
+    const frames: [string, Uint8Array | string, string][] = [
+      ['a text frame', 'hello', 'MALFORMED_MESSAGE'],
+      ['a text frame that looks like ROOM_DATA', '-action', 'MALFORMED_MESSAGE'],
+      ['an empty frame', new Uint8Array(0), 'MALFORMED_MESSAGE'],
+      ['a payload of the unused msgpack byte 0xc1', new Uint8Array([13, ...action, 0xc1]), 'MALFORMED_MESSAGE'],
+      ['a truncated payload', new Uint8Array([13, ...action, 0x92, 0x01]), 'MALFORMED_MESSAGE'],
+      ['two payloads', new Uint8Array([13, ...action, 0x80, 0x80]), 'MALFORMED_MESSAGE'],
+      ['a request (room.request)', new Uint8Array([21, 1, ...action, 0x80]), 'MALFORMED_MESSAGE'],
+      ['an input frame', new Uint8Array([19, 1, 2, 3]), 'MALFORMED_MESSAGE'],
+      ['an unknown frame type', new Uint8Array([99, 1, 2]), 'MALFORMED_MESSAGE'],
+      ['a numeric message type', new Uint8Array([13, 0x05, 0x80]), 'UNKNOWN_MESSAGE_TYPE'],
+      ['a map as the message type', new Uint8Array([13, ...pack({ toString: 1 }), 0x80]), 'UNKNOWN_MESSAGE_TYPE'],
+      ['bytes of an unknown type', new Uint8Array([17, ...pack('nope'), 1, 2, 3]), 'UNKNOWN_MESSAGE_TYPE'],
+    ];
+    for (const [, frame] of frames) ws.send(frame);
+    await waitFor(`${frames.length} error replies`, () => errors.length >= frames.length);
+    assert.deepEqual(
+      errors.map((e, i) => `${frames[i][0]}: ${e.code}`),
+      frames.map(([what, , code]) => `${what}: ${code}`),
+    );
+    // Still connected and playing: the next action is taken and the lockstep tick moves.
+    const t = (await current(a)).tick;
+    const next = a.nextObservation((o) => o.tick === t + 1);
+    a.act(0);
+    await next;
+  });
+
+  it('takes an action whose integers are sent in 64-bit msgpack encodings, as other-language clients may', async () => {
+    const a = await agent({ method: 'create', lockstep: true, actionTimeoutMs: 0, fillFocal: 'noop', obs: 'none' });
+    const { tick, episode } = await current(a);
+    const int64 = (n: number) => [0xd3, ...new Uint8Array(new BigInt64Array([BigInt(n)]).buffer).reverse()];
+    const frame = new Uint8Array([13, ...pack('action'), 0x83, ...pack('tick'), ...int64(tick), ...pack('episode'), ...int64(episode), ...pack('action'), ...int64(1)]);
+    const next = a.nextObservation((o) => o.tick === tick + 1);
+    socket(a).send(frame);
+    await next;
+  });
+
+  it('survives a toString trap as the message type or in a payload, which used to stop the server', async () => {
+    const a = await agent({ method: 'create', tickRate: 20, obs: 'none' });
+    const roomId = a.room.roomId;
+    const spectator = await connect(live.srv.url, SUBSTRATE, { roomId, role: 'spectator' });
+    open.push(spectator);
+    await current(a);
+    const agentErrors: ServerErrorMessage[] = [];
+    a.onError((e) => agentErrors.push(e));
+    const spectatorError = spectator.nextError();
+    spectator.room.send('*', { toString: 1 });
+    a.room.send('action', { tick: 0, action: { toString: 1, valueOf: 2, big: 2n ** 64n - 1n } });
+    a.room.send('world', { fps: { toString: 1 }, toString: 1 });
+    a.room.send('action', { toString: 1, tick: { toString: 1 }, action: 1 });
+    assert.equal((await spectatorError).code, 'UNKNOWN_MESSAGE_TYPE');
+    await waitFor('three error replies', () => agentErrors.length >= 3);
+    assert.deepEqual(
+      agentErrors.map((e) => e.code),
+      ['INVALID_ACTION', 'MALFORMED_MESSAGE', 'MALFORMED_MESSAGE'],
+    );
+    for (const e of agentErrors) assert.ok(e.message.length < 300, e.message);
+    const t = (await current(a)).tick;
+    await a.nextObservation((o) => o.tick >= t + 2);
+    assert.equal((await metrics(roomId)).handler_errors, 0);
   });
 
   it('disconnects a flooding client (RATE_LIMITED) and keeps the room running for the others', async () => {

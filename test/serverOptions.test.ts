@@ -3,11 +3,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
-import { parseCreateOptions, parseJoinOptions, resolveResultsFile, type ServerSettings } from '../server/options.js';
+import { checkClientOptions, parseCreateOptions, parseJoinOptions, resolveResultsFile, type ServerSettings } from '../server/options.js';
 import { ResultsWriter } from '../server/results.js';
 import { decodeObservation, OBS_HEADER_BYTES, OBS_VERSION, ObsFlag, parseErrorCode, writeObservationHeader } from '../client/protocol.js';
 
 const SERVER: ServerSettings = { resultsFile: '/srv/results/episodes.jsonl', token: null };
+
+function refusal(fn: () => unknown): CrucibleError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof CrucibleError, String(err));
+    return err;
+  }
+  assert.fail('should have been refused');
+}
 
 function code(fn: () => unknown): string {
   try {
@@ -49,6 +59,52 @@ describe('server: options', () => {
     assert.doesNotThrow(() => parseCreateOptions({ role: 'agent', obs: 'symbolic', policy: 'p', token: 't', state: true }, 'commons_harvest__open', SERVER));
     assert.equal(code(() => parseCreateOptions({ tick_rate: 20 }, 'commons_harvest__open', SERVER)), 'INVALID_OPTION');
     assert.equal(code(() => parseCreateOptions({ obs: 'pixels' }, 'commons_harvest__open', SERVER)), 'INVALID_OPTION', 'bad join keys fail the create too');
+  });
+
+  it('refuses an options value that is no plain object with INVALID_OPTION, and takes undefined as no options', () => {
+    for (const bad of [null, 42, 'tickRate=5', [1, 2], true, new Uint8Array(2), new Date(0), new Map()]) {
+      assert.equal(code(() => checkClientOptions(bad)), 'INVALID_OPTION', String(bad));
+      assert.equal(code(() => parseCreateOptions(bad, 'commons_harvest__open', SERVER)), 'INVALID_OPTION', String(bad));
+      assert.equal(code(() => parseJoinOptions(bad)), 'INVALID_OPTION', String(bad));
+    }
+    assert.deepEqual(checkClientOptions(undefined), {});
+    assert.deepEqual(checkClientOptions(Object.create(null)), {});
+  });
+
+  it('refuses __proto__, constructor, hasOwnProperty, server and substrate keys, naming them', () => {
+    for (const body of ['{"__proto__": {"tickRate": 5}}', '{"hasOwnProperty": 1}', '{"constructor": {}}', '{"server": {"token": null}}', '{"substrate": "clean_up"}']) {
+      const err = refusal(() => parseCreateOptions(JSON.parse(body), 'commons_harvest__open', SERVER));
+      assert.equal(err.code, 'INVALID_OPTION', body);
+      assert.ok(err.message.includes(`"${Object.keys(JSON.parse(body))[0]}"`), err.message);
+    }
+    assert.match(refusal(() => checkClientOptions({ server: {} })).message, /the server's to set/);
+  });
+
+  it('takes null as an absent option', () => {
+    const c = parseCreateOptions({ tickRate: null, seed: null, scenario: null, obs: null }, 'commons_harvest__open', SERVER);
+    assert.equal(c.tickRate, 20);
+    assert.equal(c.seed, 0);
+    assert.equal(c.scenario, null);
+    assert.equal(parseJoinOptions({ obs: null }).obs, 'rgb');
+  });
+
+  it('quotes at most a short excerpt of a bad value or key, and never the token', () => {
+    const huge = 'x'.repeat(70_000);
+    for (const options of [{ tickRate: huge }, { [huge]: 1 }, { policy: [huge] }, { resultsFile: { a: huge } }, { scenario: huge }]) {
+      const err = refusal(() => parseCreateOptions(options, 'commons_harvest__open', SERVER));
+      assert.equal(err.code, 'INVALID_OPTION');
+      assert.ok(err.message.length < 400, `a message of ${err.message.length} characters`);
+      assert.ok(JSON.stringify(err.toJSON()).length < 800);
+    }
+    const secret = refusal(() => parseJoinOptions({ token: 's3cret'.repeat(100) }));
+    assert.ok(!secret.message.includes('s3cret') && !JSON.stringify(secret.toJSON()).includes('s3cret'));
+  });
+
+  it('words each refusal from the schema: the option, what is allowed, the value', () => {
+    assert.equal(refusal(() => parseCreateOptions({ tickRate: 0 }, 'commons_harvest__open', SERVER)).message, 'tickRate must be a number from 1 to 1000, got 0');
+    assert.equal(refusal(() => parseCreateOptions({ scale: 1.5 }, 'commons_harvest__open', SERVER)).message, 'scale must be an integer from 1 to 32, got 1.5');
+    assert.equal(refusal(() => parseJoinOptions({ obs: 'png' })).message, 'obs must be one of none, rgb, symbolic, got "png"');
+    assert.equal(refusal(() => parseJoinOptions({ state: 'yes' })).message, 'state must be true or false, got "yes"');
   });
 
   it('caps maxSteps at the substrate\u2019s own episode cap', () => {

@@ -15,8 +15,9 @@ import { vectorLayout, writeVectorObservations, type VectorField } from '../../s
 import { DIR_NAMES } from '../../ecs/components.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
-  CloseCode, enqueueClientRaw, logger, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type ClientPrivate, type Serializer,
+  CloseCode, enqueueClientRaw, logger, Protocol, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type ClientPrivate, type Serializer,
 } from '@colyseus/core';
+import { C1, Unpackr } from 'msgpackr';
 import { Encoder, StateView } from '@colyseus/schema';
 import { CLOSE_SLOW_CONSUMER, MessageType, ObsFlag, writeObservationHeader } from '../../client/protocol.js';
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
@@ -24,8 +25,9 @@ import type { RoomState } from '../../schemas/RoomState.js';
 import { agentId, Environment, type EpisodeSummary } from '../../systems/environment.js';
 import { readyToShoot, renderWorld, worldShape } from '../../systems/renderObservations.js';
 import { getSubstrate } from '../../substrates/registry.js';
-import { MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
+import { describe as describeValue, MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
+import { CLIENT_MESSAGE_TYPES, isClientMessageType, type ClientMessageType } from '../schema.js';
 import { ResultsWriter } from '../results.js';
 import { renderSeat, Seats, type ActionOutcome, type Seat } from '../seats.js';
 import { Controllers, EVENT_NAMES, parseReset, parseStep, type Controller } from '../controllers.js';
@@ -58,9 +60,9 @@ export interface RoomMetadata {
 /** Per-connection data. */
 interface ClientData {
   join: JoinConfig;
-  /** Byte length of the frame being dispatched (set by the raw listener just before the room decodes it). */
+  /** Byte length of the frame being dispatched (set by the frame gate just before the room decodes it). */
   frameBytes: number;
-  /** Mirror of Colyseus's per-second message counter, to report RATE_LIMITED before it closes the client. */
+  /** The per-second message counter (the frame gate's; Colyseus's own sees only the frames the gate passes on). */
   windowEndsAt: number;
   windowCount: number;
   flooded: boolean;
@@ -73,6 +75,17 @@ interface ClientData {
 }
 
 type RoomClient = Client<{ userData: ClientData; auth: JoinConfig }>;
+
+/**
+ * The frame gate's msgpack decoder: Colyseus's settings (records as the SDK sends them), except that an integer sent
+ * in a 64-bit encoding (as Go, Rust or C# clients may) decodes as a number when it is a safe integer, not a BigInt,
+ * so `{tick: 3}` means the same however the client encoded the 3.
+ */
+// msgpackr 2.1.3 implements 'auto' (unpack.js) but its typings list only 'bigint' | 'number' | 'string'.
+const DECODER = new Unpackr({ useRecords: false, int64AsType: 'auto' as 'number' });
+
+/** Colyseus protocol codes (the frame's first byte) the gate hands to Colyseus: the join handshake, ping, leave. */
+const COLYSEUS_FRAMES: ReadonlySet<number> = new Set([Protocol.JOIN_ROOM, Protocol.PING, Protocol.LEAVE_ROOM]);
 
 /** HTTP-ish status carried by a rejected create or join (the SDK's MatchMakeError.code); the message starts with the stable code. */
 const REJECTION_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -147,13 +160,40 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private obsOneWrite = 0;
   private obsFallback = 0;
   private tickErrors = 0;
+  /** Inputs whose handling threw (a bug): counted, logged and answered INTERNAL_ERROR instead of escaping. */
+  private handlerErrors = 0;
+  /** One handler per client message type of the schema (server/schema.ts): a new type fails to compile until handled. */
+  private readonly handlers: Readonly<Record<ClientMessageType, (client: RoomClient, payload: unknown) => void>> = {
+    action: (client, payload) => this.onAction(client, payload),
+    world: (client, payload) => this.onWorldRequest(client, payload),
+    step: (client, payload) => this.onStep(client, payload),
+    reset: (client, payload) => this.onReset(client, payload),
+  };
   private tickTimer = 0;
   private sendTimer = 0;
   private patchTimer = 0;
   private stopping = false;
 
+  /**
+   * Every matchmake call (create, join, joinOrCreate, joinById) passes here before any room is created or looked up
+   * for it: the client's options object is checked against the schema as the client sent it (before Colyseus
+   * merges the handler's `substrate` and `server` into it), so a body that is no object, has a `__proto__`,
+   * `server` or `substrate` key, or any bad value is refused with INVALID_OPTION (HTTP 400) and creates nothing.
+   * Returns the join config (with the Authorization header's token when the options carry none) as the client's
+   * auth data; the room-specific checks (token, free slot) are in onJoin.
+   */
+  static override async onAuth(token: string, options: unknown, _context: AuthContext): Promise<JoinConfig> {
+    try {
+      const join = parseJoinOptions(options);
+      return join.token === null && typeof token === 'string' && token !== '' ? Object.freeze({ ...join, token }) : join;
+    } catch (err) {
+      throw toServerError(err);
+    }
+  }
+
   override onCreate(options: Record<string, unknown> & HandlerOptions): void {
     const { substrate, server, ...clientOptions } = options;
+    this.installFrameGate();
     try {
       this.#server = server;
       this.config = parseCreateOptions(clientOptions, substrate, server);
@@ -229,12 +269,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       observations: c.observations,
     };
 
-    this.onMessage(MessageType.Action, (client: RoomClient, payload: unknown) => this.onAction(client, payload));
-    this.onMessage(MessageType.World, (client: RoomClient, payload: unknown) => this.onWorldRequest(client, payload));
-    this.onMessage(MessageType.Step, (client: RoomClient, payload: unknown) => this.onStep(client, payload));
-    this.onMessage(MessageType.Reset, (client: RoomClient, payload: unknown) => this.onReset(client, payload));
-    this.onMessage('*', (client: RoomClient, type: string | number) => this.onUnknown(client, type));
-
     this.loop = c.lockstep
       ? new LockstepLoop(this.tick, { timeoutMs: c.actionTimeoutMs })
       : // When a tick falls due, the event loop first reads the sockets that have data (its poll phase runs before
@@ -249,39 +283,26 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   // ------------------------------------------------------------------------------------------------------------
   // Joining and leaving
 
-  override onAuth(_client: Client, options: unknown, context: AuthContext): JoinConfig {
+  override onJoin(client: RoomClient, options: unknown, auth: JoinConfig | undefined): void {
+    let seat: Seat | undefined;
+    let join: JoinConfig;
     try {
-      const join = parseJoinOptions(options);
+      // `auth` is what the static onAuth returned; a join that did not come through the matchmaker's HTTP route
+      // (an in-process matchMaker call without an auth context) has none, and is parsed here.
+      join = auth ?? parseJoinOptions(options);
       if (join.role === 'agent' || join.role === 'controller') {
         const token = this.#server.token;
-        if (token !== null && !sameSecret(join.token ?? context.token ?? '', token)) {
-          throw new CrucibleError('INVALID_TOKEN', 'joining as an agent needs the server token (join option "token")');
+        if (token !== null && !sameSecret(join.token ?? '', token)) {
+          throw new CrucibleError('INVALID_TOKEN', `joining as ${join.role === 'agent' ? 'an agent' : 'a controller'} needs the server token (join option "token")`);
         }
-        // Checked again when the seat is claimed in onJoin: joins may interleave between the two.
-        if (join.role === 'controller') this.controllers.slotsFor(join);
-        else if (this.seats.freeSlot() < 0) {
-          throw new CrucibleError('ROOM_FULL', `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room`);
-        }
+        if (join.role === 'agent') seat = this.seats.claim(client, join); // ROOM_FULL when every focal slot is held
       }
-      return join;
     } catch (err) {
       throw toServerError(err);
     }
-  }
-
-  override onJoin(client: RoomClient, _options: unknown, auth: JoinConfig): void {
-    const join = auth;
     if (join.role === 'controller') return this.joinController(client, join);
-    let seat: Seat | undefined;
-    if (join.role === 'agent') {
-      try {
-        seat = this.seats.claim(client, join);
-      } catch (err) {
-        throw toServerError(err);
-      }
-    }
     client.userData = newClientData(join);
-    this.attachConnection(client);
+    this.attachView(client);
     const env = this.env;
     client.send(MessageType.Welcome, {
       role: join.role,
@@ -329,7 +350,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const seat = this.seats.get(client.sessionId);
     // Colyseus carries userData, auth and view over to the new connection; the frame listener is per socket.
     if (!client.userData && client.auth) client.userData = newClientData(client.auth);
-    this.attachConnection(client);
+    this.attachView(client);
     if (client.userData?.join.state) this.mirror.update(this.env);
     const controller = this.controllers.get(client.sessionId);
     if (controller) {
@@ -431,38 +452,136 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     return sent;
   }
 
-  /**
-   * Per connection: the state view (if asked for) and a raw-frame listener that runs before the room decodes each
-   * frame. It records the frame's size (the decoded payload no longer has it) and mirrors Colyseus's flood counter
-   * (same clock, same window) so a flooding client is told RATE_LIMITED before Colyseus closes it.
-   */
-  private attachConnection(client: RoomClient): void {
+  /** Per connection: the state view, for clients that asked for the state. */
+  private attachView(client: RoomClient): void {
     const data = client.userData;
     if (!data) return;
     if (data.join.state && !client.view) {
       client.view = new StateView();
       client.view.add(this.state.world);
     }
-    const ref = client.ref as { on?: (event: string, fn: (frame: unknown) => void) => void } | undefined;
-    if (typeof ref?.on !== 'function') return;
-    ref.on('message', (frame: unknown) => {
-      data.frameBytes = frameLength(frame);
-      const now = this.clock.currentTime;
-      if (now >= data.windowEndsAt) {
-        data.windowCount = 0;
-        data.windowEndsAt = now + 1000;
-      } else if (++data.windowCount > this.maxMessagesPerSecond && !data.flooded) {
-        data.flooded = true;
-        this.reject(client, 'RATE_LIMITED', `more than ${this.maxMessagesPerSecond} messages in one second: disconnecting`);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The frame gate: every frame a joined client sends passes here first
+
+  /**
+   * Colyseus binds `room._onMessage` to each joined client's socket (`client.ref.on('message', ...)`, called with
+   * the frame and ws's isBinary flag). This room shadows it with `onFrame`, so the room decides what each frame is
+   * before Colyseus reads it: its own messages are decoded and dispatched here (one decoder, inside one guard), only
+   * the join handshake, pings and leaves reach Colyseus, and anything else gets a coded reply. Nothing a client
+   * sends can make Colyseus's dispatch throw out of the socket listener (which would stop the process).
+   */
+  private installFrameGate(): void {
+    const self = this as unknown as { _onMessage?: (client: Client, frame: unknown, isBinary?: boolean) => void };
+    // Checked at every create, so a Colyseus upgrade that renames the method fails loudly instead of leaving the
+    // room without its gate.
+    if (typeof self._onMessage !== 'function') throw new Error('Colyseus Room#_onMessage is gone: the frame gate cannot be installed');
+    const colyseus = self._onMessage.bind(this);
+    self._onMessage = (client, frame, isBinary) => this.onFrame(client as RoomClient, frame, isBinary, colyseus);
+  }
+
+  /**
+   * One frame: count it (the flood limit), then by its first byte: ROOM_DATA is a message (decoded and dispatched
+   * here); JOIN_ROOM, PING and LEAVE_ROOM go to Colyseus; a text frame, an empty frame, bytes sent with sendBytes
+   * and any other code get MALFORMED_MESSAGE (UNKNOWN_MESSAGE_TYPE for bytes of a type that is no message).
+   */
+  private onFrame(client: RoomClient, frame: unknown, isBinary: boolean | undefined, colyseus: (client: Client, frame: unknown, isBinary?: boolean) => void): void {
+    const data = client.userData;
+    if (data?.flooded) return;
+    try {
+      const bytes = frameLength(frame);
+      if (data) {
+        data.frameBytes = bytes;
+        if (this.flooding(client, data)) return;
       }
-    });
+      if (isBinary === false) {
+        return this.reject(client, 'MALFORMED_MESSAGE', 'a text frame is not part of the protocol: clients send binary Colyseus frames (any Colyseus SDK does)');
+      }
+      if (!(frame instanceof Uint8Array) || bytes === 0) return this.reject(client, 'MALFORMED_MESSAGE', 'an empty frame is not part of the protocol');
+      const code = frame[0];
+      if (code === Protocol.ROOM_DATA) return this.onData(client, frame);
+      if (COLYSEUS_FRAMES.has(code)) return colyseus(client, frame, isBinary);
+      if (code === Protocol.ROOM_DATA_BYTES) return this.onBytes(client, frame);
+      this.reject(client, 'MALFORMED_MESSAGE', `frame type ${code} is not part of the protocol: send messages with room.send(type, payload)`);
+    } catch (err) {
+      this.handlerFailed(client, err);
+    }
+  }
+
+  /**
+   * The per-second counter (the room clock's one-second windows, as Colyseus counts): over maxMessagesPerSecond the
+   * client is told RATE_LIMITED and disconnected (close code 4002, WITH_ERROR); its later frames are ignored.
+   */
+  private flooding(client: RoomClient, data: ClientData): boolean {
+    const now = this.clock.currentTime;
+    if (now >= data.windowEndsAt) {
+      data.windowCount = 0;
+      data.windowEndsAt = now + 1000;
+      return false;
+    }
+    if (++data.windowCount <= this.maxMessagesPerSecond) return false;
+    data.flooded = true;
+    this.reject(client, 'RATE_LIMITED', `more than ${this.maxMessagesPerSecond} messages in one second: disconnecting`);
+    client.leave(CloseCode.WITH_ERROR);
+    return true;
+  }
+
+  /** A ROOM_DATA frame: msgpack type then msgpack payload (room.send). */
+  private onData(client: RoomClient, frame: Uint8Array): void {
+    if (this.tooLarge(client)) return;
+    let values: unknown[];
+    try {
+      values = DECODER.unpackMultiple(frame.subarray(1));
+    } catch {
+      return this.reject(client, 'MALFORMED_MESSAGE', 'the message is not valid msgpack (a type, then at most one payload)');
+    }
+    // msgpackr reads the never-used byte 0xc1 as a marker object rather than failing.
+    if (values.includes(C1)) return this.reject(client, 'MALFORMED_MESSAGE', 'the message is not valid msgpack (byte 0xc1 is never used)');
+    const type = values[0];
+    if (!isClientMessageType(type)) return this.unknownType(client, type);
+    if (values.length > 2) return this.reject(client, 'MALFORMED_MESSAGE', `a "${type}" message holds one payload, got ${values.length - 1} values`);
+    this.handlers[type](client, values[1]);
+  }
+
+  /** A ROOM_DATA_BYTES frame (room.sendBytes): no message of the protocol is sent as raw bytes. */
+  private onBytes(client: RoomClient, frame: Uint8Array): void {
+    if (this.tooLarge(client)) return;
+    let type: unknown;
+    try {
+      DECODER.unpackMultiple(frame.subarray(1), (value: unknown) => {
+        type = value;
+        return false; // the type only: the rest is raw bytes
+      });
+    } catch {
+      return this.reject(client, 'MALFORMED_MESSAGE', 'the frame is not valid: a msgpack type, then raw bytes');
+    }
+    if (!isClientMessageType(type)) return this.unknownType(client, type);
+    this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a msgpack message (room.send), not as bytes`);
+  }
+
+  private unknownType(client: RoomClient, type: unknown): void {
+    this.reject(client, 'UNKNOWN_MESSAGE_TYPE', `unknown message type ${describeValue(type, 64)}; clients may send: ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+  }
+
+  /**
+   * A handler threw: a bug, not the client's fault. Count it, log it, tell the client (INTERNAL_ERROR); the input
+   * changed nothing that a later tick relies on, and the process keeps running.
+   */
+  private handlerFailed(client: RoomClient, err: unknown): void {
+    this.handlerErrors++;
+    logger.error(`room ${this.roomId}: handling a message from ${client.sessionId} failed: ${err instanceof Error ? err.stack : describeValue(err)}`);
+    try {
+      this.reject(client, 'INTERNAL_ERROR', 'the server failed while handling this message; it was dropped');
+    } catch {
+      // The client is gone: nothing to answer.
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
   // Messages: validate and queue, nothing else
 
   private onAction(client: RoomClient, payload: unknown): void {
-    if (this.tooLarge(client)) return;
     if (this.controllers.get(client.sessionId)) return this.reject(client, 'MALFORMED_MESSAGE', 'controllers send "step" (every held slot\'s action at once), not "action"');
     const seat = this.seats.get(client.sessionId);
     if (!seat) return this.reject(client, 'NOT_AN_AGENT', 'only agents may send actions; this client joined as a spectator');
@@ -498,8 +617,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (this.config.lockstep) {
       const data = client.userData;
       if (data && data.windowCount > 0) data.windowCount--;
-      const priv = client as RoomClient & ClientPrivate;
-      if ((priv._numMessagesLastSecond ?? 0) > 0) priv._numMessagesLastSecond!--;
     }
     this.checkLockstep();
   }
@@ -515,7 +632,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       throw toServerError(err);
     }
     client.userData = newClientData(join);
-    this.attachConnection(client);
+    this.attachView(client);
     const env = this.env;
     client.send(MessageType.Welcome, {
       role: join.role,
@@ -549,7 +666,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   private onStep(client: RoomClient, payload: unknown): void {
-    if (this.tooLarge(client)) return;
     const c = this.controllers.get(client.sessionId);
     if (!c) return this.reject(client, 'NOT_A_CONTROLLER', 'only controllers (join option role: \'controller\') may send "step"; agents send "action"');
     const parsed = parseStep(payload, c.slots, this.actionCount);
@@ -570,7 +686,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   private onReset(client: RoomClient, payload: unknown): void {
-    if (this.tooLarge(client)) return;
     if (!this.controllers.get(client.sessionId)) return this.reject(client, 'NOT_A_CONTROLLER', 'only controllers (join option role: \'controller\') may reset the room');
     const parsed = parseReset(payload);
     if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
@@ -605,23 +720,12 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   private onWorldRequest(client: RoomClient, payload: unknown): void {
-    if (this.tooLarge(client)) return;
     const fps = parseWorldRequest(payload);
     if (fps instanceof CrucibleError) return this.reject(client, fps.code, fps.message);
     const data = client.userData;
     if (!data) return;
     data.worldEveryMs = fps > 0 ? 1000 / fps : 0;
     data.worldNextAt = 0;
-  }
-
-  private onUnknown(client: RoomClient, type: string | number): void {
-    if (this.tooLarge(client)) return;
-    if (type === MessageType.Action || type === MessageType.World || type === MessageType.Step || type === MessageType.Reset) {
-      // The right type sent as raw bytes.
-      return this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a msgpack message (ROOM_DATA, room.send), not as bytes`);
-    }
-    const known = [MessageType.Action, MessageType.World, MessageType.Step, MessageType.Reset];
-    this.reject(client, 'UNKNOWN_MESSAGE_TYPE', `unknown message type ${JSON.stringify(String(type).slice(0, 64))}; clients may send: ${known.join(', ')}`);
   }
 
   private tooLarge(client: RoomClient): boolean {
@@ -900,6 +1004,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       late_ticks: loop.lateTicks,
       resyncs: loop.resyncs,
       tick_errors: this.tickErrors,
+      handler_errors: this.handlerErrors,
       errors: { ...this.errors },
       // Agent actions since the room started: steps that applied a late one (real-time rooms: answering an earlier
       // tick than the step's), steps in which a connected agent had none (it acted NOOP), and answers to an

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { Compile } from 'typebox/compile';
+import { CrucibleError } from '../ecs/errors.js';
+import { parseMessage } from '../server/messages.js';
+import { checkClientOptions } from '../server/options.js';
+import { CLIENT_MESSAGE_TYPES, CREATE_KEYS, JOIN_KEYS, protocolSchema, readmeTables, withReadmeTables } from '../server/schema.js';
+import { liveServer } from './helpers/liveServer.js';
+import { hostileValue } from './helpers/hostile.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The published document as a client receives it (JSON), compiled by a JSON Schema validator. */
+function published(doc: unknown): { options: (v: unknown) => boolean; message: (type: string, v: unknown) => boolean } {
+  const d = doc as { $defs: { options: object; messages: { properties: Record<string, object> } } };
+  const options = Compile(d.$defs.options as never);
+  const messages = Object.fromEntries(Object.entries(d.$defs.messages.properties).map(([t, s]) => [t, Compile(s as never)]));
+  return { options: (v) => options.Check(v), message: (t, v) => messages[t].Check(v) };
+}
+
+/** Option values the schema alone cannot judge (checked in code against the substrate and the results directory). */
+const CODE_RULES = ['scenario', 'maxSteps', 'resultsFile'];
+
+describe('protocol schema', () => {
+  it('the README option and message tables are the ones generated from server/schema.ts (npm run docs:protocol)', () => {
+    for (const [name, table] of Object.entries(readmeTables())) {
+      assert.ok(README.includes(`<!-- schema:${name} -->\n${table}\n<!-- /schema:${name} -->`), `README table "${name}" differs from the schema: run npm run docs:protocol`);
+    }
+    assert.equal(withReadmeTables(README), README);
+  });
+
+  it('lists every option and message type in the README tables', () => {
+    const tables = readmeTables();
+    for (const k of CREATE_KEYS) assert.match(tables['create-options'], new RegExp(`\\| \`${k}\` \\|`));
+    for (const k of JOIN_KEYS) assert.match(tables['join-options'], new RegExp(`\\| \`${k}\` \\|`));
+    for (const t of CLIENT_MESSAGE_TYPES) assert.match(tables['client-messages'], new RegExp(`\\| \`${t}\` \\|`));
+  });
+
+  describe('GET /api/schema', function () {
+    this.timeout(20_000);
+    const live = liveServer('schema');
+    let doc: unknown;
+    before(async () => {
+      const res = await fetch(`${live.srv.httpUrl}/api/schema`);
+      assert.equal(res.status, 200);
+      doc = await res.json();
+    });
+
+    it('serves the JSON Schema built from server/schema.ts', () => {
+      assert.deepEqual(doc, JSON.parse(JSON.stringify(protocolSchema())));
+      const d = doc as { $schema: string; $defs: Record<string, { properties: Record<string, unknown> }> };
+      assert.match(d.$schema, /json-schema\.org/);
+      assert.deepEqual(Object.keys(d.$defs.options.properties), [...CREATE_KEYS, ...JOIN_KEYS]);
+      assert.deepEqual(Object.keys(d.$defs.messages.properties), CLIENT_MESSAGE_TYPES);
+    });
+
+    it('accepts exactly the options objects the server accepts, for any value a client may send', () => {
+      const { options } = published(doc);
+      const keys = [...CREATE_KEYS, ...JOIN_KEYS].filter((k) => !CODE_RULES.includes(k));
+      const optionsObject = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), fc.oneof(hostileValue, fc.constantFrom(true, 'rgb', 'agent', 'bots', 5, 20, 1.5, null)), {
+        maxKeys: 4,
+      });
+      fc.assert(
+        fc.property(fc.oneof(optionsObject, hostileValue), (hostile) => {
+          // What a client can send in a JSON body: the value through JSON (BigInts as numbers, NaN as null, …).
+          const text = JSON.stringify(hostile, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+          if (text === undefined) return;
+          const value: unknown = JSON.parse(text);
+          let server: boolean;
+          try {
+            checkClientOptions(value);
+            server = true;
+          } catch (err) {
+            assert.ok(err instanceof CrucibleError && err.code === 'INVALID_OPTION', String(err));
+            server = false;
+          }
+          assert.equal(options(value), server, `schema and server disagree on ${text.slice(0, 200)}`);
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('accepts exactly the message payloads the server accepts', () => {
+      const { message } = published(doc);
+      const payload = fc.oneof(
+        fc.record({ tick: fc.oneof(fc.nat(), hostileValue), action: fc.oneof(fc.nat(), hostileValue), episode: fc.oneof(fc.nat(), hostileValue), fps: fc.oneof(fc.double(), hostileValue) }, { requiredKeys: [] }),
+        hostileValue,
+      );
+      fc.assert(
+        fc.property(fc.constantFrom(...CLIENT_MESSAGE_TYPES), payload, (type, value) => {
+          const server = !(parseMessage(type, value) instanceof CrucibleError);
+          // A msgpack bin value arrives as bytes, which no JSON object is; the in-process checker would take a
+          // Uint8Array for an object, and a payload whose fields are all optional (reset) would pass it.
+          const schema = value instanceof Uint8Array ? false : message(type, value);
+          assert.equal(schema, server, `${type}: schema and server disagree`);
+        }),
+        { numRuns: 400 },
+      );
+    });
+  });
+});
