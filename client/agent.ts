@@ -40,6 +40,8 @@ export interface ConnectOptions {
   resultsFile?: string;
   maxSteps?: number;
   maxMessagesPerSecond?: number;
+  /** Record each episode as a replay file (named in its results line). */
+  record?: boolean;
 }
 
 /** What the server tells a client right after it joins. */

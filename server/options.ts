@@ -46,6 +46,8 @@ export interface RoomConfig {
   readonly resultsFile: string;
   /** Episode length cap in ticks overriding the substrate's own (null = the substrate's). */
   readonly maxSteps: number | null;
+  /** Record each episode as a replay file in the results directory's `replays/` (server/replay.ts). */
+  readonly record: boolean;
   /** Messages per second per client above which it is disconnected. */
   readonly maxMessagesPerSecond: number;
   /** State patch interval (ms): the tick interval, but never below 50 ms — spectators never need more than 20 Hz. */
@@ -63,7 +65,7 @@ export interface JoinConfig {
 
 const CREATE_KEYS = [
   'scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'actionTimeoutMs', 'fillFocal', 'reconnectSeconds',
-  'resultsFile', 'maxSteps', 'maxMessagesPerSecond',
+  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'record',
 ] as const;
 const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state'] as const;
 /** Keys the server itself adds through the room handler's default options. */
@@ -176,6 +178,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     reconnectSeconds: numberOpt(o, 'reconnectSeconds', 0, 3600, false) ?? DEFAULT_RECONNECT_S,
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
     maxSteps: numberOpt(o, 'maxSteps', 1, spec.episode.maxSteps, true) ?? null,
+    record: boolOpt(o, 'record') ?? false,
     maxMessagesPerSecond:
       numberOpt(o, 'maxMessagesPerSecond', 1, 100_000, true) ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),

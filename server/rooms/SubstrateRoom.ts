@@ -28,6 +28,7 @@ import { getSubstrate } from '../../substrates/registry.js';
 import { MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
 import { ResultsWriter } from '../results.js';
+import { ReplayRecorder } from '../replay.js';
 import { renderSeat, Seats, type Seat } from '../seats.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
 import { encodeMessage, encodeObservation } from '../wire.js';
@@ -113,6 +114,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private mirror!: StateMirror;
   private loop!: TickDriver;
   private results!: ResultsWriter;
+  /** Records each episode as a replay (create option `record`). */
+  private recorder: ReplayRecorder | null = null;
   /** WORLD.RGB scratch, allocated on the first request (height·8 × width·8 × 3 bytes: 83 KB at scale 1, 85 MB at 32). */
   private worldRgb: Uint8Array | null = null;
   private actionCount = 0;
@@ -158,6 +161,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       });
     }
     env.addPostStage({ name: 'renderObservations', run: () => this.seats.render() });
+    if (c.record) this.recorder = new ReplayRecorder(env, { focalPolicy: null, maxSteps: c.maxSteps, room: this.roomId });
     env.reset();
     this.seats.fillAll();
     this.results = new ResultsWriter(c.resultsFile);
@@ -531,12 +535,14 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
   private endEpisode(): void {
     const env = this.env;
-    const record: EpisodeSummary & { actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
-      ...env.summary(),
+    const episode = env.summary();
+    const record: EpisodeSummary & { actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string; replay?: string } = {
+      ...episode,
       actions: this.seats.episodeActions(),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
+    if (this.recorder) record.replay = this.recorder.writeFor(this.config.resultsFile, episode, (e) => logger.error(`room ${this.roomId}: ${e}`));
     this.episodesCompleted++;
     // Agents get the summary with their next observation (below); everyone else (spectators) at once.
     const summary = encodeMessage(MessageType.Episode, record);
