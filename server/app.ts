@@ -6,6 +6,7 @@
  *   GET /api/rooms                    every running room: roomId, substrate, scenario, clients, agents, tick, …
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
+ *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts
  *   /monitor                          @colyseus/monitor
  *   /                                 the dashboard (server/public/index.html when present)
  *
@@ -24,6 +25,7 @@ import { scenariosOf } from '../substrates/scenarios.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { mountDashboardApi } from './dashboardApi.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -61,7 +63,10 @@ export function createServer(opts: AppOptions = {}): Server {
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
-    express: (app) => mountRoutes(app),
+    express: (app) => {
+      mountDashboardApi(app, settings); // history, replays, room creation (server/dashboardApi.ts)
+      mountRoutes(app);
+    },
   });
 }
 
