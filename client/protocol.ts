@@ -40,7 +40,18 @@ export const ObsFlag = {
   LateAction: 1 << 4,
   /** The step that produced this observation had no action from this agent, which acted NOOP. */
   NoAction: 1 << 5,
+  /**
+   * Observations before this one were dropped: the agent did not read its socket fast enough (its unsent bytes
+   * passed the server's bound, server/wire.ts), so the server skipped it for one or more ticks.
+   */
+  Dropped: 1 << 6,
 } as const;
+
+/**
+ * WebSocket close code for a client that stayed behind (unsent bytes over the bound) for 2 s: it is disconnected
+ * rather than let its backlog grow the server's memory.
+ */
+export const CLOSE_SLOW_CONSUMER = 4008;
 
 /** Observation modes, by wire code; `OBS_MODE_CODE` is derived from it. */
 export const OBS_MODES = ['none', 'rgb', 'symbolic'] as const;
@@ -82,6 +93,8 @@ export interface Observation {
   lateAction: boolean;
   /** The step that produced this observation had no action from this agent (it acted NOOP). */
   noAction: boolean;
+  /** Observations before this one were dropped because the agent fell behind (ObsFlag.Dropped). */
+  dropped: boolean;
   /** The episode ended with this observation (terminated or truncated). */
   done: boolean;
   terminated: boolean;
@@ -172,6 +185,7 @@ export function decodeObservation(bytes: Uint8Array): Observation {
     removed: (flags & ObsFlag.Removed) !== 0,
     lateAction: (flags & ObsFlag.LateAction) !== 0,
     noAction: (flags & ObsFlag.NoAction) !== 0,
+    dropped: (flags & ObsFlag.Dropped) !== 0,
     done: terminated || truncated,
     terminated,
     truncated,

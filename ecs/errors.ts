@@ -20,10 +20,12 @@ export const ERROR_CODES = {
   UNKNOWN_MESSAGE_TYPE: 'a message type is not part of the protocol',
   NOT_AN_AGENT: 'only agents may send actions',
   ROOM_FULL: 'every focal slot is taken',
-  INVALID_TOKEN: 'the join token is missing or wrong',
+  INVALID_TOKEN: 'the token (agent join, room create, or operator) is missing or wrong',
   UNKNOWN_ENCODING: 'the encoding is not one of the supported encodings',
   UNKNOWN_ROOM: 'no room exists with that id',
   RATE_LIMITED: 'the client sent messages faster than allowed',
+  OVER_BUDGET: "the request would exceed one of the operator's budgets (rooms, cells × tick rate, message rate)",
+  ADMIN_DISABLED: 'the operator routes are off: the server runs without CRUCIBLE_ADMIN_TOKEN',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,9 +6,13 @@
  *   GET /api/rooms                    every running room: roomId, substrate, scenario, clients, agents, tick, …
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
- *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts
- *   /monitor                          @colyseus/monitor
+ *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
+ *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
+ *
+ * The read-only /api routes answer anyone who may connect (what they show, an anonymous spectator can watch over
+ * the WebSocket anyway) and never carry a token or a server path; CORS is same-origin unless the operator lists
+ * origins (server/auth.ts). Budgets (server/budgets.ts) bound what clients may create.
  *
  * Rooms are reached through the matchmaker (query + remoteRoomCall), never through a module-level map.
  */
@@ -24,14 +28,22 @@ import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { scenariosOf } from '../substrates/scenarios.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
+import { applyCorsPolicy, parseOrigins, requireOperator, restrictMonitorCalls } from './auth.js';
+import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { mountDashboardApi } from './dashboardApi.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
   resultsFile?: string;
-  /** Agent join token (default env CRUCIBLE_TOKEN; unset or empty = no token needed). */
+  /** Agent join and room create token (default env CRUCIBLE_TOKEN; unset or empty = no token needed). */
   token?: string | null;
+  /** Operator token for the monitor (default env CRUCIBLE_ADMIN_TOKEN; unset or empty = the monitor is off). */
+  adminToken?: string | null;
+  /** Origins allowed cross-origin requests (default env CRUCIBLE_CORS_ORIGINS, comma-separated; none = same origin). */
+  corsOrigins?: readonly string[];
+  /** Budgets over the environment's (CRUCIBLE_MAX_ROOMS, …; server/budgets.ts). */
+  budgets?: Partial<BudgetLimits>;
   /** Print the Colyseus banner (default false). */
   greet?: boolean;
   /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit (default true; tests pass false). */
@@ -43,17 +55,28 @@ const FILTER_KEYS = ['scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'fillF
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
+function secretOption(given: string | null | undefined, env: string | undefined): string | null {
+  const v = given !== undefined ? given : env;
+  return v === undefined || v === null || v === '' ? null : v;
+}
+
 export function serverSettings(opts: AppOptions = {}): ServerSettings {
-  const envToken = process.env.CRUCIBLE_TOKEN;
-  const token = opts.token !== undefined ? opts.token : envToken !== undefined && envToken !== '' ? envToken : null;
   return Object.freeze({
     resultsFile: opts.resultsFile ?? process.env.CRUCIBLE_RESULTS ?? DEFAULT_RESULTS_FILE,
-    token: token === '' ? null : token,
+    token: secretOption(opts.token, process.env.CRUCIBLE_TOKEN),
+    budgets: new Budgets({ ...budgetsFromEnv(), ...opts.budgets }),
   });
+}
+
+/** The operator token (never handed to rooms). */
+export function adminTokenOf(opts: AppOptions = {}): string | null {
+  return secretOption(opts.adminToken, process.env.CRUCIBLE_ADMIN_TOKEN);
 }
 
 export function createServer(opts: AppOptions = {}): Server {
   const settings = serverSettings(opts);
+  const adminToken = adminTokenOf(opts);
+  applyCorsPolicy(opts.corsOrigins ?? parseOrigins(process.env.CRUCIBLE_CORS_ORIGINS));
   const rooms = Object.fromEntries(
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
@@ -64,17 +87,37 @@ export function createServer(opts: AppOptions = {}): Server {
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
     express: (app) => {
-      mountDashboardApi(app, settings); // history, replays, room creation (server/dashboardApi.ts)
-      mountRoutes(app);
+      mountDashboardApi(app, settings, requireOperator(adminToken)); // history, replays, room creation
+      mountRoutes(app, adminToken);
     },
   });
 }
 
-/** Listen on `port` (0 = any free port) and return the port actually bound. */
+/**
+ * Listen on `port` (0 = any free port) and return the port actually bound. Rejects when the port cannot be bound
+ * (EADDRINUSE, EACCES): Colyseus only listens for the HTTP server's errors once it is listening.
+ */
 export async function listen(server: Server, port: number, host?: string): Promise<number> {
-  await server.listen(port, host);
-  const address = server.transport.server?.address();
+  const http = server.transport.server;
+  let onError: ((err: Error) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    onError = reject;
+    http?.once('error', onError);
+  });
+  try {
+    await Promise.race([server.listen(port, host), failed]);
+  } finally {
+    if (onError) http?.off('error', onError);
+  }
+  const address = http?.address();
   return typeof address === 'object' && address !== null ? address.port : port;
+}
+
+/** The address the server is bound to, as a URL host: `127.0.0.1`, `[::1]`, … */
+export function boundHost(server: Server): string {
+  const address = server.transport.server?.address();
+  if (typeof address !== 'object' || address === null) return 'localhost';
+  return address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
 }
 
 export interface RunningServer {
@@ -142,7 +185,10 @@ export function substrateCatalogue(): Record<string, unknown>[] {
   });
 }
 
-function mountRoutes(app: Application): void {
+function mountRoutes(app: Application, adminToken: string | null): void {
+  // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
+  app.use('/monitor', requireOperator(adminToken));
+  app.use('/monitor/api/room/call', restrictMonitorCalls);
   app.use(
     '/monitor',
     monitor({ columns: ['roomId', 'name', 'clients', { metadata: 'scenario' }, { metadata: 'tickRate' }, { metadata: 'lockstep' }, 'elapsedTime'] }),

@@ -9,13 +9,12 @@
  *   GET  /api/replays/:name/frame/:tick.png[?agent=N] WORLD.RGB at that tick (with agent N's view beside it)
  *   POST /api/rooms  {substrate, options}            create a room (operator only); {roomId}
  *
- * Room-changing routes go through `requireOperator`: the request must carry `Authorization: Bearer <token>` where
- * the token is the server's CRUCIBLE_ADMIN_TOKEN; without that variable the routes are off.
+ * Room-changing routes go through the operator check (server/auth.ts `requireOperator`): `Authorization: Bearer
+ * <CRUCIBLE_ADMIN_TOKEN>`; 401 INVALID_TOKEN without it, 403 ADMIN_DISABLED when the server has no such token.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { matchMaker } from '@colyseus/core';
-import express, { type Application, type NextFunction, type Request, type Response } from 'express';
+import express, { type Application, type Request, type RequestHandler, type Response } from 'express';
 import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { substrateNames } from '../substrates/registry.js';
 import { History, historyCsv, type HistoryFilter } from './history.js';
@@ -30,6 +29,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_SCENARIO: 400,
   UNKNOWN_SUBSTRATE: 404,
   INVALID_TOKEN: 401,
+  OVER_BUDGET: 429,
 };
 
 function sendError(res: Response, err: unknown): void {
@@ -47,37 +47,13 @@ function sendError(res: Response, err: unknown): void {
   res.status(500).json({ code: 'INTERNAL', message });
 }
 
-function sameSecret(presented: string, secret: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b);
-}
-
-/**
- * Operator credentials for routes that change rooms: `Authorization: Bearer <CRUCIBLE_ADMIN_TOKEN>`. Read from the
- * environment at each request (tests set it per server).
- */
-export function requireOperator(req: Request, res: Response, next: NextFunction): void {
-  const secret = process.env.CRUCIBLE_ADMIN_TOKEN;
-  if (!secret) {
-    sendError(res, new CrucibleError('INVALID_TOKEN', 'operator routes are off: start the server with CRUCIBLE_ADMIN_TOKEN set'));
-    return;
-  }
-  const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
-  if (!m || !sameSecret(m[1], secret)) {
-    sendError(res, new CrucibleError('INVALID_TOKEN', 'this route needs the operator token: Authorization: Bearer <CRUCIBLE_ADMIN_TOKEN>'));
-    return;
-  }
-  next();
-}
-
 function filterOf(req: Request): HistoryFilter {
   const q = req.query;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v.slice(0, 200) : undefined);
   return { substrate: str(q.substrate), scenario: str(q.scenario), policy: str(q.policy) };
 }
 
-export function mountDashboardApi(app: Application, settings: ServerSettings): void {
+export function mountDashboardApi(app: Application, settings: ServerSettings, requireOperator: RequestHandler): void {
   const history = new History(settings.resultsFile);
   const replays = new ReplayLibrary(dirname(resolve(settings.resultsFile)));
 

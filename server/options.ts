@@ -5,11 +5,13 @@
  * joinOrCreate sends one options object for both the create and the join, so each validator accepts the other's
  * keys and rejects any key that is neither (a typo such as `tickrate` fails loudly instead of being ignored).
  */
-import { isAbsolute, relative, resolve, dirname } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario, scenariosOf } from '../substrates/scenarios.js';
 import { OBS_MODES, type ObsMode } from '../client/protocol.js';
+import type { Budgets } from './budgets.js';
 
 export const FILL_FOCAL = ['bots', 'noop'] as const;
 export type FillFocal = (typeof FILL_FOCAL)[number];
@@ -21,8 +23,10 @@ export type Role = (typeof ROLES)[number];
 export interface ServerSettings {
   /** Default results file (JSON lines); rooms may only choose files in the same directory. */
   resultsFile: string;
-  /** When set, agents must join with this token. */
+  /** When set, agents must join with this token, and creating a room needs it too. */
   token: string | null;
+  /** The process's budget ledger (server/budgets.ts); none = no budgets (tests of options alone). */
+  budgets?: Budgets;
 }
 
 /** A room's configuration, validated and frozen. Units in the names. */
@@ -121,22 +125,44 @@ function enumOpt<T extends string>(o: Record<string, unknown>, key: string, allo
 
 /**
  * Resolve a room's results file. The operator's default (env CRUCIBLE_RESULTS or results/episodes.jsonl) may be
- * anywhere; a file chosen by a client must be a `.jsonl` path inside the default's directory, so a client cannot
- * make the server write elsewhere.
+ * anywhere; a file chosen by a client must be a plain `.jsonl` file name (no directory part: clients create no
+ * directories) in the default's directory, resolved through realpath: a symlink there that leads out of the
+ * directory, or to anything but a regular file, is refused. Errors name the option, never the server's paths.
  */
 export function resolveResultsFile(requested: unknown, serverDefault: string): string {
   const base = resolve(serverDefault);
   if (requested === undefined || requested === null) return base;
-  const dir = dirname(base);
-  if (typeof requested !== 'string' || !requested.endsWith('.jsonl') || requested.length > 200) {
-    throw invalid(`resultsFile must be a .jsonl file name of at most 200 characters, got ${JSON.stringify(requested)}`, 'resultsFile', requested);
+  if (
+    typeof requested !== 'string' || !requested.endsWith('.jsonl') || requested.length > 200 || requested.includes('\0') ||
+    requested.includes('/') || requested.includes('\\') || requested.startsWith('.')
+  ) {
+    throw invalid(
+      'resultsFile must be a .jsonl file name of at most 200 characters, without a directory part (no /, \\, NUL or leading dot)',
+      'resultsFile', excerpt(requested),
+    );
   }
-  const path = resolve(dir, requested);
-  const rel = relative(dir, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw invalid(`resultsFile must stay inside ${dir}, got ${JSON.stringify(requested)}`, 'resultsFile', requested, { directory: dir });
+  let dir = dirname(base);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // The results directory does not exist yet: the writer creates it (the operator's own path).
   }
-  return path;
+  const path = join(dir, requested);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return path; // a new file, created in the results directory itself
+  }
+  if (dirname(real) !== dir || !statSync(real).isFile()) {
+    throw invalid("resultsFile must be a regular file in the server's results directory (it is a link leading out of it, or not a file)", 'resultsFile', requested);
+  }
+  return real;
+}
+
+/** A value shown back in an error: strings longer than 64 characters are cut. */
+function excerpt(v: unknown): unknown {
+  return typeof v === 'string' && v.length > 64 ? `${v.slice(0, 64)}…` : v;
 }
 
 /** Validate create options (merged with the handler's `substrate` and `server`) into a frozen RoomConfig. */

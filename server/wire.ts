@@ -16,6 +16,14 @@
  * - no WebSocket extension was negotiated (permessage-deflate would need ws's own framing);
  * - the socket has nothing queued: a write that did not complete keeps a reference to our buffer, so it must not
  *   be refilled until the socket has flushed. This also keeps our frames behind anything ws has queued.
+ *
+ * Backpressure: an agent that does not read its socket fast enough must not grow the server's memory. When the
+ * bytes waiting to go out to it (ws `bufferedAmount`: the socket's unsent bytes plus ws's own queue) pass
+ * `backlogLimit(frame)` (8 observations, at least 256 KB), its observation is not sent at all: it is dropped and
+ * counted, and the next observation it does get carries ObsFlag.Dropped. Messages queued for it (rejections, the
+ * episode summary) wait for that next observation. An agent that stays over the bound for SLOW_CONSUMER_MS is
+ * closed with CLOSE_SLOW_CONSUMER (the room checks twice a second; a socket that still has not closed SLOW_CONSUMER_GRACE_MS
+ * later is destroyed, since a close frame cannot reach a client that does not read).
  */
 import type { Socket } from 'node:net';
 import { ClientState, enqueueClientRaw, getMessageBytes, Protocol, type Client, type ClientPrivate } from '@colyseus/core';
@@ -24,9 +32,39 @@ import { MessageType } from '../client/protocol.js';
 /** What is read from the transport's client reference (a `ws` WebSocket on the WebSocket transport). */
 interface WsLike {
   readyState: number;
+  bufferedAmount?: number;
   _socket?: Socket | null;
   _extensions?: Record<string, unknown>;
 }
+
+/** Least backlog (bytes) at which an agent's observations are dropped. */
+export const MIN_BACKLOG_BYTES = 256 * 1024;
+/** Observations' worth of backlog at which an agent's observations are dropped (if more than MIN_BACKLOG_BYTES). */
+export const BACKLOG_FRAMES = 8;
+/**
+ * How long (ms) a client may stay over its backlog bound before it is closed with CLOSE_SLOW_CONSUMER. Shorter than
+ * the transport's ping timeout (2 missed pings 3 s apart), so a client that stops reading gets this coded close.
+ */
+export const SLOW_CONSUMER_MS = 2000;
+/** How long (ms) after that close a socket that has not closed is destroyed. */
+export const SLOW_CONSUMER_GRACE_MS = 2000;
+
+/** The backlog bound for an agent whose observations are `frameBytes` long. */
+export function backlogLimit(frameBytes: number): number {
+  return Math.max(MIN_BACKLOG_BYTES, BACKLOG_FRAMES * frameBytes);
+}
+
+/** Bytes waiting to go out to `client` (0 when its socket is gone). */
+export function backlog(client: Client): number {
+  const ws = client.ref as unknown as WsLike | undefined;
+  if (!ws) return 0;
+  if (typeof ws.bufferedAmount === 'number') return ws.bufferedAmount;
+  return ws._socket?.writableLength ?? 0;
+}
+
+/** What `AgentWire.send` did with an observation. */
+export const SendOutcome = { OneWrite: 0, Colyseus: 1, Dropped: 2 } as const;
+export type SendOutcome = (typeof SendOutcome)[keyof typeof SendOutcome];
 
 const WS_OPEN = 1;
 /** FIN + binary opcode. */
@@ -89,8 +127,17 @@ export class AgentWire {
   /** Complete Colyseus messages (owned: never written to again) to send before the next observation. */
   private readonly pending: Buffer[] = [];
   private pendingBytes = 0;
+  private readonly limit: number;
+  /** Observations dropped since the last one sent (the next one carries ObsFlag.Dropped), and in all. */
+  droppedSinceSent = 0;
+  dropped = 0;
+  /** When (ms, performance.now) the backlog last went over the bound; -1 while under it. */
+  behindSince = -1;
+  /** The largest backlog seen before a send (bytes). */
+  maxBacklog = 0;
 
   constructor(frameLength: number) {
+    this.limit = backlogLimit(frameLength);
     const payload = OBS_MESSAGE_HEADER.length + frameLength;
     const wsHeader = wsHeaderLength(payload);
     this.frameAt = wsHeader + OBS_MESSAGE_HEADER.length;
@@ -110,28 +157,45 @@ export class AgentWire {
     this.pendingBytes += wsHeaderLength(message.length) + message.length;
   }
 
-  /** Forget the queued messages (the agent is gone). */
+  /** Forget the queued messages (the agent is gone) and its backlog state. */
   clear(): void {
     this.pending.length = 0;
     this.pendingBytes = 0;
+    this.behindSince = -1;
+  }
+
+  /** How long (ms) the agent has been over its backlog bound at `now` (0 when it is not). */
+  behindFor(now: number): number {
+    return this.behindSince < 0 ? 0 : now - this.behindSince;
   }
 
   /**
    * Send the queued messages, then `frame` (the observation frame, exactly `frameLength` bytes) as an "obs"
-   * message. Returns true when all of it went out as one socket write, false when through Colyseus.
+   * message: as one socket write, through Colyseus, or not at all when the agent's backlog is over its bound.
    */
-  send(client: Client, frame: Uint8Array): boolean {
+  send(client: Client, frame: Uint8Array): SendOutcome {
+    const waiting = backlog(client);
+    if (waiting > this.maxBacklog) this.maxBacklog = waiting;
+    if (waiting > this.limit) {
+      if (this.behindSince < 0) this.behindSince = performance.now();
+      this.droppedSinceSent++;
+      this.dropped++;
+      return SendOutcome.Dropped;
+    }
+    this.behindSince = -1;
+    this.droppedSinceSent = 0;
     const socket = writableSocket(client);
     if (socket === null) {
       for (const m of this.pending) enqueueClientRaw(client as Client & ClientPrivate, m);
-      this.clear();
+      this.pending.length = 0;
+      this.pendingBytes = 0;
       client.sendBytes(MessageType.Obs, frame);
-      return false;
+      return SendOutcome.Colyseus;
     }
     this.buffer.set(frame, this.frameAt);
     if (this.pending.length === 0) {
       socket.write(this.buffer);
-      return true;
+      return SendOutcome.OneWrite;
     }
     // Rare (a rejection, an episode end): one buffer with every queued frame in front of the observation.
     const out = Buffer.allocUnsafe(this.pendingBytes + this.buffer.length);
@@ -142,8 +206,9 @@ export class AgentWire {
       at += m.length;
     }
     out.set(this.buffer, at);
-    this.clear();
+    this.pending.length = 0;
+    this.pendingBytes = 0;
     socket.write(out);
-    return true;
+    return SendOutcome.OneWrite;
   }
 }

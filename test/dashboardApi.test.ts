@@ -44,13 +44,10 @@ describe('dashboard API: history, replays, room creation', function () {
   let srv: RunningServer | undefined;
   /** WORLD.RGB PNGs the live room served at ticks 0…4 of its first episode. */
   const live: Uint8Array[] = [];
-  let savedAdmin: string | undefined;
 
   before(async () => {
-    savedAdmin = process.env.CRUCIBLE_ADMIN_TOKEN;
-    process.env.CRUCIBLE_ADMIN_TOKEN = ADMIN;
     dir = mkdtempSync(join(tmpdir(), 'crucible-dashapi-'));
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null });
+    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN });
     // A lockstep room that waits for its one agent: two recorded episodes of 12 steps; a world picture at each of
     // the first ticks, taken while the room waits.
     const agent = await connect(srv.url, SUBSTRATE, {
@@ -80,13 +77,11 @@ describe('dashboard API: history, replays, room creation', function () {
     await waitFor('three episodes in the history', async () => (await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history`)).body.episodes.length >= 3);
     // Restart: a new server on the same results file.
     await srv.close();
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null });
+    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN });
   });
 
   after(async () => {
     await srv?.close();
-    if (savedAdmin === undefined) delete process.env.CRUCIBLE_ADMIN_TOKEN;
-    else process.env.CRUCIBLE_ADMIN_TOKEN = savedAdmin;
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,7 +10,7 @@ import { ArgError, defaultWorkers, parseLoadtestArgs } from '../loadtest/args.js
 import { scaleFor } from '../loadtest/loadtest.js';
 import { encodeHistogram, histogramDelta, holds, newHistogram, rateHolds, percentilesMs, type LoadtestReport } from '../loadtest/report.js';
 import { FixedRateLoop } from '../server/tickLoop.js';
-import { AgentWire, encodeMessage } from '../server/wire.js';
+import { AgentWire, backlogLimit, SendOutcome, encodeMessage } from '../server/wire.js';
 import { VirtualTime } from './helpers/virtualTime.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -199,7 +199,7 @@ describe('server: one socket write per agent per tick (server/wire.ts)', () => {
   it('writes exactly the bytes client.sendBytes("obs", frame) would send, as one write', () => {
     const { client, written, sent } = fakeClient();
     const wire = new AgentWire(frame.length);
-    assert.equal(wire.send(client, frame), true);
+    assert.equal(wire.send(client, frame), SendOutcome.OneWrite);
     assert.equal(sent.length, 0);
     assert.equal(written.length, 1);
     assert.deepEqual(written[0], wsFrame(obsMessage));
@@ -212,7 +212,7 @@ describe('server: one socket write per agent per tick (server/wire.ts)', () => {
     const summary = encodeMessage(MessageType.Episode, { episode: 0, returns: {} });
     wire.queue(error);
     wire.queue(summary);
-    assert.equal(wire.send(client, frame), true);
+    assert.equal(wire.send(client, frame), SendOutcome.OneWrite);
     assert.equal(written.length, 1);
     assert.deepEqual(written[0], Buffer.concat([wsFrame(error), wsFrame(summary), wsFrame(obsMessage)]));
     assert.equal(wire.queued, 0);
@@ -223,14 +223,34 @@ describe('server: one socket write per agent per tick (server/wire.ts)', () => {
   it('falls back to Colyseus for a client that is still joining or whose socket has data queued', () => {
     const joining = fakeClient(false);
     const wire = new AgentWire(frame.length);
-    assert.equal(wire.send(joining.client, frame), false);
+    assert.equal(wire.send(joining.client, frame), SendOutcome.Colyseus);
     assert.equal(joining.written.length, 0);
     assert.deepEqual(joining.sent, [{ type: MessageType.Obs, bytes: frame }]);
 
     const busy = fakeClient();
     ((busy.client.ref as unknown as { _socket: { writableLength: number } })._socket).writableLength = 10;
-    assert.equal(wire.send(busy.client, frame), false, 'our buffer may still be referenced by the pending write');
+    assert.equal(wire.send(busy.client, frame), SendOutcome.Colyseus, 'our buffer may still be referenced by the pending write');
     assert.equal(busy.written.length, 0);
+  });
+
+  it('drops observations while the backlog is over its bound, keeps queued messages for the next one it sends', () => {
+    const { client, written, sent } = fakeClient();
+    const socket = (client.ref as unknown as { _socket: { writableLength: number } })._socket;
+    const wire = new AgentWire(frame.length);
+    const summary = encodeMessage(MessageType.Episode, { episode: 0, returns: {} });
+    wire.queue(summary);
+    socket.writableLength = backlogLimit(frame.length) + 1;
+    assert.equal(wire.send(client, frame), SendOutcome.Dropped);
+    assert.equal(wire.send(client, frame), SendOutcome.Dropped);
+    assert.equal(written.length + sent.length, 0, 'nothing is written to a socket over its bound');
+    assert.equal(wire.droppedSinceSent, 2);
+    assert.ok(wire.behindFor(performance.now() + 10) >= 10);
+    socket.writableLength = 0;
+    assert.equal(wire.send(client, frame), SendOutcome.OneWrite);
+    assert.deepEqual(written[0], Buffer.concat([wsFrame(summary), wsFrame(obsMessage)]));
+    assert.equal(wire.droppedSinceSent, 0);
+    assert.equal(wire.dropped, 2);
+    assert.equal(wire.behindFor(performance.now()), 0);
   });
 });
 

@@ -322,8 +322,10 @@ describe('server: substrate rooms through a real server', function () {
     assert.equal(missingPng.status, 404);
   });
 
-  it('serves the monitor and a dashboard page', async () => {
-    assert.equal((await fetch(`${live.srv.httpUrl}/monitor`)).status, 200);
+  it('serves a dashboard page, and keeps the monitor off without an operator token (ADMIN_DISABLED)', async () => {
+    const monitor = await fetch(`${live.srv.httpUrl}/monitor/api`);
+    assert.equal(monitor.status, 403);
+    assert.equal(((await monitor.json()) as { code: string }).code, 'ADMIN_DISABLED');
     const root = await fetch(`${live.srv.httpUrl}/`);
     assert.equal(root.status, 200);
     assert.match(root.headers.get('content-type') ?? '', /html/);

@@ -59,8 +59,8 @@ describe('server: options', () => {
   it('keeps client-chosen results files inside the server\u2019s results directory', () => {
     assert.equal(resolveResultsFile(undefined, 'results/episodes.jsonl'), resolve('results/episodes.jsonl'));
     assert.equal(resolveResultsFile('mine.jsonl', '/srv/results/episodes.jsonl'), '/srv/results/mine.jsonl');
-    assert.equal(resolveResultsFile('runs/a.jsonl', '/srv/results/episodes.jsonl'), '/srv/results/runs/a.jsonl');
-    for (const bad of ['../a.jsonl', '/etc/a.jsonl', 'runs/../../a.jsonl', 'a.json', 42]) {
+    // A plain file name only: clients create no subdirectories, and a NUL byte (every write would fail) is refused.
+    for (const bad of ['../a.jsonl', '/etc/a.jsonl', 'runs/../../a.jsonl', 'a.json', 42, 'runs/a.jsonl', 'a\0.jsonl', '.hidden.jsonl']) {
       assert.equal(code(() => resolveResultsFile(bad, '/srv/results/episodes.jsonl')), 'INVALID_OPTION', String(bad));
     }
   });
@@ -98,7 +98,7 @@ describe('server: observation frame', () => {
       { ...o, data: o.data.length, vector: o.vector.length },
       {
         tick: 123456, episode: 3, slot: 6, reward: -10, collectiveReward: 2.5, readyToShoot: 0.5, frozen: false, removed: true,
-        lateAction: false, noAction: true, done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
+        lateAction: false, noAction: true, dropped: false, done: true, terminated: false, truncated: true, mode: 'symbolic', data: 121, vector: 0, width: 11, height: 11,
       },
     );
   });

@@ -18,11 +18,10 @@ import {
   CloseCode, enqueueClientRaw, logger, Room, SchemaSerializer, ServerError, type AuthContext, type Client, type ClientPrivate, type Serializer,
 } from '@colyseus/core';
 import { Encoder, StateView } from '@colyseus/schema';
-import { MessageType, ObsFlag, writeObservationHeader } from '../../client/protocol.js';
+import { CLOSE_SLOW_CONSUMER, MessageType, ObsFlag, writeObservationHeader } from '../../client/protocol.js';
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
 import type { RoomState } from '../../schemas/RoomState.js';
 import { agentId, Environment, type EpisodeSummary } from '../../systems/environment.js';
-import { encodePng } from '../../systems/encoding.js';
 import { readyToShoot, renderWorld, worldShape } from '../../systems/renderObservations.js';
 import { getSubstrate } from '../../substrates/registry.js';
 import { MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
@@ -31,7 +30,9 @@ import { ResultsWriter } from '../results.js';
 import { ReplayRecorder } from '../replay.js';
 import { renderSeat, Seats, type Seat } from '../seats.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
-import { encodeMessage, encodeObservation } from '../wire.js';
+import { backlog, backlogLimit, encodeMessage, encodeObservation, SendOutcome, SLOW_CONSUMER_GRACE_MS, SLOW_CONSUMER_MS } from '../wire.js';
+import { ResultsAllowance, roomCells } from '../budgets.js';
+import { WorldImage } from '../worldImage.js';
 import { FixedRateLoop, LockstepLoop, type TickDriver } from '../tickLoop.js';
 
 /** Options the server adds to every create (the room handler's defaults; clients cannot override them). */
@@ -64,6 +65,9 @@ interface ClientData {
   /** WORLD.RGB frames: ms between frames (0 = none) and when the next is due. */
   worldEveryMs: number;
   worldNextAt: number;
+  /** Spectators: when (performance.now) their unsent bytes went over the bound, -1 under it; closed for it. */
+  behindSince: number;
+  slowClosed: boolean;
 }
 
 type RoomClient = Client<{ userData: ClientData; auth: JoinConfig }>;
@@ -75,6 +79,7 @@ const REJECTION_STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_SUBSTRATE: 404,
   INVALID_TOKEN: 401,
   ROOM_FULL: 409,
+  OVER_BUDGET: 403,
 };
 
 /** The reason given with STALE_ACTION for each way `Seats.offer` refuses an action with that code. */
@@ -101,7 +106,19 @@ class OptInSchemaSerializer extends SchemaSerializer<RoomState> {
 
 export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetadata; client: RoomClient }> {
   private config!: RoomConfig;
-  private settings!: ServerSettings;
+  /**
+   * Server settings (the agent token, the budget ledger) in an ES private field: the monitor's remoteRoomCall reads
+   * any property by name, and this one has none.
+   */
+  #server!: ServerSettings;
+  /** This room's hold on the budget ledger (released on dispose), and its results allowance. */
+  #admitted = false;
+  private resultsAllowance!: ResultsAllowance;
+  private worldImage!: WorldImage;
+  /** Observations dropped because the agent fell behind, and clients closed for it. */
+  private obsDropped = 0;
+  private slowClosed = 0;
+  private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private env!: Environment;
   private seats!: Seats;
   /** The substrate's vector observations (INVENTORY, …) appended to each agent frame, and a scratch to write them. */
@@ -134,14 +151,25 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   override onCreate(options: Record<string, unknown> & HandlerOptions): void {
     const { substrate, server, ...clientOptions } = options;
     try {
-      this.settings = server;
+      this.#server = server;
       this.config = parseCreateOptions(clientOptions, substrate, server);
       const c = this.config;
+      // Checked before any world is built: the token (when the server has one), then the operator's budgets.
+      if (server.token !== null && !sameSecret(typeof clientOptions.token === 'string' ? clientOptions.token : '', server.token)) {
+        throw new CrucibleError('INVALID_TOKEN', 'creating a room needs the server token (option "token")');
+      }
+      if (server.budgets) {
+        const requested = typeof clientOptions.maxMessagesPerSecond === 'number' ? clientOptions.maxMessagesPerSecond : undefined;
+        const refused = server.budgets.admit(this.roomId, { cells: roomCells(getSubstrate(substrate), c.scale), tickRate: c.tickRate }, requested);
+        if (refused) throw refused;
+        this.#admitted = true;
+      }
       // One performance report a second whatever the tick rate (the dashboard charts poll twice a second).
       this.env = new Environment({
         substrate, scenario: c.scenario, seed: c.seed, scale: c.scale, focalPolicy: null, performanceEvery: Math.max(1, Math.round(c.tickRate)),
       });
     } catch (err) {
+      this.releaseBudget();
       throw toServerError(err);
     }
     const c = this.config;
@@ -165,6 +193,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     env.reset();
     this.seats.fillAll();
     this.results = new ResultsWriter(c.resultsFile);
+    this.resultsAllowance = new ResultsAllowance(server.budgets?.limits.resultsBytesPerHour ?? Infinity);
+    this.worldImage = new WorldImage(() => this.drawWorld());
     if (env.monitor) {
       this.tickTimer = env.monitor.register('tick');
       this.sendTimer = env.monitor.register('send');
@@ -179,7 +209,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     this.mirror = new StateMirror(env);
     this.state = this.mirror.state; // through setSerializer below: an OptInSchemaSerializer
     this.patchRate = c.patchRateMs;
-    this.maxMessagesPerSecond = c.maxMessagesPerSecond;
+    this.maxMessagesPerSecond = Math.min(c.maxMessagesPerSecond, server.budgets?.limits.maxMessagesPerSecond ?? Infinity);
     this.metadata = {
       substrate,
       scenario: c.scenario,
@@ -202,6 +232,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
         // refused as stale because its socket had not been read yet.
         new FixedRateLoop(() => setImmediate(this.tick), { intervalMs: c.tickIntervalMs });
     this.loop.start();
+    // Twice a second: close clients that stay behind, retry results that could not be written.
+    this.sweepTimer = setInterval(() => this.sweep(), 500);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -211,7 +243,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     try {
       const join = parseJoinOptions(options);
       if (join.role === 'agent') {
-        const token = this.settings.token;
+        const token = this.#server.token;
         if (token !== null && !sameSecret(join.token ?? context.token ?? '', token)) {
           throw new CrucibleError('INVALID_TOKEN', 'joining as an agent needs the server token (join option "token")');
         }
@@ -308,7 +340,49 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   override async onDispose(): Promise<void> {
     this.stopping = true;
     this.loop?.stop();
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
+    this.releaseBudget();
     await this.results?.close();
+  }
+
+  private releaseBudget(): void {
+    if (this.#admitted) this.#server.budgets?.release(this.roomId);
+    this.#admitted = false;
+  }
+
+  /**
+   * Backpressure and results, twice a second. A client (agent or spectator) whose unsent bytes stay over the bound
+   * for SLOW_CONSUMER_MS is closed with CLOSE_SLOW_CONSUMER, and destroyed SLOW_CONSUMER_GRACE_MS later if its
+   * socket has not closed by then (a client that does not read never receives the close frame). Agents' own
+   * observations are already dropped meanwhile (server/wire.ts); spectators' state patches cannot be (they are
+   * deltas), so for them this close is what bounds the memory.
+   */
+  private sweep(): void {
+    if (this.results.pending > 0) this.results.retry();
+    const now = performance.now();
+    for (const client of this.clients) {
+      const data = client.userData;
+      if (!data || data.slowClosed) continue;
+      const seat = this.seats.get(client.sessionId);
+      let behindMs: number;
+      if (seat !== undefined && seat.client === client) {
+        behindMs = seat.wire.behindFor(now);
+      } else {
+        const over = backlog(client) > backlogLimit(0);
+        if (!over) data.behindSince = -1;
+        else if (data.behindSince < 0) data.behindSince = now;
+        behindMs = data.behindSince < 0 ? 0 : now - data.behindSince;
+      }
+      if (behindMs < SLOW_CONSUMER_MS) continue;
+      data.slowClosed = true;
+      this.slowClosed++;
+      logger.info(`room ${this.roomId}: client ${client.sessionId} read nothing for ${Math.round(behindMs)} ms with ${backlog(client)} bytes waiting: closing it (${CLOSE_SLOW_CONSUMER})`);
+      client.leave(CLOSE_SLOW_CONSUMER, 'SLOW_CONSUMER: the client did not read its socket');
+      const ws = client.ref as unknown as { readyState?: number; terminate?: () => void } | undefined;
+      setTimeout(() => {
+        if (ws && ws.readyState !== 3 && typeof ws.terminate === 'function') ws.terminate();
+      }, SLOW_CONSUMER_GRACE_MS).unref();
+    }
   }
 
   /**
@@ -490,6 +564,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (sim.terminated) flags |= ObsFlag.Terminated;
     if (sim.truncated) flags |= ObsFlag.Truncated;
     flags |= this.seats.stepFlags[seat.slot];
+    if (seat.wire.droppedSinceSent > 0) flags |= ObsFlag.Dropped;
     const h = this.header;
     h.flags = flags;
     h.tick = tick;
@@ -508,29 +583,49 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       writeVectorObservations(sim, seat.slot, this.vectorLayout, v);
       for (let i = 0; i < this.seats.vectorLength; i++) seat.view.setFloat32(seat.vectorOffset + 4 * i, v[i], true);
     }
-    if (hold) seat.wire.queue(encodeObservation(seat.frame));
-    else if (seat.wire.send(client, seat.frame)) this.obsOneWrite++;
-    else this.obsFallback++;
+    if (hold) {
+      seat.wire.queue(encodeObservation(seat.frame));
+      return;
+    }
+    const outcome = seat.wire.send(client, seat.frame);
+    if (outcome === SendOutcome.OneWrite) this.obsOneWrite++;
+    else if (outcome === SendOutcome.Colyseus) this.obsFallback++;
+    else this.obsDropped++;
   }
 
+  /**
+   * WORLD.RGB frames to the clients that asked and are due. The PNG is compressed off the event loop
+   * (server/worldImage.ts), once per tick whoever asks; a client whose unsent bytes are over the bound is skipped.
+   */
   private sendWorldFrames(): void {
-    let png: Uint8Array | null = null;
     const now = this.clock.currentTime;
+    let png: Promise<Buffer> | null = null;
     for (const client of this.clients) {
       const data = client.userData;
       if (!data || data.worldEveryMs === 0 || now < data.worldNextAt) continue;
       data.worldNextAt = Math.max(now, data.worldNextAt + data.worldEveryMs);
+      if (backlog(client) > backlogLimit(0)) continue;
       png ??= this.worldPng();
-      client.sendBytes(MessageType.World, png);
+      png.then(
+        (bytes) => {
+          if (this.clients.includes(client)) client.sendBytes(MessageType.World, bytes);
+        },
+        (err: unknown) => logger.error(`room ${this.roomId}: world image failed: ${String(err)}`),
+      );
     }
   }
 
-  private worldPng(): Uint8Array {
+  /** The current WORLD.RGB as a PNG (one encode per tick, shared by every request for it). */
+  private worldPng(): Promise<Buffer> {
+    return this.worldImage.png(`${this.env.sim.episode}:${this.env.tick}`);
+  }
+
+  private drawWorld(): { rgb: Uint8Array; width: number; height: number } {
     const sim = this.env.sim;
     const [h, w] = worldShape(sim);
     this.worldRgb ??= new Uint8Array(h * w * 3);
     renderWorld(sim, this.worldRgb);
-    return encodePng(this.worldRgb, w, h);
+    return { rgb: this.worldRgb, width: w, height: h };
   }
 
   private endEpisode(): void {
@@ -544,6 +639,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     };
     if (this.recorder) record.replay = this.recorder.writeFor(this.config.resultsFile, episode, (e) => logger.error(`room ${this.roomId}: ${e}`));
     this.episodesCompleted++;
+    // On disk before any client is told (server/results.ts); within the operator's bytes-per-hour budget.
+    const line = JSON.stringify(record);
+    if (this.resultsAllowance.take(Buffer.byteLength(line) + 1)) this.results.write(record);
     // Agents get the summary with their next observation (below); everyone else (spectators) at once.
     const summary = encodeMessage(MessageType.Episode, record);
     for (const client of this.clients) {
@@ -551,7 +649,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       if (seat !== undefined && seat.client === client) seat.wire.queue(summary);
       else enqueueClientRaw(client as RoomClient & ClientPrivate, summary);
     }
-    void this.results.append(record);
     env.reset();
     this.seats.fillAll();
     if (this.stateSubscribed()) this.mirror.update(env);
@@ -628,6 +725,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       missed_actions: this.seats.missedActions,
       expired_actions: this.seats.expiredActions,
       results_written: this.results.written,
+      results: { ...this.results.figures(), dropped_over_budget: this.resultsAllowance.dropped },
+      backpressure: { observations_dropped: this.obsDropped, clients_closed: this.slowClosed, max_backlog_bytes: this.maxBacklog() },
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
       series: env.metrics?.series() ?? null,
@@ -640,9 +739,16 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     };
   }
 
+  /** The largest backlog any seat's agent has had before a send (bytes). */
+  private maxBacklog(): number {
+    let max = 0;
+    for (const seat of this.seats.all()) max = Math.max(max, seat.wire.maxBacklog);
+    return max;
+  }
+
   /** Current WORLD.RGB as a base64 PNG (base64 so it survives a cross-process remoteRoomCall). */
-  worldPngBase64(): string {
-    return Buffer.from(this.worldPng()).toString('base64');
+  async worldPngBase64(): Promise<string> {
+    return (await this.worldPng()).toString('base64');
   }
 }
 
@@ -653,7 +759,7 @@ function processFigures(): { pid: number; cpu_us: number; now_ms: number } {
 }
 
 function newClientData(join: JoinConfig): ClientData {
-  return { join, frameBytes: 0, windowEndsAt: 0, windowCount: 0, flooded: false, worldEveryMs: 0, worldNextAt: 0 };
+  return { join, frameBytes: 0, windowEndsAt: 0, windowCount: 0, flooded: false, worldEveryMs: 0, worldNextAt: 0, behindSince: -1, slowClosed: false };
 }
 
 /** Constant-time comparison of a presented token with the server's. */

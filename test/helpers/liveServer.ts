@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentClient, Observation } from '../../client/agent.js';
-import { startServer, type RunningServer } from '../../server/app.js';
+import { startServer, type AppOptions, type RunningServer } from '../../server/app.js';
 
 export interface LiveServer {
   /** Set once the block's `before` hook has run. */
@@ -18,11 +18,12 @@ export interface LiveServer {
   readonly open: AgentClient[];
 }
 
-export function liveServer(prefix: string, token: string | null = null): LiveServer {
+/** `extra`: more server options (an operator token, budgets, …). */
+export function liveServer(prefix: string, token: string | null = null, extra: AppOptions = {}): LiveServer {
   const live = { open: [] as AgentClient[] } as { srv: RunningServer; dir: string; open: AgentClient[] };
   before(async () => {
     live.dir = mkdtempSync(join(tmpdir(), `crucible-${prefix}-`));
-    live.srv = await startServer({ resultsFile: join(live.dir, 'episodes.jsonl'), token });
+    live.srv = await startServer({ resultsFile: join(live.dir, 'episodes.jsonl'), token, ...extra });
   });
   afterEach(async () => {
     await Promise.all(live.open.splice(0).map((a) => a.leave().catch(() => {})));
