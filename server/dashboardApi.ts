@@ -7,6 +7,7 @@
  *   GET  /api/replays/:name                          the replay file (application/gzip); 404 UNKNOWN_REPLAY
  *   GET  /api/replays/:name/timeline                 per-tick returns, resource stock, zaps, interactions; the replay check
  *   GET  /api/replays/:name/frame/:tick.png[?agent=N] WORLD.RGB at that tick (with agent N's view beside it)
+ *   GET  /api/rooms/:id/agent/:slot.png              that slot's egocentric RGB view now (the dashboard's "follow")
  *   POST /api/rooms  {substrate, options}            create a room (operator only); {roomId}
  *
  * Room-changing routes go through the operator check (server/auth.ts `requireOperator`): `Authorization: Bearer
@@ -24,6 +25,7 @@ import { ReplayLibrary } from './replayViewer.js';
 const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_EPISODE: 404,
   UNKNOWN_REPLAY: 404,
+  UNKNOWN_ROOM: 404,
   INVALID_REPLAY: 422,
   INVALID_OPTION: 400,
   UNKNOWN_SCENARIO: 400,
@@ -94,6 +96,18 @@ export function mountDashboardApi(app: Application, settings: ServerSettings, re
       const agent = typeof req.query.agent === 'string' && req.query.agent !== '' ? Number(req.query.agent) : null;
       const png = replays.frame(req.params.name, tick, agent);
       res.type('image/png').set('Cache-Control', 'max-age=3600').send(Buffer.from(png));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  app.get('/api/rooms/:id/agent/:slot.png', async (req, res) => {
+    try {
+      const listing = await matchMaker.getRoomById(req.params.id);
+      if (!listing || !substrateNames().includes(listing.name)) throw new CrucibleError('UNKNOWN_ROOM', `no room with id ${JSON.stringify(req.params.id.slice(0, 64))}`);
+      const b64 = (await matchMaker.remoteRoomCall(listing.roomId, 'agentPngBase64', [Number(req.params.slot)])) as string | null;
+      if (b64 === null) throw new CrucibleError('INVALID_OPTION', `slot must be a player index of this room, got ${JSON.stringify(req.params.slot)}`);
+      res.type('image/png').set('Cache-Control', 'no-store').send(Buffer.from(b64, 'base64'));
     } catch (err) {
       sendError(res, err);
     }

@@ -13,6 +13,35 @@ import { encodePng } from '../systems/encoding.js';
 import { agentId } from '../systems/environment.js';
 import { checkReplay, decodeReplay, REPLAY_DIR, REPLAY_EXTENSION, ReplayPlayer, type Divergence, type Replay } from './replay.js';
 import { FrameComposer } from './replayMedia.js';
+import type { Sim } from '../systems/sim.js';
+
+/** What is left to harvest, and the hostile acts so far this episode: the figures the dashboard charts as stock. */
+export interface Stock {
+  live_apples: number;
+  /** Dirty share of the river (Clean Up), null without one. */
+  dirt_fraction: number | null;
+  /** Live Matrix resources, null elsewhere. */
+  resources: number | null;
+  zaps: number;
+  interactions: number;
+}
+
+export function resourceStock(sim: Sim): Stock {
+  return {
+    live_apples: sim.apples.liveCount,
+    dirt_fraction: sim.dirt.count > 0 ? sim.dirt.dirtyCount / sim.dirt.count : null,
+    resources: sim.matrix ? sim.matrix.liveCount : null,
+    zaps: sim.counters.zapsFired,
+    interactions: sim.matrix ? sim.matrix.counters.interactions : 0,
+  };
+}
+
+/** `#rrggbb` of each player slot's avatar colour (Melting Pot's playerColors, cycled). */
+export function playerColours(sim: Sim): string[] {
+  const colours = sim.spec.observation.playerColors;
+  const hex = (c: readonly number[]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+  return Array.from({ length: sim.players }, (_, s) => (colours.length > 0 ? hex(colours[s % colours.length]) : '#888888'));
+}
 
 const NAME = /^[\w.-]{1,200}$/;
 const KEEP_PLAYERS = 4;
@@ -28,7 +57,10 @@ export interface Timeline {
   crucible: string;
   recorded_at: string;
   room: string | null;
-  agents: { agent: string; slot: number; policy: string; focal: boolean }[];
+  agents: { agent: string; slot: number; policy: string; focal: boolean; colour: string }[];
+  /** Map size in cells (the frame is 8 px a cell). */
+  width: number;
+  height: number;
   /** Per tick 0…steps (steps + 1 values): each agent's return so far, by slot. */
   returns: number[][];
   /** Live apples, dirty share of the river (null without a river), live Matrix resources (null elsewhere). */
@@ -91,17 +123,21 @@ export class ReplayLibrary {
       crucible: h.crucible, recorded_at: h.recorded_at, room: h.room ?? null,
       agents: Array.from({ length: h.players }, (_, s) => ({
         agent: agentId(s), slot: s, policy: h.summary.policies[agentId(s)] ?? '?', focal: h.summary.focal.includes(agentId(s)),
+        colour: playerColours(player.env.sim)[s],
       })),
+      width: player.env.sim.width,
+      height: player.env.sim.height,
       returns, live_apples: [], dirt_fraction: [], resources: [], zaps: [], interactions: [],
     };
     const sample = (): void => {
       const s = sim();
       for (let p = 0; p < h.players; p++) returns[p].push(s.returns[p]);
-      t.live_apples.push(s.apples.liveCount);
-      t.dirt_fraction.push(s.dirt.count > 0 ? s.dirt.dirtyCount / s.dirt.count : null);
-      t.resources.push(s.matrix ? s.matrix.liveCount : null);
-      t.zaps.push(s.counters.zapsFired);
-      t.interactions.push(s.matrix ? s.matrix.counters.interactions : 0);
+      const st = resourceStock(s);
+      t.live_apples.push(st.live_apples);
+      t.dirt_fraction.push(st.dirt_fraction);
+      t.resources.push(st.resources);
+      t.zaps.push(st.zaps);
+      t.interactions.push(st.interactions);
     };
     sample();
     while (player.step()) sample();

@@ -22,12 +22,14 @@ import { CLOSE_SLOW_CONSUMER, MessageType, ObsFlag, writeObservationHeader } fro
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
 import type { RoomState } from '../../schemas/RoomState.js';
 import { agentId, Environment, type EpisodeSummary } from '../../systems/environment.js';
-import { readyToShoot, renderWorld, worldShape } from '../../systems/renderObservations.js';
+import { readyToShoot, renderRgb, renderWorld, rgbShape, worldShape } from '../../systems/renderObservations.js';
 import { getSubstrate } from '../../substrates/registry.js';
 import { MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
 import { ResultsWriter } from '../results.js';
+import { encodePng } from '../../systems/encoding.js';
 import { ReplayRecorder } from '../replay.js';
+import { playerColours, resourceStock } from '../replayViewer.js';
 import { renderSeat, Seats, type Seat } from '../seats.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
 import { backlog, backlogLimit, encodeMessage, encodeObservation, SendOutcome, SLOW_CONSUMER_GRACE_MS, SLOW_CONSUMER_MS } from '../wire.js';
@@ -730,6 +732,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
       series: env.metrics?.series() ?? null,
+      // The dashboard's research charts and world legend (server/replayViewer.ts).
+      stock: resourceStock(sim),
+      colours: playerColours(sim),
       agents,
       // For load tests: the tick timer's cumulative HDR histogram (µs, compressed base64; two readings subtract to
       // the ticks between them) and this process's CPU time and clock, so a client can measure its own window.
@@ -744,6 +749,16 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     let max = 0;
     for (const seat of this.seats.all()) max = Math.max(max, seat.wire.maxBacklog);
     return max;
+  }
+
+  /** Slot `slot`'s egocentric RGB view as a base64 PNG (the dashboard's "follow this agent"). */
+  agentPngBase64(slot: number): string | null {
+    const sim = this.env.sim;
+    if (!Number.isInteger(slot) || slot < 0 || slot >= sim.players) return null;
+    const [h, w] = rgbShape(sim);
+    const rgb = new Uint8Array(h * w * 3);
+    renderRgb(sim, slot, rgb);
+    return Buffer.from(encodePng(rgb, w, h)).toString('base64');
   }
 
   /** Current WORLD.RGB as a base64 PNG (base64 so it survives a cross-process remoteRoomCall). */
