@@ -168,6 +168,9 @@ export function createRoom(substrate: string, options: Record<string, unknown>):
   const token = operatorToken();
   return fetchJson('/api/rooms', {
     method: 'POST',
+    // A 401 carries WWW-Authenticate: Basic (for the monitor page); without credentials the browser shows no
+    // password prompt for it and the page reports the error itself.
+    credentials: 'omit',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ substrate, options }),
   });
