@@ -90,12 +90,12 @@ export function mountDashboardApi(app: Application, settings: ServerSettings, re
       sendError(res, err);
     }
   });
-  app.get('/api/replays/:name/frame/:tick.png', (req, res) => {
+  app.get('/api/replays/:name/frame/:tick.png', async (req, res) => {
     try {
       const tick = Number(req.params.tick);
       const agent = typeof req.query.agent === 'string' && req.query.agent !== '' ? Number(req.query.agent) : null;
-      const png = replays.frame(req.params.name, tick, agent);
-      res.type('image/png').set('Cache-Control', 'max-age=3600').send(Buffer.from(png));
+      const png = await replays.frame(req.params.name, tick, agent);
+      res.type('image/png').set('Cache-Control', 'max-age=3600').send(png);
     } catch (err) {
       sendError(res, err);
     }

@@ -12,10 +12,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
-import { encodePng } from '../systems/encoding.js';
 import { renderRgb, renderWorld, rgbShape, worldShape } from '../systems/renderObservations.js';
 import type { Sim } from '../systems/sim.js';
 import { ReplayPlayer, type Replay } from './replay.js';
+import { encodePngAsync } from './worldImage.js';
 
 export const FFMPEG = process.env.CRUCIBLE_FFMPEG ?? '/usr/bin/ffmpeg';
 
@@ -150,7 +150,11 @@ export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<
   let frames = 0;
   for (;;) {
     const rgb = composer.draw(player.env.sim);
-    if (opts.framesDir) writeFileSync(join(opts.framesDir, `frame_${String(player.tick).padStart(5, '0')}.png`), encodePng(rgb, composer.width, composer.height));
+    if (opts.framesDir) {
+      // Truecolour PNGs deflated by node:zlib (server/worldImage.ts): a few ms each, where upng-js's palette search
+      // takes tens of ms a frame.
+      writeFileSync(join(opts.framesDir, `frame_${String(player.tick).padStart(5, '0')}.png`), await encodePngAsync(rgb, composer.width, composer.height));
+    }
     if (video) await video.push(rgb);
     frames++;
     if (!player.step()) break;

@@ -9,10 +9,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
-import { encodePng } from '../systems/encoding.js';
 import { agentId } from '../systems/environment.js';
 import { checkReplay, decodeReplay, REPLAY_DIR, REPLAY_EXTENSION, ReplayPlayer, type Divergence, type Replay } from './replay.js';
 import { FrameComposer } from './replayMedia.js';
+import { encodePngAsync } from './worldImage.js';
 import type { Sim } from '../systems/sim.js';
 
 /** What is left to harvest, and the hostile acts so far this episode: the figures the dashboard charts as stock. */
@@ -149,7 +149,7 @@ export class ReplayLibrary {
   }
 
   /** PNG of tick `tick` (0…steps): WORLD.RGB, with agent `agent`'s egocentric view beside it when given. */
-  frame(name: string, tick: number, agent: number | null): Uint8Array {
+  frame(name: string, tick: number, agent: number | null): Promise<Buffer> {
     const key = `${name}|${agent ?? ''}`;
     let v = this.viewers.get(key);
     if (v && v.player.tick > tick) v = undefined;
@@ -169,6 +169,7 @@ export class ReplayLibrary {
     while (this.viewers.size > KEEP_PLAYERS) this.viewers.delete(this.viewers.keys().next().value as string);
     while (v.player.tick < tick) v.player.step();
     const rgb = v.composer.draw(v.player.env.sim);
-    return encodePng(rgb, v.composer.width, v.composer.height);
+    // Compressed in the thread pool (server/worldImage.ts); the rows are copied before it returns.
+    return encodePngAsync(rgb, v.composer.width, v.composer.height);
   }
 }
