@@ -163,20 +163,20 @@ describe('dashboard views in headless Chromium', function () {
 
   let started = '';
 
-  it('starts a room from the page; it appears in the room lists', async () => {
+  it('starts a room from the page; it appears in the room list and its live view opens', async () => {
     await page.goto(`${srv!.httpUrl}/#play`);
     await page.locator('[data-testid="start-substrate"] option').nth(3).waitFor({ state: 'attached', timeout: 10_000 });
     await page.selectOption('[data-testid="start-substrate"]', SUBSTRATE);
     await page.selectOption('[data-testid="start-scenario"]', SCENARIO);
     await page.fill('[data-testid="start-tickrate"]', '10');
     await page.fill('[data-testid="operator-token"]', ADMIN);
-    await page.click('[data-testid="start-room"]');
-    const msg = await page.waitForSelector('[data-testid="start-message"].ok', { timeout: 10_000 });
-    started = /room (\S+) started/.exec((await msg.textContent()) ?? '')![1];
-    await page.locator(`[data-testid="play-room-item"][data-room-id="${started}"]`).waitFor({ timeout: 10_000 });
     await shot('play');
-    await page.goto(`${srv!.httpUrl}/#room=${started}`);
+    await page.click('[data-testid="start-room"]');
+    // The page watches the new room: its live view opens with the room selected in the list.
+    await page.waitForFunction(() => location.hash.startsWith('#room='), null, { timeout: 10_000 });
+    started = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#room='.length));
     await page.locator(`[data-testid="room-item"][data-room-id="${started}"]`).waitFor({ timeout: 10_000 });
+    assert.equal(await page.textContent('[data-testid="room-title"]'), SUBSTRATE);
     await page.waitForFunction(() => Number(document.querySelector<HTMLImageElement>('[data-testid="world-image"]')?.dataset.frames) >= 2, null, { timeout: 10_000 });
     // Click an avatar's legend entry: the follow card shows that agent's own view.
     await page.click('[data-testid="legend-item"][data-slot="2"]');

@@ -71,9 +71,12 @@ function StartForm() {
     try {
       const { roomId } = await createRoom(substrate, options);
       setMessage({ ok: true, text: `room ${roomId} started` });
-      if (play) navigate({ view: 'play', roomId });
-      else await watch(roomId);
       await refreshRooms();
+      if (play) navigate({ view: 'play', roomId });
+      else {
+        await watch(roomId);
+        navigate({ view: 'live', roomId });
+      }
     } catch (e) {
       const err = e as Error & { code?: string };
       setMessage({ ok: false, text: `${err.code ?? 'ERROR'}: ${err.message}` });
