@@ -12,6 +12,7 @@ export interface BenchModule {
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   heavy: () => import('./bench/heavy.js'),
   observations: () => import('./bench/observations.js'),
+  results: () => import('./bench/results.js'),
   spatial: () => import('./bench/spatial.js'),
   substrate: () => import('./bench/substrate.js'),
 };

@@ -19,6 +19,7 @@
  * one the action can have changed). In a real-time room it includes the wait for the next tick, so it sits near
  * the tick interval when the server keeps up; in lockstep it is the pure round trip.
  */
+import './wsGlobal.js'; // before the SDK: its bots read frames off the `ws` socket
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Client, Protocol, type Room } from '@colyseus/sdk';
 import { encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';

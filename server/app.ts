@@ -17,7 +17,9 @@
  * Rooms are reached through the matchmaker (query + remoteRoomCall), never through a module-level map.
  */
 import './node20.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
@@ -54,6 +56,17 @@ export interface AppOptions {
 const FILTER_KEYS = ['scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'fillFocal', 'maxSteps'] as const;
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+let monitorHtml: string | null = null;
+/** @colyseus/monitor's index.html without links to remote stylesheets (fonts). */
+export function monitorPage(): string {
+  if (monitorHtml === null) {
+    const entry = createRequire(import.meta.url).resolve('@colyseus/monitor');
+    const html = readFileSync(join(dirname(entry), 'static', 'index.html'), 'utf8');
+    monitorHtml = html.replace(/<link[^>]*href="https?:\/\/[^"]*"[^>]*>\s*/g, '');
+  }
+  return monitorHtml;
+}
 
 function secretOption(given: string | null | undefined, env: string | undefined): string | null {
   const v = given !== undefined ? given : env;
@@ -189,6 +202,12 @@ function mountRoutes(app: Application, adminToken: string | null): void {
   // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
   app.use('/monitor', requireOperator(adminToken));
   app.use('/monitor/api/room/call', restrictMonitorCalls);
+  // The monitor's own page links a Google Fonts stylesheet its icons do not use (they are SVG): serve it without
+  // that link, so the page asks nothing of the internet and works offline.
+  app.get(['/monitor/', '/monitor/index.html'], (req, res) => {
+    if (!req.originalUrl.split('?')[0]!.endsWith('/') && !req.originalUrl.includes('index.html')) return res.redirect(302, '/monitor/');
+    res.type('html').send(monitorPage());
+  });
   app.use(
     '/monitor',
     monitor({ columns: ['roomId', 'name', 'clients', { metadata: 'scenario' }, { metadata: 'tickRate' }, { metadata: 'lockstep' }, 'elapsedTime'] }),

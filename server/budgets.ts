@@ -14,12 +14,24 @@ import type { SubstrateSpec } from '../substrates/types.js';
 export interface BudgetLimits {
   /** Rooms this process runs at once (CRUCIBLE_MAX_ROOMS). */
   readonly maxRooms: number;
+  /**
+   * Rooms created per second (CRUCIBLE_MAX_CREATES_PER_SECOND), as a token bucket holding a quarter of a second's
+   * worth (at least one): building a world holds the event loop every room shares (10–25 ms), so creates are
+   * spread out rather than built back to back.
+   */
+  readonly maxCreatesPerSecond: number;
   /** Cells of one room: map cells × scale² (CRUCIBLE_MAX_ROOM_CELLS); bounds its build time and memory. */
   readonly maxRoomCells: number;
   /** Cells × tick rate (Hz) of one room (CRUCIBLE_MAX_ROOM_CELL_HZ). */
   readonly maxRoomCellHz: number;
   /** Cells × tick rate summed over every room (CRUCIBLE_MAX_TOTAL_CELL_HZ). */
   readonly maxTotalCellHz: number;
+  /**
+   * Episodes a second one room may run: tickRate / maxSteps (CRUCIBLE_MAX_EPISODES_PER_SECOND). Every episode end
+   * rebuilds the world (2–10 ms at scale 1) and writes and syncs a results line, so `tickRate: 1000, maxSteps: 1`
+   * would spend the whole event loop on resets.
+   */
+  readonly maxEpisodesPerSecond: number;
   /** The highest `maxMessagesPerSecond` a client may ask for; also caps the derived default (CRUCIBLE_MAX_MESSAGES_PER_SECOND). */
   readonly maxMessagesPerSecond: number;
   /** Bytes of results one room may write per hour (CRUCIBLE_RESULTS_BYTES_PER_HOUR); summaries over it are not written. */
@@ -32,22 +44,27 @@ export interface BudgetLimits {
  * builds in 10–25 ms here (loadtest/bench/heavy.ts), under one tick of a 20 Hz room; scale 6 (35–60 ms) is
  * refused. 1,200,000 cells × Hz per room admits such a room at 100 Hz (the load test's `--agents 100 --hz 100`)
  * or a single map at 1000 Hz; 4,000,000 in all is a few of those together; a default room (432 cells at 20 Hz)
- * costs 8,640. 2,100 messages a second is what the default gives a 1000 Hz room (2 × tickRate + 20).
+ * costs 8,640. 4 creates a second, never two back to back, keep each world build within one tick of the other
+ * rooms. 2,100 messages a second is what the default gives a 1000 Hz room (2 × tickRate + 20).
  */
 export const DEFAULT_BUDGETS: BudgetLimits = Object.freeze({
   maxRooms: 64,
+  maxCreatesPerSecond: 4,
   maxRoomCells: 12_000,
   maxRoomCellHz: 1_200_000,
   maxTotalCellHz: 4_000_000,
+  maxEpisodesPerSecond: 10,
   maxMessagesPerSecond: 2_100,
   resultsBytesPerHour: 64 * 1024 * 1024,
 });
 
 const ENV_NAMES: Readonly<Record<keyof BudgetLimits, string>> = {
   maxRooms: 'CRUCIBLE_MAX_ROOMS',
+  maxCreatesPerSecond: 'CRUCIBLE_MAX_CREATES_PER_SECOND',
   maxRoomCells: 'CRUCIBLE_MAX_ROOM_CELLS',
   maxRoomCellHz: 'CRUCIBLE_MAX_ROOM_CELL_HZ',
   maxTotalCellHz: 'CRUCIBLE_MAX_TOTAL_CELL_HZ',
+  maxEpisodesPerSecond: 'CRUCIBLE_MAX_EPISODES_PER_SECOND',
   maxMessagesPerSecond: 'CRUCIBLE_MAX_MESSAGES_PER_SECOND',
   resultsBytesPerHour: 'CRUCIBLE_RESULTS_BYTES_PER_HOUR',
 };
@@ -76,6 +93,8 @@ export function roomCells(spec: SubstrateSpec, scale: number): number {
 export interface RoomCost {
   readonly cells: number;
   readonly tickRate: number;
+  /** tickRate / the episode cap in ticks (0 when unknown). */
+  readonly episodesPerSecond?: number;
 }
 
 function over(message: string, budget: keyof BudgetLimits, limit: number, value: number): CrucibleError {
@@ -89,9 +108,21 @@ export class Budgets {
   private totalCellHz = 0;
   /** Creates refused, by budget. */
   readonly refused: Partial<Record<keyof BudgetLimits, number>> = {};
+  /** The create token bucket: tokens left and when it was last filled (ms). */
+  private createTokens: number;
+  private filledAt: number;
 
-  constructor(limits: BudgetLimits = DEFAULT_BUDGETS) {
+  constructor(
+    limits: BudgetLimits = DEFAULT_BUDGETS,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.limits = limits;
+    this.createTokens = this.bucketSize;
+    this.filledAt = now();
+  }
+
+  private get bucketSize(): number {
+    return Math.max(1, Math.floor(this.limits.maxCreatesPerSecond / 4));
   }
 
   get roomCount(): number {
@@ -111,9 +142,15 @@ export class Budgets {
     const cellHz = cost.cells * cost.tickRate;
     let err: CrucibleError | null = null;
     let budget: keyof BudgetLimits | null = null;
+    const t = this.now();
+    this.createTokens = Math.min(this.bucketSize, this.createTokens + ((t - this.filledAt) / 1000) * L.maxCreatesPerSecond);
+    this.filledAt = t;
     if (this.rooms.size >= L.maxRooms) {
       budget = 'maxRooms';
       err = over(`this server runs at most ${L.maxRooms} rooms and all are in use; join a running room or try later`, budget, L.maxRooms, this.rooms.size + 1);
+    } else if (this.createTokens < 1) {
+      budget = 'maxCreatesPerSecond';
+      err = over(`this server creates at most ${L.maxCreatesPerSecond} rooms a second; try again in a moment`, budget, L.maxCreatesPerSecond, L.maxCreatesPerSecond + 1);
     } else if (cost.cells > L.maxRoomCells) {
       budget = 'maxRoomCells';
       err = over(`a room may simulate at most ${L.maxRoomCells} cells (map cells × scale²); this one would have ${cost.cells}: lower scale`, budget, L.maxRoomCells, cost.cells);
@@ -122,6 +159,12 @@ export class Budgets {
       err = over(
         `a room may cost at most ${L.maxRoomCellHz} cells × Hz; ${cost.cells} cells at ${cost.tickRate} Hz is ${cellHz}: lower tickRate or scale`,
         budget, L.maxRoomCellHz, cellHz,
+      );
+    } else if ((cost.episodesPerSecond ?? 0) > L.maxEpisodesPerSecond) {
+      budget = 'maxEpisodesPerSecond';
+      err = over(
+        `a room may end at most ${L.maxEpisodesPerSecond} episodes a second (tickRate / maxSteps); this one would end ${+(cost.episodesPerSecond ?? 0).toFixed(2)}: raise maxSteps or lower tickRate`,
+        budget, L.maxEpisodesPerSecond, cost.episodesPerSecond ?? 0,
       );
     } else if (this.totalCellHz + cellHz > L.maxTotalCellHz) {
       budget = 'maxTotalCellHz';
@@ -137,6 +180,7 @@ export class Budgets {
       this.refused[budget] = (this.refused[budget] ?? 0) + 1;
       return err;
     }
+    this.createTokens -= 1;
     this.rooms.set(roomId, cellHz);
     this.totalCellHz += cellHz;
     return null;

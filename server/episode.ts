@@ -125,7 +125,11 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
     if (steps) {
       steps.write(JSON.stringify({ step: env.tick, rewards: Array.from(sim.rewards), collective_reward: sim.collectiveReward }) + '\n');
     }
-    if (env.tick % 500 === 0) log(`step ${env.tick}: collective return ${sim.returns.reduce((a, b) => a + b, 0)}`);
+    if (env.tick % 500 === 0) {
+      // The summary's collective_return is the mean return per player; the progress line says the same figure.
+      const total = sim.returns.reduce((a, b) => a + b, 0);
+      log(`step ${env.tick}: collective return (mean per player) ${sim.players > 0 ? +(total / sim.players).toFixed(3) : 0}, total ${total}`);
+    }
   }
   const summary: EpisodeReport = { ...env.summary(), metrics: env.metrics ? { ...env.metrics.snapshot } : null };
   // A run cut by --steps before the episode ended was truncated by its time limit.

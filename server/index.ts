@@ -46,4 +46,4 @@ console.log(`  Dashboard  http://${at}:${bound}/`);
 console.log(`  Monitor    http://${at}:${bound}/monitor  ${admin ? '(operator: Authorization: Bearer $CRUCIBLE_ADMIN_TOKEN)' : '(off: set CRUCIBLE_ADMIN_TOKEN to turn it on)'}`);
 console.log(`  API        http://${at}:${bound}/api/substrates  http://${at}:${bound}/api/rooms`);
 console.log(`  Results    ${settings.resultsFile}${settings.token ? '  (agents and room creators need CRUCIBLE_TOKEN)' : ''}`);
-console.log(`  Budgets    ${b.maxRooms} rooms, ${b.maxRoomCells} cells and ${b.maxRoomCellHz} cells×Hz a room, ${b.maxTotalCellHz} cells×Hz in all`);
+console.log(`  Budgets    ${b.maxRooms} rooms (${b.maxCreatesPerSecond} creates/s), ${b.maxRoomCells} cells and ${b.maxRoomCellHz} cells×Hz a room, ${b.maxTotalCellHz} cells×Hz in all`);

@@ -150,7 +150,7 @@ describe('server: durable results (server/results.ts)', function () {
     try {
       await waitFor('the server to start', () => /listening on port (\d+)/.test(out), 40_000);
       const port = Number(/listening on port (\d+)/.exec(out)![1]);
-      const agent = await connect(`ws://127.0.0.1:${port}`, 'commons_harvest__open', { method: 'create', maxSteps: 3, tickRate: 200, obs: 'none', reconnectSeconds: 0 });
+      const agent = await connect(`ws://127.0.0.1:${port}`, 'commons_harvest__open', { method: 'create', maxSteps: 20, tickRate: 200, obs: 'none', reconnectSeconds: 0 });
       const received: { room: unknown; episode: unknown }[] = [];
       agent.onEpisode((s) => received.push({ room: (s as unknown as { room: unknown }).room, episode: s.episode }));
       agent.onObservation(() => agent.act(0));

@@ -5,6 +5,7 @@ import { connect, ConnectError, type ConnectOptions, type Observation } from '..
 import { rawJoin } from '../loadtest/rawClient.js';
 import { CLOSE_SLOW_CONSUMER } from '../client/protocol.js';
 import { backlogLimit } from '../server/wire.js';
+import { Budgets, budgetsFromEnv, DEFAULT_BUDGETS } from '../server/budgets.js';
 import { liveServer, waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
@@ -42,6 +43,12 @@ describe('server: operator routes, CORS and the create token', function () {
     assert.ok(!text.includes(ADMIN) && !text.includes(TOKEN));
     const basic = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`anyone:${ADMIN}`).toString('base64')}` } });
     assert.equal(basic.status, 200);
+    // The page itself works offline: it links nothing on the internet (the stock page loads a Google font).
+    const page = await fetch(`${live.srv.httpUrl}/monitor/`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /assets\/index-/);
+    assert.doesNotMatch(html, /https?:\/\//);
   });
 
   it("lets the monitor call only its own room methods, and what it reads holds no token or server path", async () => {
@@ -93,7 +100,7 @@ describe('server: operator routes, CORS and the create token', function () {
 
 describe('server: budgets (OVER_BUDGET before any world is built)', function () {
   this.timeout(60_000);
-  const live = liveServer('budgets', null, { budgets: { maxRooms: 3, maxTotalCellHz: 1_000_000 } });
+  const live = liveServer('budgets', null, { budgets: { maxRooms: 3, maxTotalCellHz: 1_000_000, maxCreatesPerSecond: 1000 } });
 
   it('makes no more rooms than the budget when many creates arrive at once', async () => {
     const tries = await Promise.allSettled(
@@ -124,6 +131,7 @@ describe('server: budgets (OVER_BUDGET before any world is built)', function () 
       [{ scale: 32, tickRate: 1000 }, 'CRUCIBLE_MAX_ROOM_CELLS'],
       [{ scale: 4, tickRate: 1000 }, 'CRUCIBLE_MAX_ROOM_CELL_HZ'],
       [{ maxMessagesPerSecond: 100_000 }, 'CRUCIBLE_MAX_MESSAGES_PER_SECOND'],
+      [{ tickRate: 1000, maxSteps: 1 }, 'CRUCIBLE_MAX_EPISODES_PER_SECOND'],
     ];
     for (const [options, budget] of cases) {
       const err = await refusal(live.srv.url, { method: 'create', ...options });
@@ -211,5 +219,37 @@ describe('server: the npm start entry point refuses a port in use', function () 
     } finally {
       holder.close();
     }
+  });
+});
+
+describe('server: the budget ledger (server/budgets.ts)', () => {
+  const limits = { ...DEFAULT_BUDGETS, maxRooms: 3, maxCreatesPerSecond: 8, maxTotalCellHz: 10_000 };
+
+  it('admits rooms up to each budget, refuses the next with OVER_BUDGET naming it, and frees on release', () => {
+    let now = 0;
+    const b = new Budgets(limits, () => now);
+    assert.equal(b.admit('r1', { cells: 432, tickRate: 1 }), null);
+    assert.equal(b.admit('r2', { cells: 432, tickRate: 1 }), null);
+    const fast = b.admit('r3', { cells: 432, tickRate: 1 });
+    assert.equal(fast?.code, 'OVER_BUDGET', 'a bucket of a quarter of a second: 2 creates at once at 8/s');
+    assert.equal(fast?.details?.budget, 'CRUCIBLE_MAX_CREATES_PER_SECOND');
+    now += 125;
+    assert.equal(b.admit('r3', { cells: 432, tickRate: 1 }), null);
+    now += 1000;
+    assert.equal(b.admit('r4', { cells: 432, tickRate: 1 })?.details?.budget, 'CRUCIBLE_MAX_ROOMS');
+    b.release('r1');
+    b.release('r1');
+    assert.equal(b.roomCount, 2);
+    assert.equal(b.admit('r5', { cells: 432, tickRate: 100 })?.details?.budget, 'CRUCIBLE_MAX_TOTAL_CELL_HZ');
+    assert.equal(b.admit('r5', { cells: 20_000, tickRate: 1 })?.details?.budget, 'CRUCIBLE_MAX_ROOM_CELLS');
+    assert.equal(b.admit('r5', { cells: 432, tickRate: 1 }, 5000)?.details?.budget, 'CRUCIBLE_MAX_MESSAGES_PER_SECOND');
+    assert.equal(b.admit('r5', { cells: 432, tickRate: 20, episodesPerSecond: 20 })?.details?.budget, 'CRUCIBLE_MAX_EPISODES_PER_SECOND');
+    assert.equal(b.cellHz, 864, 'refused creates reserve nothing');
+  });
+
+  it('reads the budgets from the environment and refuses a malformed one at startup', () => {
+    assert.equal(budgetsFromEnv({ CRUCIBLE_MAX_ROOMS: '7' }).maxRooms, 7);
+    assert.equal(budgetsFromEnv({}).maxRooms, DEFAULT_BUDGETS.maxRooms);
+    assert.throws(() => budgetsFromEnv({ CRUCIBLE_MAX_ROOMS: 'lots' }), /CRUCIBLE_MAX_ROOMS must be a positive integer/);
   });
 });

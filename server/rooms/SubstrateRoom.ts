@@ -162,7 +162,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       }
       if (server.budgets) {
         const requested = typeof clientOptions.maxMessagesPerSecond === 'number' ? clientOptions.maxMessagesPerSecond : undefined;
-        const refused = server.budgets.admit(this.roomId, { cells: roomCells(getSubstrate(substrate), c.scale), tickRate: c.tickRate }, requested);
+        const spec = getSubstrate(substrate);
+        const cost = { cells: roomCells(spec, c.scale), tickRate: c.tickRate, episodesPerSecond: c.tickRate / (c.maxSteps ?? spec.episode.maxSteps) };
+        const refused = server.budgets.admit(this.roomId, cost, requested);
         if (refused) throw refused;
         this.#admitted = true;
       }

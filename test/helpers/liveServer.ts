@@ -18,12 +18,15 @@ export interface LiveServer {
   readonly open: AgentClient[];
 }
 
-/** `extra`: more server options (an operator token, budgets, …). */
+/**
+ * `extra`: more server options (an operator token, budgets, …). The create rate budget is lifted (tests create
+ * rooms back to back) unless `extra.budgets` sets budgets of its own.
+ */
 export function liveServer(prefix: string, token: string | null = null, extra: AppOptions = {}): LiveServer {
   const live = { open: [] as AgentClient[] } as { srv: RunningServer; dir: string; open: AgentClient[] };
   before(async () => {
     live.dir = mkdtempSync(join(tmpdir(), `crucible-${prefix}-`));
-    live.srv = await startServer({ resultsFile: join(live.dir, 'episodes.jsonl'), token, ...extra });
+    live.srv = await startServer({ resultsFile: join(live.dir, 'episodes.jsonl'), token, budgets: { maxCreatesPerSecond: 10_000 }, ...extra });
   });
   afterEach(async () => {
     await Promise.all(live.open.splice(0).map((a) => a.leave().catch(() => {})));
