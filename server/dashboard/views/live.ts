@@ -520,7 +520,9 @@ function fitWorld(): void {
   if (!img.naturalWidth) return;
   const frame = $('world-frame');
   const avail = Math.max(1, frame.clientWidth - 2);
-  const scale = Math.max(1, Math.min(Math.floor(avail / img.naturalWidth), Math.floor(WORLD_MAX_HEIGHT / img.naturalHeight)));
+  // The largest integer factor that fits (crisp pixels); a map larger than the panel (a tiled room) is shrunk to fit.
+  const fit = Math.min(avail / img.naturalWidth, WORLD_MAX_HEIGHT / img.naturalHeight);
+  const scale = fit >= 1 ? Math.floor(fit) : fit;
   const w = img.naturalWidth * scale;
   const h = img.naturalHeight * scale;
   img.style.width = `${w}px`;
@@ -531,7 +533,7 @@ function fitWorld(): void {
   overlay.width = w * devicePixelRatio;
   overlay.height = h * devicePixelRatio;
   overlay.dataset.scale = String(scale);
-  $('world-caption').textContent = `${img.naturalWidth}×${img.naturalHeight} px · ×${scale} · click an avatar to follow it`;
+  $('world-caption').textContent = `${img.naturalWidth}×${img.naturalHeight} px · ×${+scale.toFixed(2)} · click an avatar to follow it`;
   drawOverlay();
 }
 
