@@ -223,6 +223,36 @@ describe('dashboard views in headless Chromium', function () {
     await shot('human');
   });
 
+  it("loads a room's stored series on opening it and marks its episode boundaries", async () => {
+    // A fast room of short episodes, running for a while before the page opens it.
+    const res = await fetch(`${srv!.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ substrate: SUBSTRATE, options: { scenario: SCENARIO, tickRate: 50, maxSteps: 20 } }),
+    });
+    const { roomId } = (await res.json()) as { roomId: string };
+    const watcher = await connect(srv!.url, SUBSTRATE, { roomId, role: 'spectator', state: false });
+    try {
+      await waitFor('a few episodes', async () => {
+        const m = (await (await fetch(`${srv!.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as { episode: number };
+        return m.episode >= 3;
+      }, 20_000);
+      await page.goto(`${srv!.httpUrl}/#room=${roomId}`);
+      // The first report already brings the stored series: dozens of points at once, with the episodes it spans.
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-gini_coefficient"]')?.getAttribute('data-points')) >= 40, null, { timeout: 10_000 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-gini_coefficient"]')?.getAttribute('data-markers')) >= 2, null, { timeout: 10_000 });
+      const agentLines = await page.$$eval('[data-testid="chart-agent_returns"] .u-legend .u-series', (els) => els.length);
+      assert.equal(agentLines, 7, 'one return curve per agent');
+      // The engine internals are on their own tab.
+      assert.equal(await page.isVisible('[data-testid="chart-event_queue_depth"]'), false);
+      await page.click('[data-testid="tab-engine"]');
+      assert.equal(await page.isVisible('[data-testid="chart-event_queue_depth"]'), true);
+      await page.click('[data-testid="tab-research"]');
+    } finally {
+      await watcher.leave();
+    }
+  });
+
   it('ran without page errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -2,7 +2,7 @@
  * One uPlot line chart in a card: x is a tick count (a room's ticks since the page opened it, or a replay's tick),
  * with vertical markers (episode boundaries) and an optional cursor line (the replay's current tick).
  *
- * Test hooks: `data-testid="chart-<key>"`, `data-chart`, `data-points` (points held).
+ * Test hooks: `data-testid="chart-<key>"`, `data-chart`, `data-points` (points held), `data-markers` (boundaries).
  */
 import uPlot from 'uplot';
 
@@ -200,6 +200,7 @@ export class Chart {
 
   setMarkers(xs: number[]): void {
     this.markers = xs;
+    this.el.dataset.markers = String(xs.length);
     this.plot?.redraw(false, false);
   }
 
