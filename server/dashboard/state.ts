@@ -101,6 +101,8 @@ export async function refreshRooms(): Promise<void> {
     if (!body) throw new Error('bad response');
     state.rooms = body.slice().sort((a, b) => a.substrate.localeCompare(b.substrate) || a.roomId.localeCompare(b.roomId));
     state.lastOk = Date.now();
+    // The live view reports its room's tick; elsewhere the status says the server answers.
+    if (state.status.state !== 'live' || state.route.view !== 'live') state.status = { state: 'live', text: `live · ${state.rooms.length} room${state.rooms.length === 1 ? '' : 's'}` };
     emit();
   } catch {
     setStatus('error', 'server unreachable');

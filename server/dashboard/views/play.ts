@@ -59,6 +59,7 @@ function StartForm() {
   const [lockstep, setLockstep] = useState(false);
   const [record, setRecord] = useState(true);
   const [token, setToken] = useState(operatorToken());
+  const [agentToken, setAgentToken] = useState(localStorage.getItem(AGENT_TOKEN_KEY) ?? '');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const spec: SubstrateInfo | undefined = substrates.find((s) => s.name === substrate);
   const start = async (play: boolean) => {
@@ -66,7 +67,6 @@ function StartForm() {
     const options: Record<string, unknown> = { tickRate: Number(tickRate), seed: Number(seed), record, lockstep };
     if (scenario) options.scenario = scenario;
     if (maxSteps) options.maxSteps = Number(maxSteps);
-    const agentToken = localStorage.getItem(AGENT_TOKEN_KEY);
     if (agentToken) options.token = agentToken;
     try {
       const { roomId } = await createRoom(substrate, options);
@@ -104,6 +104,13 @@ function StartForm() {
       <label class="field check"><input type="checkbox" data-testid="start-lockstep" checked=${lockstep} onChange=${(e: Event) => setLockstep((e.target as HTMLInputElement).checked)} /> lockstep (waits for the agents)</label>
       <label class="field check"><input type="checkbox" data-testid="start-record" checked=${record} onChange=${(e: Event) => setRecord((e.target as HTMLInputElement).checked)} /> record replays</label>
       <label class="field">Operator token<input data-testid="operator-token" type="password" autocomplete="off" value=${token} onInput=${(e: Event) => setToken((e.target as HTMLInputElement).value)} /></label>
+      <label class="field" title="CRUCIBLE_TOKEN, when the server asks agents for one (also used to play)">Agent token (if the server has one)<input data-testid="agent-token" type="password" autocomplete="off" value=${agentToken} onInput=${(e: Event) => {
+        const v = (e.target as HTMLInputElement).value;
+        setAgentToken(v);
+        // Kept at once: joining a room as a human presents it too.
+        if (v) localStorage.setItem(AGENT_TOKEN_KEY, v);
+        else localStorage.removeItem(AGENT_TOKEN_KEY);
+      }} /></label>
     </div>
     ${spec && html`<p class="muted">${spec.description}</p>`}
     <div class="actions">
