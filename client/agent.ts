@@ -43,6 +43,8 @@ export interface ConnectOptions {
   maxSteps?: number;
   maxMessagesPerSecond?: number;
   autoReset?: boolean;
+  /** Record each episode as a replay file (named in its results line). */
+  record?: boolean;
 }
 
 /** What the server tells a client right after it joins. */

@@ -7,6 +7,7 @@
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
  *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
+ *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
  *
@@ -36,6 +37,7 @@ import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
 import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
+import { mountDashboardApi } from './dashboardApi.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -127,7 +129,10 @@ export function createServer(opts: AppOptions = {}): Server {
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
-    express: (app) => mountRoutes(app, adminToken),
+    express: (app) => {
+      mountDashboardApi(app, settings, requireOperator(adminToken)); // history, replays, room creation
+      mountRoutes(app, adminToken);
+    },
   });
 }
 

@@ -3,14 +3,16 @@
  *
  *   npm run -s episode -- --substrate NAME [--scenario NAME] [--steps N] [--seed S] [--focal-policy BOT]
  *                         [--scale K] [--out DIR] [--print-map] [--obs rgb|symbolic|none] [--save-obs DIR]
- *                         [--no-performance]
+ *                         [--no-performance] [--replay FILE|DIR]
  *
  * The last stdout line is the episode summary as one JSON object, with the metrics at the last step and the
  * performance timers; progress goes to stderr. `--out DIR` also writes per-step figures as JSON lines
  * (DIR/steps.jsonl) and the summary (DIR/episode.json). `--obs` renders the focal agents' observations every step
  * (default none); `--save-obs DIR` writes every agent's last RGB frame as <agent>.npy and <agent>.png and the
  * whole map as world.npy and world.png. The summary is byte-identical for the same seed and actions except for
- * `performance` (wall-clock timings); `--no-performance` leaves it out.
+ * `performance` (wall-clock timings); `--no-performance` leaves it out. `--replay FILE|DIR` records the episode as a
+ * replay (server/replay.ts; a directory gets `<substrate>__<scenario>__seed<S>.replay.gz`) and the summary names it
+ * (`replay`).
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import {
 } from '../systems/renderObservations.js';
 import { mapToAscii, parseMap } from '../systems/sim.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
+import { REPLAY_EXTENSION, ReplayRecorder } from './replay.js';
 
 export interface EpisodeArgs {
   substrate: string;
@@ -38,11 +41,15 @@ export interface EpisodeArgs {
   obs: ObservationMode;
   saveObs: string | null;
   performance: boolean;
+  /** Record a replay into this file (ending in .replay.gz) or directory. */
+  replay?: string | null;
 }
 
 export interface EpisodeReport extends EpisodeSummary {
   metrics: MetricsSnapshot | null;
   performance?: Record<string, TimerStats>;
+  /** The replay file written (--replay). */
+  replay?: string;
 }
 
 function intArg(name: string, raw: string | undefined, min: number, max: number): number | null {
@@ -69,6 +76,7 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
       obs: { type: 'string' },
       'save-obs': { type: 'string' },
       'no-performance': { type: 'boolean' },
+      replay: { type: 'string' },
     },
   });
   const obs = (values.obs ?? 'none') as ObservationMode;
@@ -90,6 +98,7 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
     obs,
     saveObs: values['save-obs'] ?? null,
     performance: !(values['no-performance'] ?? false),
+    replay: values.replay ?? null,
   };
 }
 
@@ -101,6 +110,7 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
     scale: args.scale,
     focalPolicy: args.focalPolicy,
   });
+  const recorder = args.replay ? new ReplayRecorder(env, { focalPolicy: args.focalPolicy, maxSteps: args.steps }) : null;
   env.reset();
   if (args.obs !== 'none') {
     const buffers = new ObservationBuffers(env.sim, 'none');
@@ -124,11 +134,22 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
   const summary: EpisodeReport = { ...env.summary(), metrics: env.metrics ? { ...env.metrics.snapshot } : null };
   // A run cut by --steps before the episode ended was truncated by its time limit.
   if (!summary.terminated && !summary.truncated) summary.truncated = true;
+  if (recorder && args.replay) {
+    const { metrics: _m, ...episode } = summary;
+    summary.replay = replayPath(args.replay, args);
+    recorder.write(summary.replay, episode);
+  }
   if (args.performance) summary.performance = env.reportPerformance()?.timers;
   if (args.saveObs) saveObservations(env, args.saveObs);
   steps?.end();
   if (args.out) writeFileSync(join(args.out, 'episode.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
+}
+
+/** `--replay FILE|DIR`: the file itself, or a name made of the substrate, scenario and seed inside the directory. */
+function replayPath(target: string, args: EpisodeArgs): string {
+  if (target.endsWith(REPLAY_EXTENSION)) return target;
+  return join(target, `${args.substrate}__${args.scenario ?? 'all_focal'}__seed${args.seed}${REPLAY_EXTENSION}`);
 }
 
 /** Every agent's RGB frame and the whole map at the current step, as .npy and .png files in `dir`. */

@@ -55,6 +55,8 @@ export interface RoomConfig {
   readonly resultsFile: string;
   /** Episode length cap in ticks overriding the substrate's own (null = the substrate's). */
   readonly maxSteps: number | null;
+  /** Record each episode as a replay file in the results directory's `replays/` (server/replay.ts). */
+  readonly record: boolean;
   /** Messages per second per client above which it is disconnected. */
   readonly maxMessagesPerSecond: number;
   /** State patch interval (ms): the tick interval, but never below 50 ms — spectators never need more than 20 Hz. */
@@ -221,6 +223,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
     maxSteps: o.maxSteps ?? null,
     maxMessagesPerSecond: o.maxMessagesPerSecond ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
+    record: o.record ?? false,
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
     observations: o.observations ?? (scenario ? 'permitted' : 'all'),
     autoReset: o.autoReset ?? !byController,

@@ -108,6 +108,10 @@ export const CREATE_OPTIONS = {
     'x-default': '2 × tickRate + 20 (lockstep: at least 1000)',
     'x-rule': 'an integer from 1 to the operator\'s ceiling (`CRUCIBLE_MAX_MESSAGES_PER_SECOND`, default 2100; above it `OVER_BUDGET`)',
   }),
+  record: entry(Type.Boolean(), {
+    description: 'record each episode as a replay file in `replays/` beside the results file; the results line names it (`replay`)',
+    'x-default': 'false',
+  }),
   autoReset: entry(Type.Boolean(), {
     description:
       "start the next episode by itself when one ends; false: the room stops at the end of an episode until a controller sends `reset` (agents cannot reset: a room of agents alone then waits for a controller to join and reset)",

@@ -23,7 +23,7 @@ import { CLOSE_SLOW_CONSUMER, MessageType, ObsFlag, writeObservationHeader } fro
 import { CrucibleError, type ErrorCode } from '../../ecs/errors.js';
 import type { RoomState } from '../../schemas/RoomState.js';
 import { agentId, Environment, type EpisodeSummary } from '../../systems/environment.js';
-import { readyToShoot, renderWorld, worldShape } from '../../systems/renderObservations.js';
+import { readyToShoot, renderRgb, renderWorld, rgbShape, worldShape } from '../../systems/renderObservations.js';
 import { getSubstrate } from '../../substrates/registry.js';
 import { describe as describeValue, MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
@@ -32,6 +32,9 @@ import { ResultsWriter } from '../results.js';
 import { renderSeat, Seats, type ActionOutcome, type Seat } from '../seats.js';
 import { Controllers, EVENT_NAMES, parseReset, parseStep, type Controller } from '../controllers.js';
 import { substrateSpecs } from '../specs.js';
+import { encodePng } from '../../systems/encoding.js';
+import { ReplayRecorder } from '../replay.js';
+import { playerColours, resourceStock } from '../replayViewer.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
 import { backlog, backlogLimit, encodeMessage, encodeObservation, SendOutcome, SLOW_CONSUMER_GRACE_MS, SLOW_CONSUMER_MS } from '../wire.js';
 import { ResultsAllowance, roomCells } from '../budgets.js';
@@ -150,6 +153,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private mirror!: StateMirror;
   private loop!: TickDriver;
   private results!: ResultsWriter;
+  /** Records each episode as a replay (create option `record`). */
+  private recorder: ReplayRecorder | null = null;
   /** WORLD.RGB scratch, allocated on the first request (height·8 × width·8 × 3 bytes: 83 KB at scale 1, 85 MB at 32). */
   private worldRgb: Uint8Array | null = null;
   private actionCount = 0;
@@ -237,6 +242,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       });
     }
     env.addPostStage({ name: 'renderObservations', run: () => this.seats.render() });
+    if (c.record) this.recorder = new ReplayRecorder(env, { focalPolicy: null, maxSteps: c.maxSteps, room: this.roomId });
     env.reset();
     this.seats.fillAll();
     this.results = new ResultsWriter(c.resultsFile);
@@ -911,13 +917,15 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
    */
   private recordEpisode(reason: 'reset' | null): void {
     const env = this.env;
-    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
-      ...env.summary(),
+    const episode = env.summary();
+    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string; replay?: string } = {
+      ...episode,
       ...(reason !== null ? { reason } : {}),
       actions: this.seats.episodeActions(),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
+    if (this.recorder) record.replay = this.recorder.writeFor(this.config.resultsFile, episode, (e) => logger.error(`room ${this.roomId}: ${e}`));
     this.episodesCompleted++;
     // On disk before any client is told (server/results.ts); within the operator's bytes-per-hour budget.
     const line = JSON.stringify(record);
@@ -1018,6 +1026,9 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       metrics: env.metrics?.snapshot ?? null,
       performance: env.performance,
       series: env.metrics?.series() ?? null,
+      // The dashboard's research charts and world legend (server/replayViewer.ts).
+      stock: resourceStock(sim),
+      colours: playerColours(sim),
       agents,
       // For load tests: the tick timer's cumulative HDR histogram (µs, compressed base64; two readings subtract to
       // the ticks between them) and this process's CPU time and clock, so a client can measure its own window.
@@ -1032,6 +1043,16 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     let max = 0;
     for (const seat of this.seats.all()) max = Math.max(max, seat.wire.maxBacklog);
     return max;
+  }
+
+  /** Slot `slot`'s egocentric RGB view as a base64 PNG (the dashboard's "follow this agent"). */
+  agentPngBase64(slot: number): string | null {
+    const sim = this.env.sim;
+    if (!Number.isInteger(slot) || slot < 0 || slot >= sim.players) return null;
+    const [h, w] = rgbShape(sim);
+    const rgb = new Uint8Array(h * w * 3);
+    renderRgb(sim, slot, rgb);
+    return Buffer.from(encodePng(rgb, w, h)).toString('base64');
   }
 
   /** Current WORLD.RGB as a base64 PNG (base64 so it survives a cross-process remoteRoomCall). */
