@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   UNKNOWN_ENCODING: 'the encoding is not one of the supported encodings',
   UNKNOWN_ROOM: 'no room exists with that id',
   RATE_LIMITED: 'the client sent messages faster than allowed',
+  INVALID_MACRO: 'a macro action is malformed, unknown, or not available in this substrate (details.reason says which)',
+  NOT_A_TEXT_AGENT: 'only agents that joined with obs "text" (or over HTTP) may send macros',
+  UNKNOWN_AGENT: 'no HTTP agent holds that agent key in this room',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
