@@ -55,6 +55,8 @@ export interface RoomConfig {
   readonly observations: ObservationSet;
   /** Start the next episode by itself when one ends (false: the room waits for a controller's `reset`). */
   readonly autoReset: boolean;
+  /** Text agents: ticks between decision points while a macro runs (0 = only when the macro ends). */
+  readonly decisionInterval: number;
 }
 
 export interface JoinConfig {
@@ -70,11 +72,13 @@ export interface JoinConfig {
   readonly events: boolean;
   /** Controllers: raw WORLD.RGB bytes appended to each step frame. */
   readonly world: boolean;
+  /** Agents: text observations and macros (join option `obs: 'text'`; the binary observation is then 'none'). */
+  readonly text: boolean;
 }
 
 const CREATE_KEYS = [
   'scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'actionTimeoutMs', 'fillFocal', 'reconnectSeconds',
-  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'observations', 'autoReset',
+  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'observations', 'autoReset', 'decisionInterval',
 ] as const;
 const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state', 'slots', 'events', 'world'] as const;
 /** Keys the server itself adds through the room handler's default options. */
@@ -175,6 +179,8 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
   // A room created by a controller (a trainer) gets a trainer's defaults: lockstep, wait for ever for its actions,
   // and no automatic reset (the trainer resets). Explicit options still win.
   const byController = o.role === 'controller';
+  // A lockstep room created by a text agent waits for its decisions for ever unless told otherwise.
+  const byTextAgent = o.obs === 'text';
   const lockstep = boolOpt(o, 'lockstep') ?? byController;
   const defaultMessages = Math.ceil(2 * tickRate + 20);
   const config: RoomConfig = {
@@ -185,7 +191,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     tickIntervalMs,
     lockstep,
     scale: numberOpt(o, 'scale', 1, 32, true) ?? 1,
-    actionTimeoutMs: numberOpt(o, 'actionTimeoutMs', 0, 600_000, false) ?? (byController ? 0 : tickIntervalMs),
+    actionTimeoutMs: numberOpt(o, 'actionTimeoutMs', 0, 600_000, false) ?? (byController || (byTextAgent && lockstep) ? 0 : tickIntervalMs),
     fillFocal: enumOpt(o, 'fillFocal', FILL_FOCAL) ?? 'bots',
     reconnectSeconds: numberOpt(o, 'reconnectSeconds', 0, 3600, false) ?? DEFAULT_RECONNECT_S,
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
@@ -195,6 +201,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
     observations: enumOpt(o, 'observations', OBSERVATION_SETS) ?? (scenario ? 'permitted' : 'all'),
     autoReset: boolOpt(o, 'autoReset') ?? !byController,
+    decisionInterval: numberOpt(o, 'decisionInterval', 0, 100_000, true) ?? 0,
   };
   // Join keys are checked when the join happens; validate them here too so a bad joinOrCreate fails before a room
   // is created for it.
@@ -213,7 +220,9 @@ export function parseJoinOptions(raw: unknown): JoinConfig {
   const o: Record<string, unknown> = isRecord(raw) ? raw : {};
   checkKeys(o);
   const role = enumOpt(o, 'role', ROLES) ?? 'agent';
-  const obs = enumOpt(o, 'obs', OBS_MODES) ?? 'rgb';
+  const text = o.obs === 'text';
+  const obs = text ? 'none' : (enumOpt(o, 'obs', [...OBS_MODES, 'text']) as ObsMode | undefined) ?? 'rgb';
+  if (text && role !== 'agent') throw invalid(`obs 'text' is for agents (role 'agent'), not for role '${role}'`, 'obs', o.obs, OBS_MODES);
   let policy = 'agent';
   if (o.policy !== undefined && o.policy !== null) {
     if (typeof o.policy !== 'string' || !POLICY_LABEL.test(o.policy)) {
@@ -243,5 +252,5 @@ export function parseJoinOptions(raw: unknown): JoinConfig {
       if (o[k] !== undefined && o[k] !== null && o[k] !== false) throw invalid(`${k} is a controller option (role: 'controller'), not for role '${role}'`, k, o[k]);
     }
   }
-  return Object.freeze({ role, obs, policy, token, state, slots, events, world });
+  return Object.freeze({ role, obs, policy, token, state, slots, events, world, text });
 }

@@ -66,7 +66,7 @@ describe('server: options', () => {
   });
 
   it('defaults join options by role: agents observe rgb and skip the state, spectators get the state', () => {
-    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false, slots: null, events: false, world: false });
+    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false, slots: null, events: false, world: false, text: false });
     assert.equal(parseJoinOptions({ role: 'spectator' }).state, true);
     assert.equal(parseJoinOptions({ state: true }).state, true);
     assert.equal(code(() => parseJoinOptions({ policy: '' })), 'INVALID_OPTION');

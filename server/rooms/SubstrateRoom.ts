@@ -34,6 +34,9 @@ import { substrateSpecs } from '../specs.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
 import { encodeMessage, encodeObservation } from '../wire.js';
 import { FixedRateLoop, LockstepLoop, type TickDriver } from '../tickLoop.js';
+import { TextAgents } from '../textAgents.js';
+import { PopulationCounters } from '../../systems/populationFigures.js';
+import { HttpAgentSeats, type HttpAnswer } from '../httpAgents.js';
 
 /** Options the server adds to every create (the room handler's defaults; clients cannot override them). */
 export type HandlerOptions = {
@@ -134,6 +137,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private sendTimer = 0;
   private patchTimer = 0;
   private stopping = false;
+  /** Agents that read text and answer with macros (server/textAgents.ts), over WebSocket or HTTP. */
+  private textAgents!: TextAgents;
+  /** Fairness figures per population (policy label) for the episode record and the metrics. */
+  private readonly populations = new PopulationCounters();
+  private http!: HttpAgentSeats;
 
   override onCreate(options: Record<string, unknown> & HandlerOptions): void {
     const { substrate, server, ...clientOptions } = options;
@@ -169,6 +177,18 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     env.addPostStage({ name: 'renderObservations', run: () => this.seats.render() });
     env.reset();
     this.seats.fillAll();
+    this.populations.attach(env.sim);
+    this.textAgents = new TextAgents(
+      env, this.seats, { decisionInterval: c.decisionInterval, lockstep: c.lockstep, maxMessagesPerSecond: c.maxMessagesPerSecond },
+      (seat, frame) => seat.client?.send(MessageType.Text, frame),
+    );
+    this.http = new HttpAgentSeats({
+      env, seats: this.seats, textAgents: this.textAgents, lockstep: c.lockstep, decisionInterval: c.decisionInterval,
+      tokenOk: (presented) => this.settings.token === null || sameSecret(presented ?? '', this.settings.token),
+      awaitingReset: () => this.awaitingReset,
+      checkLockstep: () => this.checkLockstep(),
+      countError: (code) => (this.errors[code] = (this.errors[code] ?? 0) + 1),
+    });
     this.results = new ResultsWriter(c.resultsFile);
     if (env.monitor) {
       this.tickTimer = env.monitor.register('tick');
@@ -201,6 +221,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     this.onMessage(MessageType.World, (client: RoomClient, payload: unknown) => this.onWorldRequest(client, payload));
     this.onMessage(MessageType.Step, (client: RoomClient, payload: unknown) => this.onStep(client, payload));
     this.onMessage(MessageType.Reset, (client: RoomClient, payload: unknown) => this.onReset(client, payload));
+    this.onMessage(MessageType.Macro, (client: RoomClient, payload: unknown) => this.onMacro(client, payload));
     this.onMessage('*', (client: RoomClient, type: string | number) => this.onUnknown(client, type));
 
     this.loop = c.lockstep
@@ -274,6 +295,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     // full state is encoded (Colyseus sends it when the client confirms the join).
     if (join.state) this.mirror.update(env);
     if (seat) this.sendObservation(seat, true);
+    if (seat && join.text) {
+      this.textAgents.add(client.sessionId, seat, 'websocket');
+      this.checkLockstep();
+    }
   }
 
   override onDrop(client: RoomClient, code?: number): void {
@@ -316,6 +341,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     }
     const seat = this.seats.get(client.sessionId);
     if (seat) {
+      this.textAgents.remove(client.sessionId);
       this.seats.release(seat);
       this.checkLockstep();
     }
@@ -544,8 +570,34 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       // The right type sent as raw bytes.
       return this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a msgpack message (ROOM_DATA, room.send), not as bytes`);
     }
-    const known = [MessageType.Action, MessageType.World, MessageType.Step, MessageType.Reset];
+    const known = [MessageType.Action, MessageType.World, MessageType.Step, MessageType.Reset, MessageType.Macro];
     this.reject(client, 'UNKNOWN_MESSAGE_TYPE', `unknown message type ${JSON.stringify(String(type).slice(0, 64))}; clients may send: ${known.join(', ')}`);
+  }
+
+  /** A WebSocket text agent's macro (server/textAgents.ts): validated, then started at once. */
+  private onMacro(client: RoomClient, payload: unknown): void {
+    if (this.tooLarge(client)) return;
+    const agent = this.textAgents.byClient(client);
+    if (!agent) return this.reject(client, 'NOT_A_TEXT_AGENT', 'only agents that joined with obs \'text\' send "macro"; other agents send "action"');
+    const r = this.textAgents.macro(agent, payload, this.awaitingReset);
+    if (r instanceof CrucibleError) return this.reject(client, r.code, r.message);
+    this.taken(client);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // HTTP agents (server/httpAgents.ts), called through matchMaker.remoteRoomCall: plain JSON in and out.
+
+  httpJoin(options: unknown): HttpAnswer {
+    return this.http.join(options);
+  }
+  httpObserve(key: unknown, after: unknown, waitMs: unknown): Promise<HttpAnswer> {
+    return this.http.observe(key, after, waitMs);
+  }
+  httpMacro(key: unknown, macro: unknown): HttpAnswer {
+    return this.http.macro(key, macro);
+  }
+  httpLeave(key: unknown): HttpAnswer {
+    return this.http.leave(key);
   }
 
   private tooLarge(client: RoomClient): boolean {
@@ -589,8 +641,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       env.step(this.seats.actions);
       this.seats.clearActions(stepped);
       this.publish();
+      this.textAgents.afterStep();
       if (env.performance !== reports) this.mirror.updatePerformance(env, 'tick');
       if (env.done) this.endEpisode();
+      this.checkLockstep();
     } catch (err) {
       // A bug must not take the server down (an uncaught exception would): count it, log it, keep ticking.
       this.tickErrors++;
@@ -710,10 +764,12 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
    */
   private recordEpisode(reason: 'reset' | null): void {
     const env = this.env;
-    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
+    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string; by_population: unknown; decisions?: unknown } = {
       ...env.summary(),
       ...(reason !== null ? { reason } : {}),
       actions: this.seats.episodeActions(),
+      by_population: this.populations.figures(env.sim, env.labels, Array.from({ length: env.players }, (_, s) => agentId(s))),
+      ...(this.textAgents.size > 0 ? { decisions: this.textAgents.episodeReport() } : {}),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
@@ -736,11 +792,13 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     this.seats.discardActions();
     this.seats.fillAll();
     this.controllers.clearEvents();
+    this.populations.attach(env.sim);
     if (this.stateSubscribed()) this.mirror.update(env);
     // Every agent's first observation of the new episode, drawn in one pass over the map.
     this.seats.render();
     for (const seat of this.seats.all()) if (seat.client !== null && seat.controller === null) this.sendObservation(seat, false);
     for (const c of this.controllers.all()) this.sendControllerFrame(c, false);
+    this.textAgents.startEpisode();
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -817,6 +875,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       tick_histogram: env.monitor ? env.monitor.encodeHistogram('tick') : null,
       process: processFigures(),
       obs_sends: { one_write: this.obsOneWrite, fallback: this.obsFallback },
+      by_population: this.populations.figures(sim, env.labels, agents.map((a) => a.agent)),
+      text_agents: this.textAgents.report(),
     };
   }
 
