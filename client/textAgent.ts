@@ -73,8 +73,8 @@ export interface HttpTextAgentOptions {
 async function json(res: Response): Promise<Record<string, unknown>> {
   const body = (await res.json()) as Record<string, unknown>;
   if (!res.ok) {
-    const e = body.error as { code?: string; message?: string } | undefined;
-    throw Object.assign(new Error(`${e?.code ?? res.status}: ${e?.message ?? 'request failed'}`), { code: e?.code, status: res.status });
+    const e = body as { code?: string; message?: string };
+    throw Object.assign(new Error(`${e.code ?? res.status}: ${e.message ?? 'request failed'}`), { code: e.code, status: res.status });
   }
   return body;
 }

@@ -10,8 +10,8 @@
  *
  * An HTTP agent holds a focal seat exactly as a WebSocket agent does (server/seats.ts): it counts for lockstep
  * readiness, its macros' actions go through `Seats.offer`, and it is a text agent (server/textAgents.ts). The key
- * returned by the join is its credential: every later request names it. Errors are `{error: {code, message,
- * details?}}` with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 404 unknown room
+ * returned by the join is its credential: every later request names it. Errors are `{code, message,
+ * details?}` (as every HTTP error of the API) with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 404 unknown room
  * or key, 409 room full, 429 rate limited). The room does the work (through matchMaker.remoteRoomCall, so the
  * routes also reach rooms in other processes); this module maps requests onto it.
  */
@@ -47,7 +47,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export type HttpAnswer = Record<string, unknown>;
 
 function errorAnswer(err: CrucibleError): HttpAnswer {
-  return { status: STATUS[err.code] ?? 400, error: err.toJSON() };
+  return { status: STATUS[err.code] ?? 400, ...err.toJSON() };
 }
 
 /** A connection stand-in for a seat held over HTTP: never sent to (observations go through the text agent queue). */
@@ -188,7 +188,7 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const m = /^([A-Z_]+): ([\s\S]*)$/.exec(message);
-      res.status(400).json({ error: { code: m ? m[1] : 'INVALID_OPTION', message: m ? m[2] : message } });
+      res.status(400).json({ code: m ? m[1] : 'INVALID_OPTION', message: m ? m[2] : message });
     }
   });
 
@@ -222,21 +222,21 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     // The first poll answers at once: an unknown room or key is an ordinary JSON error, not a stream.
     const first = await call(id, 'httpObserve', [key, after, 0]);
     if (first === null) return sendError(res, unknownRoom(id));
-    if (first.error) return send(res, first);
+    if (first.code) return send(res, first);
     res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.flushHeaders();
     let open = true;
     req.on('close', () => (open = false));
     let answer: HttpAnswer | null = first;
     while (open) {
-      if (answer === null || answer.error) break;
+      if (answer === null || answer.code) break;
       for (const f of (answer.observations ?? []) as { seq: number }[]) {
         res.write(`id: ${f.seq}\nevent: observation\ndata: ${JSON.stringify(f)}\n\n`);
         after = f.seq;
       }
       if (!open) break;
       answer = await call(id, 'httpObserve', [key, after, 10_000], 15_000).catch(() => null);
-      if (open && answer && !answer.error && (answer.observations as unknown[]).length === 0) res.write(': keep-alive\n\n');
+      if (open && answer && !answer.code && (answer.observations as unknown[]).length === 0) res.write(': keep-alive\n\n');
     }
     if (open) res.end();
   });

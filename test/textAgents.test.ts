@@ -95,9 +95,9 @@ describe('server: text agents', function () {
   it('answers every malformed macro over HTTP with 400 and INVALID_MACRO, and bad requests with their codes', async () => {
     const roomId = await createRoom({ lockstep: true, actionTimeoutMs: 0, maxSteps: 20 });
     const a = await joinHttp(live.srv.httpUrl, roomId, {});
-    const post = async (body: string, key = a.key): Promise<{ status: number; error: { code: string; details?: { reason?: string } } }> => {
+    const post = async (body: string, key = a.key): Promise<{ status: number; code: string; details?: { reason?: string } }> => {
       const res = await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/agents/${key}/macro`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      return { status: res.status, ...((await res.json()) as { error: { code: string } }) };
+      return { status: res.status, ...((await res.json()) as { code: string }) };
     };
     const cases: [unknown, string][] = [
       [{}, 'unknown_macro'], [{ macro: 'teleport' }, 'unknown_macro'], [{ macro: 'move_to', x: 3 }, 'missing_argument'],
@@ -107,15 +107,15 @@ describe('server: text agents', function () {
     for (const [body, reason] of cases) {
       const r = await post(JSON.stringify(body));
       assert.equal(r.status, 400, JSON.stringify(body));
-      assert.equal(r.error.code, 'INVALID_MACRO');
-      assert.equal(r.error.details?.reason, reason, JSON.stringify(body));
+      assert.equal(r.code, 'INVALID_MACRO');
+      assert.equal(r.details?.reason, reason, JSON.stringify(body));
     }
-    assert.equal((await post('{not json')).error.code, 'MALFORMED_MESSAGE');
+    assert.equal((await post('{not json')).code, 'MALFORMED_MESSAGE');
     const unknown = await post('{"macro":"stay"}', 'f'.repeat(32));
-    assert.deepEqual([unknown.status, unknown.error.code], [404, 'UNKNOWN_AGENT']);
+    assert.deepEqual([unknown.status, unknown.code], [404, 'UNKNOWN_AGENT']);
     const noRoom = await fetch(`${live.srv.httpUrl}/api/rooms/nope/agents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(noRoom.status, 404);
-    assert.equal(((await noRoom.json()) as { error: { code: string } }).error.code, 'UNKNOWN_ROOM');
+    assert.equal(((await noRoom.json()) as { code: string }).code, 'UNKNOWN_ROOM');
     const ok = await post('{"macro":"stay","ticks":2}');
     assert.equal(ok.status, 200, 'a good macro after the bad ones is taken: nothing changed');
     const metrics = (await (await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as Record<string, any>;
@@ -160,5 +160,27 @@ describe('server: text agents', function () {
       const m = (await (await fetch(`${live.srv.httpUrl}/api/rooms/${c.reservation.roomId}/metrics`)).json()) as Record<string, any>;
       return m.text_agents?.player_0?.count === 1 && m.text_agents.player_0.transport === 'websocket';
     });
+  });
+});
+
+describe('server: HTTP text agents with a token and a rate limit', function () {
+  this.timeout(30_000);
+  const live = liveServer('texttoken', 's3cret');
+
+  it('needs the token to join (body or bearer header) and refuses requests over maxMessagesPerSecond with 429 RATE_LIMITED', async () => {
+    const res = await fetch(`${live.srv.httpUrl}/api/substrates/${SUB}/rooms`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lockstep: true, actionTimeoutMs: 0, maxMessagesPerSecond: 3 }),
+    });
+    const { roomId } = (await res.json()) as { roomId: string };
+    await assert.rejects(joinHttp(live.srv.httpUrl, roomId, {}), (e: Error & { code?: string; status?: number }) => e.code === 'INVALID_TOKEN' && e.status === 401);
+    await assert.rejects(joinHttp(live.srv.httpUrl, roomId, { token: 'wrong' }), /INVALID_TOKEN/);
+    const byHeader = await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/agents`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' }, body: '{}',
+    });
+    assert.equal(byHeader.status, 201);
+    const { key } = (await byHeader.json()) as { key: string };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/agents/${key}/observations`)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
   });
 });
