@@ -62,6 +62,8 @@ export interface TextObservation {
     x: number;
     y: number;
     facing: string;
+    /** The beam READY_TO_SHOOT is about: 'zap' (the zapper), 'interact' (the matrix games), null (none). */
+    beam: 'zap' | 'interact' | null;
     /** READY_TO_SHOOT is 1: the beam can fire this tick. */
     ready_to_zap: boolean;
     frozen: boolean;
@@ -146,6 +148,7 @@ export function describeObservation(sim: Sim, slot: number, events: WitnessedEve
       x: c.Position.x[eid],
       y: c.Position.y[eid],
       facing: DIR_NAMES[c.Orientation.dir[eid] & 3],
+      beam: sim.spec.zapper ? 'zap' : sim.spec.matrix ? 'interact' : null,
       ready_to_zap: readyToShoot(sim, slot) >= 1,
       frozen: c.Frozen.until[eid] > sim.world.tick,
       removed: c.Removed.until[eid] > 0,
@@ -177,7 +180,7 @@ export function observationText(o: TextObservation): string {
   const s = o.self;
   const lines: string[] = [];
   lines.push(`Tick ${o.tick} of episode ${o.episode} in ${o.substrate}. You are ${o.agent}.`);
-  lines.push(`You are at (${s.x}, ${s.y}) facing ${s.facing}. Ready to zap: ${yesNo(s.ready_to_zap)}. Frozen: ${yesNo(s.frozen)}. Removed: ${yesNo(s.removed)}.`);
+  lines.push(`You are at (${s.x}, ${s.y}) facing ${s.facing}. ${s.beam === null ? '' : `Ready to ${s.beam}: ${yesNo(s.ready_to_zap)}. `}Frozen: ${yesNo(s.frozen)}. Removed: ${yesNo(s.removed)}.`);
   if (s.inventory) lines.push(`Inventory: ${Object.entries(s.inventory).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   lines.push(`Reward this step: ${o.reward}. Return this episode: ${o.episode_return}.`);
   const v = o.view;
