@@ -222,7 +222,7 @@ export function parseJoinOptions(raw: unknown): JoinConfig {
   const role = enumOpt(o, 'role', ROLES) ?? 'agent';
   const text = o.obs === 'text';
   const obs = text ? 'none' : (enumOpt(o, 'obs', [...OBS_MODES, 'text']) as ObsMode | undefined) ?? 'rgb';
-  if (text && role !== 'agent') throw invalid(`obs 'text' is for agents (role 'agent'), not for role '${role}'`, 'obs', o.obs, OBS_MODES);
+  if (text && role === 'spectator') throw invalid(`obs 'text' is for agents and controllers, not for spectators`, 'obs', o.obs, OBS_MODES);
   let policy = 'agent';
   if (o.policy !== undefined && o.policy !== null) {
     if (typeof o.policy !== 'string' || !POLICY_LABEL.test(o.policy)) {

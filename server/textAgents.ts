@@ -256,6 +256,25 @@ export class TextAgents {
     return out;
   }
 
+  /** Controllers with `obs: 'text'`: watch (or stop watching) the events their slots witness. */
+  watchSlots(slots: readonly number[], on: boolean): void {
+    for (const s of slots) (on ? this.witness.watch(s) : this.witness.unwatch(s));
+  }
+
+  /**
+   * A controller's text frame, sent with each step frame: every held slot's observation now, with the events it
+   * witnessed since the last frame (controllers act every tick: no macros, no decision points).
+   */
+  controllerFrame(slots: readonly number[]): { tick: number; episode: number; agents: Record<string, { text: string; observation: TextObservation }> } {
+    const sim = this.env.sim;
+    const agents: Record<string, { text: string; observation: TextObservation }> = {};
+    for (const s of slots) {
+      const observation = describeObservation(sim, s, this.witness.drain(s), null);
+      agents[agentId(s)] = { text: observationText(observation), observation };
+    }
+    return { tick: sim.world.tick, episode: sim.episode, agents };
+  }
+
   /** Whether `client` is some WebSocket text agent's connection (for `macro` messages). */
   byClient(client: Client): TextAgent | undefined {
     return this.agents.get(client.sessionId);

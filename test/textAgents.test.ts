@@ -141,6 +141,22 @@ describe('server: text agents', function () {
     ctl.abort();
   });
 
+  it('sends a controller with obs "text" each held slot\'s text observation with every step frame', async () => {
+    const c = await RawClient.join(live.srv.httpUrl, 'create', SUB, { role: 'controller', obs: 'text', slots: [0, 1], fillFocal: 'noop', maxSteps: 10 });
+    open.push(c);
+    await c.nextPayload('welcome');
+    await c.nextBytes('step');
+    const first = await c.nextPayload<{ tick: number; agents: Record<string, { text: string; observation: { agent: string } }> }>('text');
+    assert.equal(first.tick, 0);
+    assert.deepEqual(Object.keys(first.agents), ['player_0', 'player_1']);
+    c.send('step', { episode: 0, tick: 0, actions: [7, 0] });
+    await c.nextBytes('step');
+    const next = await c.nextPayload<typeof first>('text');
+    assert.equal(next.tick, 1);
+    assert.match(next.agents.player_0.text, /^Tick 1 of episode 0 in commons_harvest__open\. You are player_0\.$/m);
+    assert.match(next.agents.player_0.text, /^- tick 1: you fired a zap beam$/m, 'the events since the last step');
+  });
+
   it('serves obs "text" over the WebSocket: a text message per decision, macros answered, malformed ones refused with their code', async () => {
     const c = await RawClient.join(live.srv.httpUrl, 'create', SUB, { obs: 'text', lockstep: true, maxSteps: 30, fillFocal: 'noop' });
     open.push(c);

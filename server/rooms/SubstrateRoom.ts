@@ -336,6 +336,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   override onLeave(client: RoomClient): void {
     const controller = this.controllers.get(client.sessionId);
     if (controller) {
+      if (controller.join.text) this.textAgents.watchSlots(controller.slots, false);
       this.controllers.release(controller);
       this.checkLockstep();
     }
@@ -466,6 +467,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     }
     client.userData = newClientData(join);
     this.attachConnection(client);
+    if (join.text) this.textAgents.watchSlots(controller.slots, true);
     const env = this.env;
     client.send(MessageType.Welcome, {
       role: join.role,
@@ -552,6 +554,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (render) for (const seat of c.seats) renderSeat(this.env.sim, seat);
     this.controllers.write(c);
     this.controllers.send(c);
+    if (c.join.text) c.client.send(MessageType.Text, this.textAgents.controllerFrame(c.slots));
   }
 
   private onWorldRequest(client: RoomClient, payload: unknown): void {
