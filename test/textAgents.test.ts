@@ -185,7 +185,7 @@ describe('server: HTTP text agents with a token and a rate limit', function () {
 
   it('needs the token to join (body or bearer header) and refuses requests over maxMessagesPerSecond with 429 RATE_LIMITED', async () => {
     const res = await fetch(`${live.srv.httpUrl}/api/substrates/${SUB}/rooms`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lockstep: true, actionTimeoutMs: 0, maxMessagesPerSecond: 3 }),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lockstep: true, actionTimeoutMs: 0, maxMessagesPerSecond: 3, token: 's3cret' }),
     });
     const { roomId } = (await res.json()) as { roomId: string };
     await assert.rejects(joinHttp(live.srv.httpUrl, roomId, {}), (e: Error & { code?: string; status?: number }) => e.code === 'INVALID_TOKEN' && e.status === 401);
