@@ -49,6 +49,8 @@ export interface TextAgent {
   /** What the next observation reports about the macro. */
   status: MacroStatus | null;
   seq: number;
+  /** The newest observation sent (resent to a WebSocket agent that reconnects while deciding). */
+  last: TextFrame | null;
   queue: TextFrame[];
   waiters: ((frames: TextFrame[]) => void)[];
   /** Decision times (ms): since the room started, and this episode. */
@@ -100,7 +102,7 @@ export class TextAgents {
   add(key: string, seat: Seat, transport: TextAgent['transport']): TextAgent {
     const a: TextAgent = {
       key, seat, transport, runner: new MacroRunner(this.env.sim, seat.slot), openedAt: null, sinceDecision: 0,
-      status: null, seq: 0, queue: [], waiters: [], total: { n: 0, sum: 0, max: 0, last: 0 }, episode: { n: 0, sum: 0, max: 0 },
+      status: null, seq: 0, last: null, queue: [], waiters: [], total: { n: 0, sum: 0, max: 0, last: 0 }, episode: { n: 0, sum: 0, max: 0 },
       windowEndsAt: 0, windowCount: 0,
     };
     this.agents.set(key, a);
@@ -212,6 +214,7 @@ export class TextAgents {
     a.openedAt = performance.now();
     a.sinceDecision = 0;
     const frame: TextFrame = { seq: ++a.seq, text: observationText(observation), observation };
+    a.last = frame;
     if (a.transport === 'websocket') return this.sendWs(a.seat, frame);
     a.queue.push(frame);
     if (a.queue.length > QUEUE_LENGTH) a.queue.shift();
@@ -254,6 +257,11 @@ export class TextAgents {
       out[agentId(a.seat.slot)] = { count: t.count, mean_ms: t.mean_ms, max_ms: t.max_ms, last_ms: null };
     }
     return out;
+  }
+
+  /** A WebSocket text agent is back: if it was deciding, the observation it may have missed, again (same seq). */
+  reconnected(a: TextAgent): void {
+    if (a.openedAt !== null && a.last !== null && a.transport === 'websocket') this.sendWs(a.seat, a.last);
   }
 
   /** Controllers with `obs: 'text'`: watch (or stop watching) the events their slots witness. */

@@ -71,6 +71,12 @@ describe('macros', () => {
     const bad = parseMacro({ macro: 'collect', resource: 'gold' }, matrix.sim, 0);
     assert.ok(bad instanceof CrucibleError && bad.details?.reason === 'unknown_resource', 'an unknown resource name');
     assert.ok(!(parseMacro({ macro: 'collect', resource: matrix.spec.matrix!.resources[0].name }, matrix.sim, 0) instanceof CrucibleError));
+    assert.equal((parseMacro({ macro: 'accept' }, matrix.sim, 0) as CrucibleError).details?.reason, 'not_in_substrate', 'no consent in the repeated variant');
+    const consent = new Environment({ substrate: 'prisoners_dilemma_in_the_matrix__consent', seed: 1, focalPolicy: null, metrics: false, monitor: false });
+    for (const ok of [{ macro: 'accept' }, { macro: 'refuse' }, { macro: 'interact', target: 'player_1' }]) {
+      assert.ok(!(parseMacro(ok, consent.sim, 0) instanceof CrucibleError), JSON.stringify(ok));
+    }
+    assert.equal((parseMacro({ macro: 'zap', target: 'player_1' }, consent.sim, 0) as CrucibleError).details?.reason, 'not_in_substrate', 'the matrix games have no zapper');
   });
 
   it('move_to follows a shortest route round a wall, one step a tick, and ends done at the cell', () => {

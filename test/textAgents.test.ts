@@ -176,6 +176,13 @@ describe('server: text agents', function () {
       const m = (await (await fetch(`${live.srv.httpUrl}/api/rooms/${c.reservation.roomId}/metrics`)).json()) as Record<string, any>;
       return m.text_agents?.player_0?.count === 1 && m.text_agents.player_0.transport === 'websocket';
     });
+    c.ws.terminate(); // a drop while deciding: the observation is sent again on reconnecting
+    await waitFor('the drop', () => c.closeCode !== null);
+    const back = await RawClient.reconnect(live.srv.httpUrl, c.reservation.roomId, c.reconnectionToken!);
+    open.push(back);
+    const again = await back.nextPayload<TextFrame>('text');
+    assert.equal(again.seq, next.seq);
+    assert.equal(again.text, next.text);
   });
 });
 

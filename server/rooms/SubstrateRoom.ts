@@ -330,6 +330,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (seat) {
       this.seats.reconnect(seat, client);
       this.sendObservation(seat, true);
+      const text = this.textAgents.byClient(client);
+      if (text) this.textAgents.reconnected(text);
     }
   }
 
