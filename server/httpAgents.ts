@@ -21,6 +21,7 @@ import express, { type Application, type Request, type Response } from 'express'
 import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { agentId, type Environment } from '../systems/environment.js';
 import { MACRO_NAMES } from '../systems/macros.js';
+import { MAX_MESSAGE_BYTES } from './messages.js';
 import { parseJoinOptions } from './options.js';
 import type { Seats } from './seats.js';
 import { MAX_WAIT_MS, TextAgents, type TextAgent } from './textAgents.js';
@@ -146,8 +147,8 @@ export class HttpAgentSeats {
 // ------------------------------------------------------------------------------------------------------------
 // Routes
 
-/** Largest request body (bytes): a macro or join options are tiny. */
-const BODY_LIMIT = '16kb';
+/** Largest request body (bytes): the WebSocket path's message limit. */
+const BODY_LIMIT = MAX_MESSAGE_BYTES;
 
 function send(res: Response, answer: HttpAnswer): void {
   const { status, ...body } = answer;
@@ -173,7 +174,7 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
   const bodyErrors = (err: unknown, _req: Request, res: Response, next: (e?: unknown) => void): void => {
     if (!err) return next();
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendError(res, new CrucibleError('MESSAGE_TOO_LARGE', `request body exceeds ${BODY_LIMIT}`));
+    if (e.type === 'entity.too.large') return sendError(res, new CrucibleError('MESSAGE_TOO_LARGE', `request body exceeds the limit of ${BODY_LIMIT} bytes`));
     sendError(res, new CrucibleError('MALFORMED_MESSAGE', 'request body is not valid JSON'));
   };
 

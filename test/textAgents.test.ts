@@ -111,6 +111,8 @@ describe('server: text agents', function () {
       assert.equal(r.details?.reason, reason, JSON.stringify(body));
     }
     assert.equal((await post('{not json')).code, 'MALFORMED_MESSAGE');
+    const big = await post(JSON.stringify({ macro: 'stay', pad: 'x'.repeat(5000) }));
+    assert.deepEqual([big.status, big.code], [413, 'MESSAGE_TOO_LARGE']);
     const unknown = await post('{"macro":"stay"}', 'f'.repeat(32));
     assert.deepEqual([unknown.status, unknown.code], [404, 'UNKNOWN_AGENT']);
     const noRoom = await fetch(`${live.srv.httpUrl}/api/rooms/nope/agents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
