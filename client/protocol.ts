@@ -82,6 +82,10 @@ export const MessageType = {
   Step: 'step',
   /** client → server (controllers): `{seed?}`: end the running episode, start a new one */
   Reset: 'reset',
+  /** client → server (text agents): a macro, `{macro, ...arguments}` (README "Text agents") */
+  Macro: 'macro',
+  /** server → client (text agents): `{seq, text, observation}` at each decision point */
+  Text: 'text',
 } as const;
 
 /**

@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   ADMIN_DISABLED: 'the operator routes are off: the server runs without CRUCIBLE_ADMIN_TOKEN',
   MALFORMED_REQUEST: 'an HTTP request could not be read (bad URL encoding, unreadable body)',
   INTERNAL_ERROR: 'the server failed while handling an input (a bug: counted and logged); the input changed nothing',
+  INVALID_MACRO: 'a macro action is malformed, unknown, or not available in this substrate (details.reason says which)',
+  NOT_A_TEXT_AGENT: 'only agents that joined with obs "text" (or over HTTP) may send macros',
+  UNKNOWN_AGENT: 'no HTTP agent holds that agent key in this room',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { defineRoom, defineServer, matchMaker, ServerError, type Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
+import { mountHttpAgents } from './httpAgents.js';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
@@ -251,6 +252,8 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     '/monitor',
     monitor({ columns: ['roomId', 'name', 'clients', { metadata: 'scenario' }, { metadata: 'tickRate' }, { metadata: 'lockstep' }, 'elapsedTime'] }),
   );
+
+  mountHttpAgents(app, substrateNames());
 
   app.get('/api/substrates', (_req, res) => {
     res.json(substrateCatalogue());

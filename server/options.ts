@@ -65,6 +65,8 @@ export interface RoomConfig {
   readonly observations: ObservationSet;
   /** Start the next episode by itself when one ends (false: the room waits for a controller's `reset`). */
   readonly autoReset: boolean;
+  /** Text agents: ticks between decision points while a macro runs (0 = only when the macro ends). */
+  readonly decisionInterval: number;
 }
 
 export interface JoinConfig {
@@ -80,6 +82,8 @@ export interface JoinConfig {
   readonly events: boolean;
   /** Controllers: raw WORLD.RGB bytes appended to each step frame. */
   readonly world: boolean;
+  /** Agents: text observations and macros (join option `obs: 'text'`; the binary observation is then 'none'). */
+  readonly text: boolean;
 }
 
 export const DEFAULT_TICK_RATE_HZ = 20;
@@ -207,6 +211,8 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
   // A room created by a controller (a trainer) gets a trainer's defaults: lockstep, wait for ever for its actions,
   // and no automatic reset (the trainer resets). Explicit options still win.
   const byController = o.role === 'controller';
+  // A lockstep room created by a text agent waits for its decisions for ever unless told otherwise.
+  const byTextAgent = o.obs === 'text';
   const lockstep = o.lockstep ?? byController;
   const defaultMessages = Math.ceil(2 * tickRate + 20);
   const config: RoomConfig = {
@@ -217,7 +223,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     tickIntervalMs,
     lockstep,
     scale: o.scale ?? 1,
-    actionTimeoutMs: o.actionTimeoutMs ?? (byController ? 0 : tickIntervalMs),
+    actionTimeoutMs: o.actionTimeoutMs ?? (byController || (byTextAgent && lockstep) ? 0 : tickIntervalMs),
     fillFocal: o.fillFocal ?? 'bots',
     reconnectSeconds: o.reconnectSeconds ?? DEFAULT_RECONNECT_S,
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
@@ -227,6 +233,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
     observations: o.observations ?? (scenario ? 'permitted' : 'all'),
     autoReset: o.autoReset ?? !byController,
+    decisionInterval: o.decisionInterval ?? 0,
   };
   return Object.freeze(config);
 }
@@ -235,6 +242,8 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
 export function parseJoinOptions(raw: unknown): JoinConfig {
   const o = checkClientOptions(raw);
   const role = o.role ?? 'agent';
+  const text = o.obs === 'text';
+  if (text && role === 'spectator') throw invalid(`obs 'text' is for agents and controllers, not for spectators`, 'obs', o.obs);
   let slots: number[] | null = null;
   if (o.slots !== undefined) {
     if (new Set(o.slots).size !== o.slots.length) throw invalid(`slots must be distinct, got ${describe(o.slots)}`, 'slots', o.slots);
@@ -247,12 +256,14 @@ export function parseJoinOptions(raw: unknown): JoinConfig {
   }
   return Object.freeze({
     role,
-    obs: o.obs ?? 'rgb',
+    // A text agent's binary frames carry no pixels: it reads the text observation.
+    obs: o.obs === undefined ? 'rgb' : o.obs === 'text' ? 'none' : o.obs,
     policy: o.policy ?? 'agent',
     token: o.token ?? null,
     state: o.state ?? role === 'spectator',
     slots,
     events: o.events ?? false,
     world: o.world ?? false,
+    text,
   });
 }

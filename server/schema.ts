@@ -26,6 +26,7 @@ import { Compile } from 'typebox/compile';
 import type { ErrorCode } from '../ecs/errors.js';
 import { OBS_MODES } from '../client/protocol.js';
 import { OBSERVATION_SETS } from '../systems/vectorObservations.js';
+import { MACRO_NAMES, MAX_MACRO_TICKS } from '../systems/macros.js';
 
 export const FILL_FOCAL = ['bots', 'noop'] as const;
 export const ROLES = ['agent', 'spectator', 'controller'] as const;
@@ -77,7 +78,7 @@ export const CREATE_OPTIONS = {
   }),
   actionTimeoutMs: entry(Type.Number({ minimum: 0, maximum: 600_000 }), {
     description: 'lockstep: how long a tick waits for missing actions (ms); 0 waits forever',
-    'x-default': '1000 / tickRate (0 when a controller creates the room)',
+    'x-default': '1000 / tickRate (0 when a controller, or a text agent in a lockstep room, creates the room)',
   }),
   scale: entry(Type.Integer({ minimum: 1, maximum: 32 }), {
     description: 'tile the map K×K (K² times the players)',
@@ -112,6 +113,10 @@ export const CREATE_OPTIONS = {
     description: 'record each episode as a replay file in `replays/` beside the results file; the results line names it (`replay`)',
     'x-default': 'false',
   }),
+  decisionInterval: entry(Type.Integer({ minimum: 0, maximum: 100_000 }), {
+    description: 'text agents: a decision point every K ticks as well as at each macro\'s end (0: at macro ends only)',
+    'x-default': '0',
+  }),
   autoReset: entry(Type.Boolean(), {
     description:
       "start the next episode by itself when one ends; false: the room stops at the end of an episode until a controller sends `reset` (agents cannot reset: a room of agents alone then waits for a controller to join and reset)",
@@ -130,9 +135,9 @@ export const JOIN_OPTIONS = {
       "`'agent'` takes the first free focal slot (in ascending order); `'controller'` holds several focal slots on one connection (*Controllers*); `'spectator'` watches",
     'x-default': "`'agent'`",
   }),
-  obs: entry(Type.Enum([...OBS_MODES]), {
+  obs: entry(Type.Enum([...OBS_MODES, 'text']), {
     description:
-      "the observation sent each tick: `'rgb'` (egocentric RGB, 88×88×3 for Commons Harvest), `'symbolic'` (one byte per cell, 11×11), `'none'` (header only)",
+      "the observation sent each tick: `'rgb'` (egocentric RGB, 88×88×3 for Commons Harvest), `'symbolic'` (one byte per cell, 11×11), `'none'` (header only), `'text'` (agents and controllers: a text and JSON observation, and macros: *Text agents*)",
     'x-default': "`'rgb'`",
   }),
   policy: entry(Type.String({ pattern: '^[\\w.:@/+-]{1,64}$' }), {
@@ -222,6 +227,24 @@ export const CLIENT_MESSAGES = {
       seed: entry(Type.Integer({ minimum: 0, maximum: 0xffffffff }), { description: 'the seed of the new episode (default: the next seed)' }),
     },
     optional: ['seed'],
+  },
+  macro: {
+    from: 'text agents only',
+    description:
+      'a macro action (*Text agents*): `{macro, ...arguments}`, run over several ticks until done, impossible or replaced; each macro\'s own arguments are checked against the room (`INVALID_MACRO` with `details.reason`)',
+    fields: {
+      macro: entry(Type.Enum([...MACRO_NAMES]), { description: 'the macro\'s name', 'x-error': 'INVALID_MACRO' }),
+      x: entry(Type.Integer({ minimum: 0 }), { description: '`move_to`: the target cell\'s column', 'x-error': 'INVALID_MACRO' }),
+      y: entry(Type.Integer({ minimum: 0 }), { description: '`move_to`: the target cell\'s row', 'x-error': 'INVALID_MACRO' }),
+      target: entry(Type.String({ maxLength: 64 }), { description: '`zap`, `interact`: another player\'s id (`player_<i>`)', 'x-error': 'INVALID_MACRO' }),
+      resource: entry(Type.String({ maxLength: 64 }), { description: '`collect`: a resource name of the substrate', 'x-error': 'INVALID_MACRO' }),
+      ticks: entry(Type.Integer({ minimum: 1, maximum: MAX_MACRO_TICKS }), { description: '`explore`, `stay`: how many ticks', 'x-error': 'INVALID_MACRO' }),
+      action: entry(Type.Union([Type.Integer({ minimum: 0 }), Type.String({ maxLength: 64 })]), {
+        description: '`action`: an action index or name',
+        'x-error': 'INVALID_MACRO',
+      }),
+    },
+    optional: ['x', 'y', 'target', 'resource', 'ticks', 'action'],
   },
   world: {
     from: 'any client',

@@ -788,3 +788,46 @@ export class ObservationBuffers {
 export function createObservationStage(buffers: ObservationBuffers): (sim: Sim) => void {
   return (sim) => buffers.render(sim);
 }
+
+/**
+ * Window geometry for readers other than the renderer (text observations, macros): the same placement as
+ * `placeWindow`. Window cell (row, col) lies `forward − row` cells ahead of the observer and `col − left` to its
+ * right; `out` receives the map (x, y) it shows. Returns false when that cell is off a bounded map.
+ */
+export function windowCellToMap(sim: Sim, eid: number, row: number, col: number, out: { x: number; y: number }): boolean {
+  const { view } = sim.spec.observation;
+  const { c, grid } = sim.world;
+  const dir = c.Orientation.dir[eid] & 3;
+  const ahead = view.forward - row, right = col - view.left;
+  const x = c.Position.x[eid] + ahead * DIR_DX[dir] + right * DIR_DX[(dir + 1) & 3];
+  const y = c.Position.y[eid] + ahead * DIR_DY[dir] + right * DIR_DY[(dir + 1) & 3];
+  if (grid.torus) {
+    out.x = grid.wrapX(x);
+    out.y = grid.wrapY(y);
+    return true;
+  }
+  out.x = x;
+  out.y = y;
+  return grid.inBounds(x, y);
+}
+
+/**
+ * The inverse: where map cell (x, y) lies relative to the observer `eid` (`ahead`, `right`, in cells), and
+ * whether its window shows it. On a torus the nearest copy of the cell counts.
+ */
+export function mapToWindow(sim: Sim, eid: number, x: number, y: number, out: { ahead: number; right: number }): boolean {
+  const { view } = sim.spec.observation;
+  const { c, grid } = sim.world;
+  const dir = c.Orientation.dir[eid] & 3;
+  let dx = x - c.Position.x[eid], dy = y - c.Position.y[eid];
+  if (grid.torus) {
+    if (dx > sim.width / 2) dx -= sim.width;
+    else if (dx < -sim.width / 2) dx += sim.width;
+    if (dy > sim.height / 2) dy -= sim.height;
+    else if (dy < -sim.height / 2) dy += sim.height;
+  }
+  const rd = (dir + 1) & 3;
+  out.ahead = dx * DIR_DX[dir] + dy * DIR_DY[dir];
+  out.right = dx * DIR_DX[rd] + dy * DIR_DY[rd];
+  return out.ahead <= view.forward && out.ahead >= -view.backward && out.right <= view.right && out.right >= -view.left;
+}

@@ -103,7 +103,7 @@ describe('server: options', () => {
   it('words each refusal from the schema: the option, what is allowed, the value', () => {
     assert.equal(refusal(() => parseCreateOptions({ tickRate: 0 }, 'commons_harvest__open', SERVER)).message, 'tickRate must be a number from 1 to 1000, got 0');
     assert.equal(refusal(() => parseCreateOptions({ scale: 1.5 }, 'commons_harvest__open', SERVER)).message, 'scale must be an integer from 1 to 32, got 1.5');
-    assert.equal(refusal(() => parseJoinOptions({ obs: 'png' })).message, 'obs must be one of none, rgb, symbolic, got "png"');
+    assert.equal(refusal(() => parseJoinOptions({ obs: 'png' })).message, 'obs must be one of none, rgb, symbolic, text, got "png"');
     assert.equal(refusal(() => parseJoinOptions({ state: 'yes' })).message, 'state must be true or false, got "yes"');
   });
 
@@ -122,7 +122,7 @@ describe('server: options', () => {
   });
 
   it('defaults join options by role: agents observe rgb and skip the state, spectators get the state', () => {
-    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false, slots: null, events: false, world: false });
+    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false, slots: null, events: false, world: false, text: false });
     assert.equal(parseJoinOptions({ role: 'spectator' }).state, true);
     assert.equal(parseJoinOptions({ state: true }).state, true);
     assert.equal(code(() => parseJoinOptions({ policy: '' })), 'INVALID_OPTION');

@@ -40,6 +40,9 @@ import { backlog, backlogLimit, encodeMessage, encodeObservation, SendOutcome, S
 import { ResultsAllowance, roomCells } from '../budgets.js';
 import { WorldImage } from '../worldImage.js';
 import { FixedRateLoop, LockstepLoop, type TickDriver } from '../tickLoop.js';
+import { TextAgents } from '../textAgents.js';
+import { PopulationCounters } from '../../systems/populationFigures.js';
+import { HttpAgentSeats, type HttpAnswer } from '../httpAgents.js';
 
 /** Options the server adds to every create (the room handler's defaults; clients cannot override them). */
 export type HandlerOptions = {
@@ -173,11 +176,17 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     world: (client, payload) => this.onWorldRequest(client, payload),
     step: (client, payload) => this.onStep(client, payload),
     reset: (client, payload) => this.onReset(client, payload),
+    macro: (client, payload) => this.onMacro(client, payload),
   };
   private tickTimer = 0;
   private sendTimer = 0;
   private patchTimer = 0;
   private stopping = false;
+  /** Agents that read text and answer with macros (server/textAgents.ts), over WebSocket or HTTP. */
+  private textAgents!: TextAgents;
+  /** Fairness figures per population (policy label) for the episode record and the metrics. */
+  private readonly populations = new PopulationCounters();
+  private http!: HttpAgentSeats;
 
   /**
    * Every matchmake call (create, join, joinOrCreate, joinById) passes here before any room is created or looked up
@@ -245,6 +254,18 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (c.record) this.recorder = new ReplayRecorder(env, { focalPolicy: null, maxSteps: c.maxSteps, room: this.roomId });
     env.reset();
     this.seats.fillAll();
+    this.populations.attach(env.sim);
+    this.textAgents = new TextAgents(
+      env, this.seats, { decisionInterval: c.decisionInterval, lockstep: c.lockstep, maxMessagesPerSecond: c.maxMessagesPerSecond },
+      (seat, frame) => seat.client?.send(MessageType.Text, frame),
+    );
+    this.http = new HttpAgentSeats({
+      env, seats: this.seats, textAgents: this.textAgents, lockstep: c.lockstep, decisionInterval: c.decisionInterval,
+      tokenOk: (presented) => this.#server.token === null || sameSecret(presented ?? '', this.#server.token),
+      awaitingReset: () => this.awaitingReset,
+      checkLockstep: () => this.checkLockstep(),
+      countError: (code) => (this.errors[code] = (this.errors[code] ?? 0) + 1),
+    });
     this.results = new ResultsWriter(c.resultsFile);
     this.resultsAllowance = new ResultsAllowance(server.budgets?.limits.resultsBytesPerHour ?? Infinity);
     this.worldImage = new WorldImage(() => this.drawWorld());
@@ -335,6 +356,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     // full state is encoded (Colyseus sends it when the client confirms the join).
     if (join.state) this.mirror.update(env);
     if (seat) this.sendObservation(seat, true);
+    if (seat && join.text) {
+      this.textAgents.add(client.sessionId, seat, 'websocket');
+      this.checkLockstep();
+    }
   }
 
   override onDrop(client: RoomClient, code?: number): void {
@@ -366,17 +391,21 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (seat) {
       this.seats.reconnect(seat, client);
       this.sendObservation(seat, true);
+      const text = this.textAgents.byClient(client);
+      if (text) this.textAgents.reconnected(text);
     }
   }
 
   override onLeave(client: RoomClient): void {
     const controller = this.controllers.get(client.sessionId);
     if (controller) {
+      if (controller.join.text) this.textAgents.watchSlots(controller.slots, false);
       this.controllers.release(controller);
       this.checkLockstep();
     }
     const seat = this.seats.get(client.sessionId);
     if (seat) {
+      this.textAgents.remove(client.sessionId);
       this.seats.release(seat);
       this.checkLockstep();
     }
@@ -639,6 +668,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     }
     client.userData = newClientData(join);
     this.attachView(client);
+    if (join.text) this.textAgents.watchSlots(controller.slots, true);
     const env = this.env;
     client.send(MessageType.Welcome, {
       role: join.role,
@@ -723,6 +753,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (render) for (const seat of c.seats) renderSeat(this.env.sim, seat);
     this.controllers.write(c);
     this.controllers.send(c);
+    if (c.join.text) c.client.send(MessageType.Text, this.textAgents.controllerFrame(c.slots));
   }
 
   private onWorldRequest(client: RoomClient, payload: unknown): void {
@@ -732,6 +763,31 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (!data) return;
     data.worldEveryMs = fps > 0 ? 1000 / fps : 0;
     data.worldNextAt = 0;
+  }
+
+  /** A WebSocket text agent's macro (server/textAgents.ts): validated, then started at once. */
+  private onMacro(client: RoomClient, payload: unknown): void {
+    const agent = this.textAgents.byClient(client);
+    if (!agent) return this.reject(client, 'NOT_A_TEXT_AGENT', 'only agents that joined with obs \'text\' send "macro"; other agents send "action"');
+    const r = this.textAgents.macro(agent, payload, this.awaitingReset);
+    if (r instanceof CrucibleError) return this.reject(client, r.code, r.message);
+    this.taken(client);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // HTTP agents (server/httpAgents.ts), called through matchMaker.remoteRoomCall: plain JSON in and out.
+
+  httpJoin(options: unknown): HttpAnswer {
+    return this.http.join(options);
+  }
+  httpObserve(key: unknown, after: unknown, waitMs: unknown): Promise<HttpAnswer> {
+    return this.http.observe(key, after, waitMs);
+  }
+  httpMacro(key: unknown, macro: unknown): HttpAnswer {
+    return this.http.macro(key, macro);
+  }
+  httpLeave(key: unknown): HttpAnswer {
+    return this.http.leave(key);
   }
 
   private tooLarge(client: RoomClient): boolean {
@@ -775,8 +831,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       env.step(this.seats.actions);
       this.seats.clearActions(stepped);
       this.publish();
+      this.textAgents.afterStep();
       if (env.performance !== reports) this.mirror.updatePerformance(env, 'tick');
       if (env.done) this.endEpisode();
+      this.checkLockstep();
     } catch (err) {
       // A bug must not take the server down (an uncaught exception would): count it, log it, keep ticking.
       this.tickErrors++;
@@ -918,10 +976,12 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private recordEpisode(reason: 'reset' | null): void {
     const env = this.env;
     const episode = env.summary();
-    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string; replay?: string } = {
+    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string; replay?: string; by_population: unknown; decisions?: unknown } = {
       ...episode,
       ...(reason !== null ? { reason } : {}),
       actions: this.seats.episodeActions(),
+      by_population: this.populations.figures(env.sim, env.labels, Array.from({ length: env.players }, (_, s) => agentId(s))),
+      ...(this.textAgents.size > 0 ? { decisions: this.textAgents.episodeReport() } : {}),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
@@ -948,11 +1008,13 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     this.seats.discardActions();
     this.seats.fillAll();
     this.controllers.clearEvents();
+    this.populations.attach(env.sim);
     if (this.stateSubscribed()) this.mirror.update(env);
     // Every agent's first observation of the new episode, drawn in one pass over the map.
     this.seats.render();
     for (const seat of this.seats.all()) if (seat.client !== null && seat.controller === null) this.sendObservation(seat, false);
     for (const c of this.controllers.all()) this.sendControllerFrame(c, false);
+    this.textAgents.startEpisode();
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -1035,6 +1097,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       tick_histogram: env.monitor ? env.monitor.encodeHistogram('tick') : null,
       process: processFigures(),
       obs_sends: { one_write: this.obsOneWrite, fallback: this.obsFallback },
+      by_population: this.populations.figures(sim, env.labels, agents.map((a) => a.agent)),
+      text_agents: this.textAgents.report(),
     };
   }
 
