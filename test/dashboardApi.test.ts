@@ -47,7 +47,7 @@ describe('dashboard API: history, replays, room creation', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'crucible-dashapi-'));
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN });
+    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN, budgets: { maxCreatesPerSecond: 10_000 } });
     // A lockstep room that waits for its one agent: two recorded episodes of 12 steps; a world picture at each of
     // the first ticks, taken while the room waits.
     const agent = await connect(srv.url, SUBSTRATE, {
@@ -77,7 +77,7 @@ describe('dashboard API: history, replays, room creation', function () {
     await waitFor('three episodes in the history', async () => (await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history`)).body.episodes.length >= 3);
     // Restart: a new server on the same results file.
     await srv.close();
-    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN });
+    srv = await startServer({ resultsFile: join(dir, 'episodes.jsonl'), token: null, adminToken: ADMIN, budgets: { maxCreatesPerSecond: 10_000 } });
   });
 
   after(async () => {

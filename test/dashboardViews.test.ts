@@ -63,7 +63,7 @@ describe('dashboard views in headless Chromium', function () {
     dir = mkdtempSync(join(tmpdir(), 'crucible-views-'));
     const results = join(dir, 'episodes.jsonl');
     // First server: one recorded episode, played by a scripted agent labelled human, its world captured each tick.
-    srv = await startServer({ resultsFile: results, token: null, adminToken: ADMIN });
+    srv = await startServer({ resultsFile: results, token: null, adminToken: ADMIN, budgets: { maxCreatesPerSecond: 10_000 } });
     const agent = await connect(srv.url, SUBSTRATE, {
       method: 'create', scenario: SCENARIO, lockstep: true, actionTimeoutMs: 0, maxSteps: STEPS, seed: 3, record: true, obs: 'none', policy: 'human',
     });
@@ -79,7 +79,7 @@ describe('dashboard views in headless Chromium', function () {
     await waitFor('the episode in the results', async () => ((await (await fetch(`${srv!.httpUrl}/api/history`)).json()) as { episodes: unknown[] }).episodes.length === 1);
     // Restart.
     await srv.close();
-    srv = await startServer({ resultsFile: results, token: null, adminToken: ADMIN });
+    srv = await startServer({ resultsFile: results, token: null, adminToken: ADMIN, budgets: { maxCreatesPerSecond: 10_000 } });
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 },
     });

@@ -69,7 +69,7 @@ describe('chat-completions adapter', () => {
     assert.equal(f.requests.length, 1, 'a 401 is not retried');
     const slow = await fakeEndpoint(() => {});
     servers.push(slow.server);
-    await assert.rejects(new ChatCompletionsPolicy({ url: slow.url, model: 'm', timeoutMs: 50, retries: 1, backoffMs: 1 }).decide(OBS), (e: LlmReplyError) => e.code === 'TIMEOUT');
+    await assert.rejects(new ChatCompletionsPolicy({ url: slow.url, model: 'm', timeoutMs: 400, retries: 1, backoffMs: 1 }).decide(OBS), (e: LlmReplyError) => e.code === 'TIMEOUT');
     assert.equal(slow.requests.length, 2);
   });
 
