@@ -67,6 +67,35 @@ export const MessageType = {
   Error: 'error',
   /** server → client: `{slot, role, obs, players, actions, tickRate, lockstep}` right after joining */
   Welcome: 'welcome',
+  /** client → server (controllers): `{episode, tick, actions}`; server → client: binary step frame (all held slots) */
+  Step: 'step',
+  /** client → server (controllers): `{seed?}`: end the running episode, start a new one */
+  Reset: 'reset',
+} as const;
+
+/**
+ * The controller step frame: a 16-byte little-endian header, then one observation frame (the layout above, all of
+ * the same length L = welcome.frameBytes) per held slot in `welcome.slots` order, then, when asked for at join,
+ * float32 event counters (slot-major, `welcome.events` per slot) and WORLD.RGB bytes (`welcome.world` height × width × 3).
+ *
+ *   offset size type  field
+ *        0    2 u16   magic 0x4243 (the bytes "CB")
+ *        2    1 u8    version (1)
+ *        3    1 u8    flags: bit0 terminated, bit1 truncated, bit2 events present, bit3 world present
+ *        4    4 u32   tick
+ *        8    4 u32   episode
+ *       12    2 u16   count: number of held slots
+ *       14    2 u16   reserved (0)
+ *       16  count·L   the slots' observation frames
+ */
+export const STEP_MAGIC = 0x4243;
+export const STEP_VERSION = 1;
+export const STEP_HEADER_BYTES = 16;
+export const StepFlag = {
+  Terminated: 1 << 0,
+  Truncated: 1 << 1,
+  Events: 1 << 2,
+  World: 1 << 3,
 } as const;
 
 export interface Observation {

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   MESSAGE_TOO_LARGE: 'a message exceeds the size limit',
   UNKNOWN_MESSAGE_TYPE: 'a message type is not part of the protocol',
   NOT_AN_AGENT: 'only agents may send actions',
+  NOT_A_CONTROLLER: 'only controllers may send steps and resets',
   ROOM_FULL: 'every focal slot is taken',
   INVALID_TOKEN: 'the join token is missing or wrong',
   UNKNOWN_ENCODING: 'the encoding is not one of the supported encodings',

@@ -24,6 +24,7 @@ import { scenariosOf } from '../substrates/scenarios.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { substrateSpecs } from './specs.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -127,6 +128,8 @@ export function substrateCatalogue(): Record<string, unknown>[] {
       actions: s.actions.map((a) => a.name),
       map: s.map,
       observations: s.observation.names,
+      // Names, shapes, dtypes and bounds of what an agent or controller receives, per observation mode (scale 1).
+      specs: { rgb: substrateSpecs(s, 'rgb'), symbolic: substrateSpecs(s, 'symbolic') },
       scenarios: scenariosOf(name).map((sc) => ({
         name: sc.name,
         description: sc.description,

@@ -14,7 +14,7 @@ import { OBS_MODES, type ObsMode } from '../client/protocol.js';
 export const FILL_FOCAL = ['bots', 'noop'] as const;
 export type FillFocal = (typeof FILL_FOCAL)[number];
 
-export const ROLES = ['agent', 'spectator'] as const;
+export const ROLES = ['agent', 'spectator', 'controller'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Server-wide settings the operator chooses (not clients); passed to every room through its handler options. */
@@ -50,6 +50,8 @@ export interface RoomConfig {
   readonly maxMessagesPerSecond: number;
   /** State patch interval (ms): the tick interval, but never below 50 ms — spectators never need more than 20 Hz. */
   readonly patchRateMs: number;
+  /** Start the next episode by itself when one ends (false: the room waits for a controller's `reset`). */
+  readonly autoReset: boolean;
 }
 
 export interface JoinConfig {
@@ -59,13 +61,19 @@ export interface JoinConfig {
   readonly token: string | null;
   /** Receive the synchronised room state (spectators by default; agents opt in). */
   readonly state: boolean;
+  /** Controllers: the focal slots to hold (null = every free focal slot). */
+  readonly slots: readonly number[] | null;
+  /** Controllers: per-step event counters appended to each step frame. */
+  readonly events: boolean;
+  /** Controllers: raw WORLD.RGB bytes appended to each step frame. */
+  readonly world: boolean;
 }
 
 const CREATE_KEYS = [
   'scenario', 'seed', 'tickRate', 'lockstep', 'scale', 'actionTimeoutMs', 'fillFocal', 'reconnectSeconds',
-  'resultsFile', 'maxSteps', 'maxMessagesPerSecond',
+  'resultsFile', 'maxSteps', 'maxMessagesPerSecond', 'autoReset',
 ] as const;
-const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state'] as const;
+const JOIN_KEYS = ['role', 'obs', 'policy', 'token', 'state', 'slots', 'events', 'world'] as const;
 /** Keys the server itself adds through the room handler's default options. */
 const HANDLER_KEYS = ['substrate', 'server'] as const;
 
@@ -161,7 +169,10 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
 
   const tickRate = numberOpt(o, 'tickRate', 1, 1000, false) ?? DEFAULT_TICK_RATE_HZ;
   const tickIntervalMs = 1000 / tickRate;
-  const lockstep = boolOpt(o, 'lockstep') ?? false;
+  // A room created by a controller (a trainer) gets a trainer's defaults: lockstep, wait for ever for its actions,
+  // and no automatic reset (the trainer resets). Explicit options still win.
+  const byController = o.role === 'controller';
+  const lockstep = boolOpt(o, 'lockstep') ?? byController;
   const defaultMessages = Math.ceil(2 * tickRate + 20);
   const config: RoomConfig = {
     substrate,
@@ -171,7 +182,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     tickIntervalMs,
     lockstep,
     scale: numberOpt(o, 'scale', 1, 32, true) ?? 1,
-    actionTimeoutMs: numberOpt(o, 'actionTimeoutMs', 0, 600_000, false) ?? tickIntervalMs,
+    actionTimeoutMs: numberOpt(o, 'actionTimeoutMs', 0, 600_000, false) ?? (byController ? 0 : tickIntervalMs),
     fillFocal: enumOpt(o, 'fillFocal', FILL_FOCAL) ?? 'bots',
     reconnectSeconds: numberOpt(o, 'reconnectSeconds', 0, 3600, false) ?? DEFAULT_RECONNECT_S,
     resultsFile: resolveResultsFile(o.resultsFile, server.resultsFile),
@@ -179,12 +190,16 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     maxMessagesPerSecond:
       numberOpt(o, 'maxMessagesPerSecond', 1, 100_000, true) ?? (lockstep ? Math.max(defaultMessages, LOCKSTEP_MIN_MESSAGES_PER_S) : defaultMessages),
     patchRateMs: Math.max(50, Math.min(tickIntervalMs, 1000)),
+    autoReset: boolOpt(o, 'autoReset') ?? !byController,
   };
   // Join keys are checked when the join happens; validate them here too so a bad joinOrCreate fails before a room
   // is created for it.
   parseJoinOptions(o);
   return Object.freeze(config);
 }
+
+/** Most slots a controller may name (the largest room: 32×32 tiles of an 8-player substrate). */
+const MAX_SLOTS = 8192;
 
 const POLICY_LABEL = /^[\w.:@/+-]{1,64}$/;
 
@@ -208,5 +223,21 @@ export function parseJoinOptions(raw: unknown): JoinConfig {
     token = o.token;
   }
   const state = boolOpt(o, 'state') ?? role === 'spectator';
-  return Object.freeze({ role, obs, policy, token, state });
+  let slots: number[] | null = null;
+  if (o.slots !== undefined && o.slots !== null) {
+    const v = o.slots;
+    if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SLOTS || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < MAX_SLOTS)) {
+      throw invalid(`slots must be a non-empty list of distinct slot indices (integers from 0), got ${JSON.stringify(v).slice(0, 80)}`, 'slots', v);
+    }
+    if (new Set(v).size !== v.length) throw invalid(`slots must be distinct, got ${JSON.stringify(v).slice(0, 80)}`, 'slots', v);
+    slots = Object.freeze([...(v as number[])].sort((a, b) => a - b)) as number[];
+  }
+  const events = boolOpt(o, 'events') ?? false;
+  const world = boolOpt(o, 'world') ?? false;
+  if (role !== 'controller') {
+    for (const k of ['slots', 'events', 'world'] as const) {
+      if (o[k] !== undefined && o[k] !== null && o[k] !== false) throw invalid(`${k} is a controller option (role: 'controller'), not for role '${role}'`, k, o[k]);
+    }
+  }
+  return Object.freeze({ role, obs, policy, token, state, slots, events, world });
 }

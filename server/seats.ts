@@ -37,8 +37,21 @@ export interface Seat {
   readonly obsHeight: number;
   /** Byte offset in `frame` of the float32 vector observations (systems/vectorObservations.ts). */
   readonly vectorOffset: number;
-  /** Sends `frame`, with whatever is queued for the agent, as one socket write (server/wire.ts). */
+  /** Sends `frame`, with whatever is queued for the agent, as one socket write (server/wire.ts). Unused for a
+   * controller's seat: its frame goes out inside the controller's step frame (server/controllers.ts). */
   readonly wire: AgentWire;
+  /** The session id of the controller holding this slot, or null for an agent's seat. */
+  readonly controller: string | null;
+}
+
+/** How a controller claims a slot (server/controllers.ts): which one, under which key, into which bytes. */
+export interface ClaimOptions {
+  /** The focal slot to take (it must be free); default the first free one. */
+  readonly slot?: number;
+  /** The key the seat is found by (`get`); default the client's session id. A controller's seats use their own. */
+  readonly key?: string;
+  /** The seat's frame: bytes of exactly `frameLength(obs)` inside the controller's step frame. */
+  readonly frame?: Uint8Array;
 }
 
 /** What `offer` did with an action. */
@@ -116,34 +129,49 @@ export class Seats {
     return this.bySession.values();
   }
 
-  /** Seat a joining agent in the first free focal slot. Throws ROOM_FULL when there is none. */
-  claim(client: Client, join: JoinConfig): Seat {
-    const slot = this.freeSlot();
-    if (slot < 0) {
-      throw new CrucibleError('ROOM_FULL', `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room`, {
+  /** Whether `slot` is a focal slot nobody holds. */
+  isFree(slot: number): boolean {
+    return this.env.population.isFocal[slot] === true && this.bySlot[slot] === null;
+  }
+
+  /** Bytes of one observation frame in mode `obs`: the header, the observation, the vector observations. */
+  frameLength(obs: ObsMode): number {
+    const { width, height } = obsSize(this.env, obs);
+    return OBS_HEADER_BYTES + width * height * OBS_CHANNELS[obs] + 4 * this.vectorLength;
+  }
+
+  /** Seat a joining agent in the first free focal slot (or `opts.slot`). Throws ROOM_FULL when there is none. */
+  claim(client: Client, join: JoinConfig, opts: ClaimOptions = {}): Seat {
+    const slot = opts.slot ?? this.freeSlot();
+    if (slot < 0 || !this.isFree(slot)) {
+      throw new CrucibleError('ROOM_FULL', slot < 0 ? `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room` : `slot ${slot} is not a free focal slot`, {
         focalSlots: this.env.focalSlots.length,
       });
     }
     const { width, height } = obsSize(this.env, join.obs);
     const obsLength = width * height * OBS_CHANNELS[join.obs];
-    const frame = new Uint8Array(OBS_HEADER_BYTES + obsLength + 4 * this.vectorLength);
+    const frame = opts.frame ?? new Uint8Array(OBS_HEADER_BYTES + obsLength + 4 * this.vectorLength);
+    if (frame.length !== OBS_HEADER_BYTES + obsLength + 4 * this.vectorLength) throw new Error(`seat frame of ${frame.length} bytes for slot ${slot}`);
+    const key = opts.key ?? client.sessionId;
     const seat: Seat = {
       slot,
-      sessionId: client.sessionId,
+      sessionId: key,
       client,
       obs: join.obs,
       policy: join.policy,
       frame,
-      view: new DataView(frame.buffer),
+      view: new DataView(frame.buffer, frame.byteOffset, frame.byteLength),
       // One subarray for the seat's lifetime: the renderer caches its word view per buffer object.
       obsBytes: frame.subarray(OBS_HEADER_BYTES, OBS_HEADER_BYTES + obsLength),
       obsWidth: width,
       obsHeight: height,
       vectorOffset: OBS_HEADER_BYTES + obsLength,
-      wire: new AgentWire(frame.length),
+      // A controller's seat never sends on its own: a minimal wire, never used.
+      wire: new AgentWire(opts.key === undefined ? frame.length : 0),
+      controller: opts.key === undefined ? null : client.sessionId,
     };
     this.bySlot[slot] = seat;
-    this.bySession.set(client.sessionId, seat);
+    this.bySession.set(key, seat);
     this.lastTag[slot] = -1;
     this.stepFlags[slot] = 0;
     this.connected++;
@@ -234,6 +262,13 @@ export class Seats {
       missed[agentId(slot)] = this.episodeMissed[slot];
     }
     return { late, missed };
+  }
+
+  /** Forget the actions queued for the current tick without counting them (a reset ends the tick they answered). */
+  discardActions(): void {
+    this.actions.fill(0);
+    this.acted.fill(0);
+    this.actedConnected = 0;
   }
 
   /** Lockstep: every connected agent has acted for this tick, and at least one is connected. */

@@ -32,8 +32,10 @@ const WS_OPEN = 1;
 /** FIN + binary opcode. */
 const WS_BINARY_FINAL = 0x82;
 
-/** Colyseus header of a binary "obs" message: ROOM_DATA_BYTES, then the type as a msgpack string. */
-const OBS_MESSAGE_HEADER: Uint8Array = Uint8Array.from(getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, MessageType.Obs, undefined, new Uint8Array(0)));
+/** Colyseus header of a binary message of `type`: ROOM_DATA_BYTES, then the type as a msgpack string. */
+function bytesMessageHeader(type: string): Uint8Array {
+  return Uint8Array.from(getMessageBytes.raw(Protocol.ROOM_DATA_BYTES, type, undefined, new Uint8Array(0)));
+}
 
 /** Bytes of the WebSocket frame header for a payload of `n` bytes (server → client, unmasked). */
 function wsHeaderLength(n: number): number {
@@ -90,13 +92,18 @@ export class AgentWire {
   private readonly pending: Buffer[] = [];
   private pendingBytes = 0;
 
-  constructor(frameLength: number) {
-    const payload = OBS_MESSAGE_HEADER.length + frameLength;
+  /** `type`: the binary message type the frame goes out as ("obs" for agents, "step" for controllers). */
+  constructor(
+    frameLength: number,
+    private readonly type: string = MessageType.Obs,
+  ) {
+    const header = bytesMessageHeader(type);
+    const payload = header.length + frameLength;
     const wsHeader = wsHeaderLength(payload);
-    this.frameAt = wsHeader + OBS_MESSAGE_HEADER.length;
+    this.frameAt = wsHeader + header.length;
     this.buffer = Buffer.alloc(this.frameAt + frameLength);
     writeWsHeader(this.buffer, 0, payload);
-    this.buffer.set(OBS_MESSAGE_HEADER, wsHeader);
+    this.buffer.set(header, wsHeader);
   }
 
   /** Messages waiting for the next observation. */
@@ -125,7 +132,7 @@ export class AgentWire {
     if (socket === null) {
       for (const m of this.pending) enqueueClientRaw(client as Client & ClientPrivate, m);
       this.clear();
-      client.sendBytes(MessageType.Obs, frame);
+      client.sendBytes(this.type, frame);
       return false;
     }
     this.buffer.set(frame, this.frameAt);

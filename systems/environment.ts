@@ -132,9 +132,15 @@ export class Environment {
     return this.sim.terminated || this.sim.truncated;
   }
 
-  /** Start the next episode (the first call starts episode 0 with the given seed). */
-  reset(): void {
-    resetSim(this.sim);
+  /**
+   * Start the next episode (the first call starts episode 0 with the given seed; each later one the next seed, or
+   * `seed` when given: an integer from 0 to 2³² − 1).
+   */
+  reset(seed?: number): void {
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
+      throw new CrucibleError('INVALID_OPTION', `seed must be an integer from 0 to 4294967295, got ${seed}`);
+    }
+    resetSim(this.sim, seed);
     this.labels = assignBots(this.sim, this.population);
     this.metrics?.attach(this.sim, this.population.isFocal, this.labels);
   }

@@ -44,6 +44,10 @@ export function growCleanUpApples(sim: Sim): void {
       setAppleWaiting(sim, i);
       giveReward(sim, c.Avatar.slot[avatar], eating.reward);
       sim.counters.applesEaten++;
+      // Eaten the moment it grew: the same event as stepping onto a live apple.
+      if (sim.world.events.wants('apple_eaten')) {
+        sim.world.events.emit('apple_eaten', { tick: sim.world.tick, slot: c.Avatar.slot[avatar], x: c.Position.x[eid], y: c.Position.y[eid] });
+      }
     }
   }
 }

@@ -61,10 +61,13 @@ export function stepSim(sim: Sim): void {
   sim.world.events.flush();
 }
 
-/** Start a new episode. The first reset uses the sim's seed; each later one uses the next seed. */
-export function resetSim(sim: Sim): void {
+/**
+ * Start a new episode. The first reset uses the sim's seed; each later one uses the next seed, unless `seed` is
+ * given (a client resetting with a seed): then the episode uses that one, and later episodes count on from it.
+ */
+export function resetSim(sim: Sim, seed?: number): void {
   sim.episode++;
-  const seed = sim.episode === 0 ? sim.seed : (sim.seed + 1) >>> 0;
+  if (seed === undefined) seed = sim.episode === 0 ? sim.seed : (sim.seed + 1) >>> 0;
   buildEpisodeWorld(sim, seed);
   sim.respawn = makeRespawnHandler(sim);
 }

@@ -36,6 +36,10 @@ export function regrowApples(sim: Sim): void {
         setAppleWaiting(sim, i);
         giveReward(sim, c.Avatar.slot[avatar], sim.spec.eating.reward);
         sim.counters.applesEaten++;
+        // Eaten the moment it regrew: the same event as stepping onto a live apple.
+        if (sim.world.events.wants('apple_eaten')) {
+          sim.world.events.emit('apple_eaten', { tick, slot: c.Avatar.slot[avatar], x: c.Position.x[eid], y: c.Position.y[eid] });
+        }
       }
     }
   }

@@ -28,7 +28,9 @@ import { getSubstrate } from '../../substrates/registry.js';
 import { MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
 import { ResultsWriter } from '../results.js';
-import { renderSeat, Seats, type Seat } from '../seats.js';
+import { renderSeat, Seats, type ActionOutcome, type Seat } from '../seats.js';
+import { Controllers, EVENT_NAMES, parseReset, parseStep, type Controller } from '../controllers.js';
+import { substrateSpecs } from '../specs.js';
 import { lowerLayerCells, StateMirror } from '../stateMirror.js';
 import { encodeMessage, encodeObservation } from '../wire.js';
 import { FixedRateLoop, LockstepLoop, type TickDriver } from '../tickLoop.js';
@@ -103,6 +105,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private settings!: ServerSettings;
   private env!: Environment;
   private seats!: Seats;
+  /** Connections holding several slots (server/controllers.ts). */
+  private controllers!: Controllers;
+  /** autoReset off: the episode has ended and the room waits for a controller's `reset` (no steps meanwhile). */
+  private awaitingReset = false;
   /** The substrate's vector observations (INVENTORY, …) appended to each agent frame, and a scratch to write them. */
   private vectorLayout: VectorField[] = [];
   private vectorScratch = new Float64Array(0);
@@ -145,6 +151,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const env = this.env;
     this.actionCount = env.spec.actions.length;
     this.seats = new Seats(env, c.fillFocal);
+    this.controllers = new Controllers(env, this.seats, (seat) => this.writeFrame(seat));
     this.vectorLayout = vectorLayout(env.sim);
     this.vectorScratch = new Float64Array(this.seats.vectorLength);
     if (c.maxSteps !== null) {
@@ -189,6 +196,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
     this.onMessage(MessageType.Action, (client: RoomClient, payload: unknown) => this.onAction(client, payload));
     this.onMessage(MessageType.World, (client: RoomClient, payload: unknown) => this.onWorldRequest(client, payload));
+    this.onMessage(MessageType.Step, (client: RoomClient, payload: unknown) => this.onStep(client, payload));
+    this.onMessage(MessageType.Reset, (client: RoomClient, payload: unknown) => this.onReset(client, payload));
     this.onMessage('*', (client: RoomClient, type: string | number) => this.onUnknown(client, type));
 
     this.loop = c.lockstep
@@ -206,13 +215,14 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   override onAuth(_client: Client, options: unknown, context: AuthContext): JoinConfig {
     try {
       const join = parseJoinOptions(options);
-      if (join.role === 'agent') {
+      if (join.role === 'agent' || join.role === 'controller') {
         const token = this.settings.token;
         if (token !== null && !sameSecret(join.token ?? context.token ?? '', token)) {
           throw new CrucibleError('INVALID_TOKEN', 'joining as an agent needs the server token (join option "token")');
         }
         // Checked again when the seat is claimed in onJoin: joins may interleave between the two.
-        if (this.seats.freeSlot() < 0) {
+        if (join.role === 'controller') this.controllers.slotsFor(join);
+        else if (this.seats.freeSlot() < 0) {
           throw new CrucibleError('ROOM_FULL', `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room`);
         }
       }
@@ -224,6 +234,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
   override onJoin(client: RoomClient, _options: unknown, auth: JoinConfig): void {
     const join = auth;
+    if (join.role === 'controller') return this.joinController(client, join);
     let seat: Seat | undefined;
     if (join.role === 'agent') {
       try {
@@ -246,8 +257,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       focalSlots: env.focalSlots,
       actions: env.spec.actions.map((a) => a.name),
       vector: this.vectorLayout,
+      spec: substrateSpecs(env.spec, join.obs, this.config.scale),
       tickRate: this.config.tickRate,
       lockstep: this.config.lockstep,
+      autoReset: this.config.autoReset,
       tick: env.tick,
       episode: env.sim.episode,
     });
@@ -258,9 +271,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   override onDrop(client: RoomClient, code?: number): void {
+    const controller = this.controllers.get(client.sessionId);
     const seat = this.seats.get(client.sessionId);
-    if (!seat) return;
-    this.seats.disconnect(seat);
+    if (controller) this.controllers.disconnect(controller);
+    else if (seat) this.seats.disconnect(seat);
+    else return;
     this.checkLockstep();
     // A flooding client is not kept (its close code is WITH_ERROR; the SDK does not reconnect after it anyway).
     if (this.config.reconnectSeconds > 0 && !client.userData?.flooded && code !== CloseCode.WITH_ERROR) {
@@ -276,6 +291,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (!client.userData && client.auth) client.userData = newClientData(client.auth);
     this.attachConnection(client);
     if (client.userData?.join.state) this.mirror.update(this.env);
+    const controller = this.controllers.get(client.sessionId);
+    if (controller) {
+      this.controllers.reconnect(controller, client);
+      this.sendControllerFrame(controller, true);
+    }
     if (seat) {
       this.seats.reconnect(seat, client);
       this.sendObservation(seat, true);
@@ -283,6 +303,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   override onLeave(client: RoomClient): void {
+    const controller = this.controllers.get(client.sessionId);
+    if (controller) {
+      this.controllers.release(controller);
+      this.checkLockstep();
+    }
     const seat = this.seats.get(client.sessionId);
     if (seat) {
       this.seats.release(seat);
@@ -356,23 +381,141 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
   private onAction(client: RoomClient, payload: unknown): void {
     if (this.tooLarge(client)) return;
+    if (this.controllers.get(client.sessionId)) return this.reject(client, 'MALFORMED_MESSAGE', 'controllers send "step" (every held slot\'s action at once), not "action"');
     const seat = this.seats.get(client.sessionId);
     if (!seat) return this.reject(client, 'NOT_AN_AGENT', 'only agents may send actions; this client joined as a spectator');
     const parsed = parseAction(payload, this.actionCount);
     if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
+    if (this.awaitingReset) return this.reject(client, 'STALE_ACTION', `episode ${this.env.sim.episode} has ended; the room waits for a controller's reset`);
     const outcome = this.seats.offer(seat, parsed, !this.config.lockstep);
-    if (outcome === 'taken') return this.checkLockstep();
+    if (outcome === 'taken') return this.taken(client);
     if (outcome === 'expired') return;
+    this.rejectOutcome(client, outcome, parsed.tick, parsed.episode);
+  }
+
+  /** Why `Seats.offer` refused an action (or a controller's step) answering `tick` of `episode`, as an error. */
+  private rejectOutcome(client: RoomClient, outcome: Exclude<ActionOutcome, 'taken' | 'expired'>, tickAnswered: number, episodeAnswered?: number): void {
     const tick = this.env.tick;
     const episode = this.env.sim.episode;
     switch (outcome) {
       case 'other_episode':
-        return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick} of episode ${parsed.episode}, but the current episode is ${episode} (tick ${tick})`);
+        return this.reject(client, 'STALE_ACTION', `action answers tick ${tickAnswered} of episode ${episodeAnswered}, but the current episode is ${episode} (tick ${tick})`);
       case 'repeat':
-        return this.reject(client, 'DUPLICATE_ACTION', `already have an action answering tick ${parsed.tick}; one action per observation, this one was dropped`);
+        return this.reject(client, 'DUPLICATE_ACTION', `already have an action answering tick ${tickAnswered}; one action per observation, this one was dropped`);
       default:
-        return this.reject(client, 'STALE_ACTION', `action answers tick ${parsed.tick}, the current tick is ${tick} (episode ${episode}): ${STALE_REASON[outcome]}`);
+        return this.reject(client, 'STALE_ACTION', `action answers tick ${tickAnswered}, the current tick is ${tick} (episode ${episode}): ${STALE_REASON[outcome]}`);
     }
+  }
+
+  /**
+   * An action (or step) was taken. In a lockstep room an input the room takes for the current tick does not count
+   * against the client's messages per second: the room itself paces it (one per step frame), so a client stepping
+   * in lockstep is never disconnected however fast it answers; everything else still counts.
+   */
+  private taken(client: RoomClient): void {
+    if (this.config.lockstep) {
+      const data = client.userData;
+      if (data && data.windowCount > 0) data.windowCount--;
+      const priv = client as RoomClient & ClientPrivate;
+      if ((priv._numMessagesLastSecond ?? 0) > 0) priv._numMessagesLastSecond!--;
+    }
+    this.checkLockstep();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Controllers (server/controllers.ts)
+
+  private joinController(client: RoomClient, join: JoinConfig): void {
+    let controller: Controller;
+    try {
+      controller = this.controllers.claim(client, join);
+    } catch (err) {
+      throw toServerError(err);
+    }
+    client.userData = newClientData(join);
+    this.attachConnection(client);
+    const env = this.env;
+    client.send(MessageType.Welcome, {
+      role: join.role,
+      slot: null,
+      agent: null,
+      slots: controller.slots,
+      agents: controller.slots.map(agentId),
+      obs: join.obs,
+      substrate: env.spec.name,
+      scenario: env.scenario?.name ?? null,
+      players: env.players,
+      focalSlots: env.focalSlots,
+      actions: env.spec.actions.map((a) => a.name),
+      vector: this.vectorLayout,
+      frameBytes: controller.frameBytes,
+      events: join.events ? EVENT_NAMES : [],
+      world: join.world ? this.controllers.worldSize : null,
+      spec: substrateSpecs(env.spec, join.obs, this.config.scale),
+      tickRate: this.config.tickRate,
+      lockstep: this.config.lockstep,
+      autoReset: this.config.autoReset,
+      actionTimeoutMs: this.config.actionTimeoutMs,
+      tick: env.tick,
+      episode: env.sim.episode,
+    });
+    if (join.state) this.mirror.update(env);
+    this.sendControllerFrame(controller, true);
+  }
+
+  private onStep(client: RoomClient, payload: unknown): void {
+    if (this.tooLarge(client)) return;
+    const c = this.controllers.get(client.sessionId);
+    if (!c) return this.reject(client, 'NOT_A_CONTROLLER', 'only controllers (join option role: \'controller\') may send "step"; agents send "action"');
+    const parsed = parseStep(payload, c.slots, this.actionCount);
+    if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
+    if (this.awaitingReset) {
+      return this.reject(client, 'STALE_ACTION', `episode ${this.env.sim.episode} has ended (tick ${this.env.tick}): send reset to start the next one`);
+    }
+    // The held seats share one history (they are offered together): the first one's answer holds for all.
+    const msg = { tick: parsed.tick, episode: parsed.episode, action: parsed.actions[0] };
+    const outcome = this.seats.offer(c.seats[0], msg, !this.config.lockstep);
+    if (outcome === 'expired') return;
+    if (outcome !== 'taken') return this.rejectOutcome(client, outcome, parsed.tick, parsed.episode);
+    for (let i = 1; i < c.seats.length; i++) {
+      msg.action = parsed.actions[i];
+      this.seats.offer(c.seats[i], msg, !this.config.lockstep);
+    }
+    this.taken(client);
+  }
+
+  private onReset(client: RoomClient, payload: unknown): void {
+    if (this.tooLarge(client)) return;
+    if (!this.controllers.get(client.sessionId)) return this.reject(client, 'NOT_A_CONTROLLER', 'only controllers (join option role: \'controller\') may reset the room');
+    const parsed = parseReset(payload);
+    if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
+    const env = this.env;
+    // The running episode, if it has taken a step and not ended, ends here: recorded as truncated by a reset.
+    if (!this.awaitingReset && env.tick > 0 && !env.done) {
+      env.sim.truncated = true;
+      env.metrics?.endEpisode(env.sim);
+      this.recordEpisode('reset');
+    }
+    this.startEpisode(parsed.seed);
+    // A tick already due (a lockstep step taken just before the reset, a real-time interval) belonged to the old
+    // episode: the new one's first tick is due one full interval (lockstep: all actions) from now.
+    if (this.config.lockstep) {
+      this.loop.stop();
+      this.loop.start();
+    } else {
+      this.loop.restartTimeline();
+    }
+  }
+
+  /**
+   * Write a controller's step frame and send it. `render`: draw its slots' observations first (outside a step: a
+   * join, a reconnect).
+   */
+  private sendControllerFrame(c: Controller, render: boolean): void {
+    if (c.client === null) return;
+    if (render) for (const seat of c.seats) renderSeat(this.env.sim, seat);
+    this.controllers.write(c);
+    this.controllers.send(c);
   }
 
   private onWorldRequest(client: RoomClient, payload: unknown): void {
@@ -387,11 +530,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
 
   private onUnknown(client: RoomClient, type: string | number): void {
     if (this.tooLarge(client)) return;
-    if (type === MessageType.Action || type === MessageType.World) {
+    if (type === MessageType.Action || type === MessageType.World || type === MessageType.Step || type === MessageType.Reset) {
       // The right type sent as raw bytes.
       return this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a JSON-like message (room.send), not as bytes`);
     }
-    const known = [MessageType.Action, MessageType.World];
+    const known = [MessageType.Action, MessageType.World, MessageType.Step, MessageType.Reset];
     this.reject(client, 'UNKNOWN_MESSAGE_TYPE', `unknown message type ${JSON.stringify(String(type).slice(0, 64))}; clients may send: ${known.join(', ')}`);
   }
 
@@ -418,20 +561,21 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   }
 
   private checkLockstep(): void {
-    if (this.config.lockstep && this.seats.allConnectedActed()) this.loop.ready();
+    if (this.config.lockstep && !this.awaitingReset && this.seats.allConnectedActed()) this.loop.ready();
   }
 
   // ------------------------------------------------------------------------------------------------------------
   // The tick
 
   private readonly tick = (): void => {
-    if (this.stopping) return;
+    if (this.stopping || this.awaitingReset) return;
     const env = this.env;
     const m = env.monitor;
     const t0 = m ? m.now() : 0;
     try {
       const reports = env.performance;
       const stepped = env.tick;
+      this.controllers.clearEvents();
       env.step(this.seats.actions);
       this.seats.clearActions(stepped);
       this.publish();
@@ -451,8 +595,10 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     const t0 = m ? m.now() : 0;
     // At an episode end the terminal observation waits for the episode summary and the next episode's first
     // observation (endEpisode), so the three go out in one write per agent.
-    const ending = this.env.done;
-    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, false, ending);
+    const ending = this.env.done && this.config.autoReset;
+    for (const seat of this.seats.all()) if (seat.client !== null && seat.controller === null) this.sendObservation(seat, false, ending);
+    // A controller's terminal frame goes at once: it is one write either way, and with autoReset off nothing follows.
+    for (const c of this.controllers.all()) this.sendControllerFrame(c, false);
     this.sendWorldFrames();
     if (this.stateSubscribed()) this.mirror.update(this.env);
     if (m) m.time(this.sendTimer, t0);
@@ -475,8 +621,16 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private sendObservation(seat: Seat, render: boolean, hold = false): void {
     const client = seat.client;
     if (client === null) return;
+    if (render) renderSeat(this.env.sim, seat);
+    this.writeFrame(seat);
+    if (hold) seat.wire.queue(encodeObservation(seat.frame));
+    else if (seat.wire.send(client, seat.frame)) this.obsOneWrite++;
+    else this.obsFallback++;
+  }
+
+  /** Write the seat's observation header and vector observations into its frame (the observation is drawn). */
+  private writeFrame(seat: Seat): void {
     const sim = this.env.sim;
-    if (render) renderSeat(sim, seat);
     const eid = sim.avatars[seat.slot];
     const c = sim.world.c;
     const tick = sim.world.tick;
@@ -504,9 +658,6 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       writeVectorObservations(sim, seat.slot, this.vectorLayout, v);
       for (let i = 0; i < this.seats.vectorLength; i++) seat.view.setFloat32(seat.vectorOffset + 4 * i, v[i], true);
     }
-    if (hold) seat.wire.queue(encodeObservation(seat.frame));
-    else if (seat.wire.send(client, seat.frame)) this.obsOneWrite++;
-    else this.obsFallback++;
   }
 
   private sendWorldFrames(): void {
@@ -529,32 +680,57 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     return encodePng(this.worldRgb, w, h);
   }
 
+  /** The episode ended by itself: record it, then start the next one, or (autoReset off) wait for a reset. */
   private endEpisode(): void {
+    this.recordEpisode(null);
+    if (this.config.autoReset) {
+      this.startEpisode(undefined);
+      // A reset takes several intervals at scale (the world is rebuilt: 10–30 ms for 100–500 players): the next
+      // tick is due one full interval from now, so the agents can answer this first observation in time.
+      this.loop.restartTimeline();
+    } else {
+      this.awaitingReset = true;
+    }
+  }
+
+  /**
+   * Append the episode's summary to the results file and send it to every client. `reason` 'reset': a controller
+   * cut the episode short (the record says so). Agents get it with their next observation when one follows at
+   * once (autoReset, or a reset); otherwise at once.
+   */
+  private recordEpisode(reason: 'reset' | null): void {
     const env = this.env;
-    const record: EpisodeSummary & { actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
+    const record: EpisodeSummary & { reason?: 'reset'; actions: ReturnType<Seats['episodeActions']>; room: string; finished_at: string } = {
       ...env.summary(),
+      ...(reason !== null ? { reason } : {}),
       actions: this.seats.episodeActions(),
       room: this.roomId,
       finished_at: new Date().toISOString(),
     };
     this.episodesCompleted++;
-    // Agents get the summary with their next observation (below); everyone else (spectators) at once.
     const summary = encodeMessage(MessageType.Episode, record);
+    const withNext = this.config.autoReset || reason !== null;
     for (const client of this.clients) {
       const seat = this.seats.get(client.sessionId);
-      if (seat !== undefined && seat.client === client) seat.wire.queue(summary);
+      if (withNext && seat !== undefined && seat.client === client) seat.wire.queue(summary);
       else enqueueClientRaw(client as RoomClient & ClientPrivate, summary);
     }
     void this.results.append(record);
-    env.reset();
+  }
+
+  /** Start the next episode (with `seed`, else the next seed) and send every agent and controller its first frame. */
+  private startEpisode(seed: number | undefined): void {
+    const env = this.env;
+    this.awaitingReset = false;
+    env.reset(seed);
+    this.seats.discardActions();
     this.seats.fillAll();
+    this.controllers.clearEvents();
     if (this.stateSubscribed()) this.mirror.update(env);
     // Every agent's first observation of the new episode, drawn in one pass over the map.
     this.seats.render();
-    for (const seat of this.seats.all()) if (seat.client !== null) this.sendObservation(seat, false);
-    // A reset takes several intervals at scale (the world is rebuilt: 10–30 ms for 100–500 players): the next tick
-    // is due one full interval from now, so the agents can answer this first observation in time.
-    this.loop.restartTimeline();
+    for (const seat of this.seats.all()) if (seat.client !== null && seat.controller === null) this.sendObservation(seat, false);
+    for (const c of this.controllers.all()) this.sendControllerFrame(c, false);
   }
 
   // ------------------------------------------------------------------------------------------------------------
