@@ -5,7 +5,7 @@ Matchmaking: ``POST {http}/matchmake/{method}/{room name}`` (method ``create``, 
 ``{name, roomId, sessionId, processId}``, or an error ``{code, error}`` (the HTTP status is the code; 520 = no
 room type of that name; Crucible's refusals start their text with a stable code: ``"ROOM_FULL: ..."``).
 
-The WebSocket is ``ws://{host}:{port}/{processId}/{roomId}?sessionId={sessionId}``. Every message starts with a
+The WebSocket (``_ws.WebSocket``: websockets' protocol, read in the caller's thread) is ``ws://{host}:{port}/{processId}/{roomId}?sessionId={sessionId}``. Every message starts with a
 protocol byte; the ones used here:
 
 - 10 JOIN_ROOM (server → client) ends the handshake; the client MUST answer with the single byte 10, else the
@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgpack
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
 
+from ._ws import WebSocket, WebSocketClosed
 from .errors import CrucibleError, CrucibleTimeout, ProtocolError, ServerGone, error_from_code
 
 JOIN_ROOM = 10
@@ -152,9 +151,8 @@ class RoomSocket:
         url = f"{ws_base}/{seat.process_id}/{seat.room_id}?sessionId={urllib.parse.quote(seat.session_id)}"
         try:
             # No permessage-deflate: observation frames are written raw by the server (and compress poorly).
-            self._ws: ClientConnection = connect(url, compression=None, max_size=None, open_timeout=timeout,
-                                                 close_timeout=1.0)
-        except (OSError, TimeoutError) as e:
+            self._ws = WebSocket(url, timeout)
+        except (OSError, TimeoutError, WebSocketClosed) as e:
             raise ServerGone("SERVER_GONE", f"cannot open the room's WebSocket {url}: {e}") from None
         except Exception as e:  # websockets.InvalidHandshake and friends
             raise ServerGone("SERVER_GONE", f"the room's WebSocket {url} refused the connection: {e}") from None
@@ -171,25 +169,23 @@ class RoomSocket:
 
     def _recv_raw(self, timeout: float | None) -> bytes:
         try:
-            msg = self._ws.recv(timeout=timeout)
+            msg = self._ws.recv(timeout)
         except TimeoutError:
             raise CrucibleTimeout("TIMEOUT", f"no message from the server within {timeout} s") from None
-        except ConnectionClosed as e:
+        except WebSocketClosed as e:
             self.closed = True
-            raise ServerGone("SERVER_GONE", f"the server closed the connection ({_describe_close(e)})") from None
+            raise ServerGone("SERVER_GONE", f"the server closed the connection ({e})") from None
         except OSError as e:
             self.closed = True
             raise ServerGone("SERVER_GONE", f"the connection failed: {e}") from None
-        if isinstance(msg, str):
-            raise ProtocolError("MALFORMED_MESSAGE", "the server sent a text frame; Colyseus frames are binary")
         return msg
 
     def _send_raw(self, data: bytes) -> None:
         try:
             self._ws.send(data)
-        except ConnectionClosed as e:
+        except WebSocketClosed as e:
             self.closed = True
-            raise ServerGone("SERVER_GONE", f"the server closed the connection ({_describe_close(e)})") from None
+            raise ServerGone("SERVER_GONE", f"the server closed the connection ({e})") from None
         except OSError as e:
             self.closed = True
             raise ServerGone("SERVER_GONE", f"the connection failed: {e}") from None
@@ -242,9 +238,3 @@ class RoomSocket:
         except Exception:
             pass
 
-
-def _describe_close(e: ConnectionClosed) -> str:
-    rcvd = e.rcvd
-    if rcvd is None:
-        return "no close frame"
-    return f"code {rcvd.code}" + (f": {rcvd.reason}" if rcvd.reason else "")

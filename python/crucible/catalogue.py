@@ -35,7 +35,9 @@ class SubstrateInfo:
     observations: tuple[str, ...]
     map: str
     scenarios: tuple[ScenarioInfo, ...]
-    spec: Mapping[str, Any] | None
+    # Per observation mode ('rgb', 'symbolic'): {observations: [{name, shape, dtype, minimum?, maximum?}], action,
+    # reward}, when the server publishes them.
+    specs: Mapping[str, Any] | None
 
 
 def _parse(raw: list[dict[str, Any]]) -> dict[str, SubstrateInfo]:
@@ -59,7 +61,7 @@ def _parse(raw: list[dict[str, Any]]) -> dict[str, SubstrateInfo]:
             observations=tuple(str(o) for o in s.get("observations", ())),
             map=str(s.get("map", "")),
             scenarios=tuple(scenarios),
-            spec=s.get("spec"),
+            specs=s.get("specs"),
         )
     return out
 

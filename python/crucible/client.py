@@ -17,7 +17,6 @@ per-step events are not available.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -208,6 +207,9 @@ class Room:
         self.room_id = seat.room_id
         assert self.welcome.frame_bytes is not None
         self._reader = StepFrameReader(len(self.welcome.slots), self.welcome.frame_bytes, len(self.welcome.events), self.welcome.world)
+        # A controller gets the room's current frames right after joining (tick 0 of a new room's first episode).
+        self._initial = self.observe()
+        self._room_seed = int(self._create.get("seed", 0))
 
     def _open_agents(self, room_id: str | None) -> None:
         c = self._client
@@ -289,13 +291,27 @@ class Room:
         self._check_open()
         if seed is not None and (not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= 0xFFFFFFFF):
             raise InvalidOption("INVALID_OPTION", f"seed must be an integer from 0 to 4294967295, got {seed!r}")
-        if self.transport == "controller":
+        fresh = self._unused_initial(None if seed is None else int(seed))
+        if fresh is not None:
+            frames = fresh
+        elif self.transport == "controller":
             self._sockets[0].send("reset", {} if seed is None else {"seed": int(seed)})
             frames = self.observe()
         else:
             frames = self._reset_agents(None if seed is None else int(seed))
+        self._initial = None
         self._acted = False
         return frames
+
+    def _unused_initial(self, seed: int | None) -> Frames | None:
+        """The frames received at join, when nothing has been played since and ``seed`` asks for that same world."""
+        f = self._initial
+        if f is None or self._acted or f.tick != 0 or f.done:
+            return None
+        if seed is not None and (seed != self._room_seed or f.episode != 0):
+            return None
+        self.last = f
+        return f
 
     def act(self, actions: Sequence[int] | np.ndarray) -> None:
         """Send one action per held slot (in ``slots`` order), answering the last frames."""
@@ -377,15 +393,7 @@ class Room:
             if last.done:
                 # The room has started the next episode by itself (next seed): its first frames are waiting.
                 return self._collect_agent_frames()
-            if not self._acted and last.tick == 0 and self._initial is not None:
-                self._initial = None
-                self.last = last
-                return last
             seed = (self._room_seed + last.episode + 1) & 0xFFFFFFFF
-        elif last.tick == 0 and not self._acted and self._room_seed == seed and last.episode == 0 and self._initial is not None:
-            self._initial = None
-            self.last = last
-            return last
         # A reset the room cannot do by itself: a fresh room with that seed.
         for s in self._sockets:
             s.close()
@@ -422,6 +430,3 @@ def _server_error(payload: Any) -> CrucibleError:
         return error_from_code(str(payload.get("code", "UNKNOWN")), str(payload.get("message", "")), payload.get("details"))
     return CrucibleError("UNKNOWN", repr(payload))
 
-
-def _finite(x: float) -> bool:
-    return math.isfinite(x)

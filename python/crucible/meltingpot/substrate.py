@@ -68,7 +68,7 @@ def get_config(name: str) -> SubstrateConfig:
     (a ``KeyError``)."""
     info = catalogue.substrate(name)
     individual = tuple(o for o in info.observations if o != "WORLD.RGB")
-    rgb_spec = info.spec.get("rgb") if isinstance(info.spec, Mapping) and "rgb" in info.spec else info.spec
+    rgb_spec = info.specs.get("rgb") if isinstance(info.specs, Mapping) else None
     return SubstrateConfig(
         substrate=name,
         description=info.description,
