@@ -59,7 +59,7 @@ def _parse(raw: list[dict[str, Any]]) -> dict[str, SubstrateInfo]:
             players=players,
             actions=tuple(str(a) for a in s.get("actions", ())),
             observations=tuple(str(o) for o in s.get("observations", ())),
-            map=str(s.get("map", "")),
+            map="\n".join(s["map"]) if isinstance(s.get("map"), list) else str(s.get("map", "")),
             scenarios=tuple(scenarios),
             specs=s.get("specs"),
         )

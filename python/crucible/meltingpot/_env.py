@@ -221,7 +221,8 @@ class CrucibleEnv:
                     fields[v.name] = vec[:, v.offset : v.offset + v.length].astype(np.float64).reshape((n, *shape))
         if "COLLECTIVE_REWARD" in names:
             fields["COLLECTIVE_REWARD"] = slots["collective_reward"].astype(np.float64)
-        observation = [{k: a[i] for k, a in fields.items()} for i in range(n)]
+        # a[i, ...] is a 0-d array for the scalar observations, as Lab2D's (dmlab2d/__init__.py: np.asarray).
+        observation = [{k: a[i, ...] for k, a in fields.items()} for i in range(n)]
         if "WORLD.RGB" in names and frames.world is not None:
             for o in observation:
                 o["WORLD.RGB"] = frames.world
