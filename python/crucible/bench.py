@@ -1,0 +1,131 @@
+"""Throughput benchmark: ``python -m crucible.bench [--seconds S] [--url URL] [--substrate NAME]``.
+
+Steps commons_harvest__open (7 players, every one driven from Python with pre-drawn random actions) through
+each API, with RGB and with symbolic observations, on one environment and a server on the same machine (the
+embedded one unless ``--url``), and prints one JSON line per case: steps/s and agent-steps/s (steps/s × players).
+Episode ends are reset inside the timed loop. Cases:
+
+- ``client``: ``crucible.Client`` / ``Room.step`` alone (the protocol, no environment around it);
+- ``meltingpot``: ``crucible.meltingpot.substrate`` timesteps (rgb: WORLD.RGB included in every player's
+  observation, as Melting Pot does; symbolic: no WORLD.RGB);
+- ``pettingzoo``: ``crucible.pettingzoo.parallel_env`` (rgb: WORLD.RGB received for ``state()``/``render()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from . import Client
+from .meltingpot import substrate as mp_substrate
+from .server import LocalServer
+
+
+def _measure(step: Callable[[int], None], seconds: float, warmup: int = 50) -> tuple[int, float]:
+    for i in range(warmup):
+        step(i)
+    n, t0 = 0, time.perf_counter()
+    deadline = t0 + seconds
+    while True:
+        for _ in range(50):
+            step(n)
+            n += 1
+        if time.perf_counter() >= deadline:
+            return n, time.perf_counter() - t0
+
+
+def _client_case(url: str, name: str, obs: str, world: bool, actions: np.ndarray, seconds: float) -> tuple[int, float]:
+    with Client(url) as client:
+        room = client.create(name, obs=obs, world=world, seed=1)
+        room.reset()
+        k = len(actions)
+
+        def step(i: int) -> None:
+            if room.step(actions[i % k]).done:
+                room.reset()
+
+        return _measure(step, seconds)
+
+
+def _meltingpot_case(url: str, name: str, obs: str, world: bool, actions: np.ndarray, seconds: float) -> tuple[int, float]:
+    config = mp_substrate.get_config(name)
+    with mp_substrate.build(name, roles=config.default_player_roles, url=url, obs=obs, world=world, seed=1) as env:
+        env.reset()
+        k = len(actions)
+
+        def step(i: int) -> None:
+            env.step(actions[i % k])  # dm_env: the step after LAST resets
+
+        return _measure(step, seconds)
+
+
+def _pettingzoo_case(url: str, name: str, obs: str, world: bool, actions: np.ndarray, seconds: float) -> tuple[int, float]:
+    from .pettingzoo import parallel_env
+
+    env = parallel_env(name, url=url, obs=obs, world=world, seed=1)
+    try:
+        env.reset(seed=1)
+        agents = list(env.possible_agents)
+        dicts = [dict(zip(agents, (int(x) for x in a))) for a in actions]
+        k = len(dicts)
+
+        def step(i: int) -> None:
+            env.step(dicts[i % k])
+            if not env.agents:
+                env.reset()
+
+        return _measure(step, seconds)
+    finally:
+        env.close()
+
+
+CASES: dict[str, Callable[..., tuple[int, float]]] = {
+    "client": _client_case,
+    "meltingpot": _meltingpot_case,
+    "pettingzoo": _pettingzoo_case,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m crucible.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--seconds", type=float, default=5.0, help="timed seconds per case (default 5)")
+    p.add_argument("--url", default=None, help="a running server (default: start the embedded one)")
+    p.add_argument("--substrate", default="commons_harvest__open")
+    p.add_argument("--api", choices=sorted(CASES), action="append", help="only these APIs (repeatable)")
+    p.add_argument("--obs", choices=["rgb", "symbolic"], action="append", help="only these modes (repeatable)")
+    args = p.parse_args(argv)
+    server = None if args.url else LocalServer().start()
+    url = args.url or server.url  # type: ignore[union-attr]
+    try:
+        players = mp_substrate.get_config(args.substrate).num_players
+        actions = np.random.default_rng(0).integers(0, len(mp_substrate.get_config(args.substrate).action_set), (4096, players))
+        for api in args.api or ["client", "meltingpot", "pettingzoo"]:
+            for obs in args.obs or ["rgb", "symbolic"]:
+                world = obs == "rgb"
+                n, dt = CASES[api](url, args.substrate, obs, world, actions, args.seconds)
+                result: dict[str, Any] = {
+                    "bench": "python",
+                    "api": api,
+                    "substrate": args.substrate,
+                    "players": players,
+                    "obs": obs,
+                    "world_rgb": world,
+                    "steps": n,
+                    "seconds": round(dt, 3),
+                    "steps_per_s": round(n / dt, 1),
+                    "agent_steps_per_s": round(n * players / dt, 1),
+                    "python": platform.python_version(),
+                }
+                print(json.dumps(result), flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
