@@ -10,6 +10,7 @@ export interface BenchModule {
 
 /** Known benchmarks, kept in alphabetical order. Add an entry here for each new `loadtest/bench/<name>.ts`. */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
+  controller: () => import('./bench/controller.js'),
   observations: () => import('./bench/observations.js'),
   spatial: () => import('./bench/spatial.js'),
   substrate: () => import('./bench/substrate.js'),

@@ -66,7 +66,7 @@ describe('server: options', () => {
   });
 
   it('defaults join options by role: agents observe rgb and skip the state, spectators get the state', () => {
-    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false });
+    assert.deepEqual({ ...parseJoinOptions({}) }, { role: 'agent', obs: 'rgb', policy: 'agent', token: null, state: false, slots: null, events: false, world: false });
     assert.equal(parseJoinOptions({ role: 'spectator' }).state, true);
     assert.equal(parseJoinOptions({ state: true }).state, true);
     assert.equal(code(() => parseJoinOptions({ policy: '' })), 'INVALID_OPTION');
@@ -149,5 +149,27 @@ describe('server: results file', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('gives a room created by a controller lockstep, no action timeout and no automatic reset, unless told otherwise', () => {
+    const byController = parseCreateOptions({ role: 'controller' }, 'commons_harvest__open', SERVER);
+    assert.equal(byController.lockstep, true);
+    assert.equal(byController.actionTimeoutMs, 0);
+    assert.equal(byController.autoReset, false);
+    const byAgent = parseCreateOptions({}, 'commons_harvest__open', SERVER);
+    assert.equal(byAgent.lockstep, false);
+    assert.equal(byAgent.autoReset, true);
+    const told = parseCreateOptions({ role: 'controller', lockstep: false, actionTimeoutMs: 30, autoReset: true }, 'commons_harvest__open', SERVER);
+    assert.deepEqual([told.lockstep, told.actionTimeoutMs, told.autoReset], [false, 30, true]);
+  });
+
+  it('validates controller join options and refuses them from other roles', () => {
+    assert.deepEqual(parseJoinOptions({ role: 'controller', slots: [5, 2] }).slots, [2, 5]);
+    for (const bad of [[], [1, 1], [-1], [1.5], 'all', [8192]]) {
+      assert.equal(code(() => parseJoinOptions({ role: 'controller', slots: bad })), 'INVALID_OPTION', JSON.stringify(bad));
+    }
+    assert.equal(code(() => parseJoinOptions({ role: 'controller', events: 'yes' })), 'INVALID_OPTION');
+    assert.equal(code(() => parseJoinOptions({ slots: [0] })), 'INVALID_OPTION');
+    assert.equal(code(() => parseJoinOptions({ role: 'spectator', world: true })), 'INVALID_OPTION');
   });
 });

@@ -532,7 +532,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (this.tooLarge(client)) return;
     if (type === MessageType.Action || type === MessageType.World || type === MessageType.Step || type === MessageType.Reset) {
       // The right type sent as raw bytes.
-      return this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a JSON-like message (room.send), not as bytes`);
+      return this.reject(client, 'MALFORMED_MESSAGE', `"${type}" must be sent as a msgpack message (ROOM_DATA, room.send), not as bytes`);
     }
     const known = [MessageType.Action, MessageType.World, MessageType.Step, MessageType.Reset];
     this.reject(client, 'UNKNOWN_MESSAGE_TYPE', `unknown message type ${JSON.stringify(String(type).slice(0, 64))}; clients may send: ${known.join(', ')}`);

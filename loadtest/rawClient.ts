@@ -1,7 +1,8 @@
 /**
  * A Crucible client written from the README's wire section alone ("The wire protocol"): HTTP matchmaking, a plain
- * WebSocket (`ws`), msgpack (`msgpackr`), no Colyseus SDK. The tests drive controllers through it, so every byte
- * the README promises is exercised the way a client in another language would meet it.
+ * WebSocket (`ws`), msgpack (`msgpackr`), no Colyseus SDK. The controller tests and the controller benchmark
+ * (loadtest/bench/controller.ts) drive the server through it, so every byte the README promises is exercised the
+ * way a client in another language would meet it.
  */
 import { Packr, unpack } from 'msgpackr';
 import WebSocket from 'ws';
