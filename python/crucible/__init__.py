@@ -17,6 +17,7 @@ from .errors import (
     RoomFull,
     ServerGone,
     ServerStartError,
+    UnknownRoom,
     UnknownScenario,
     UnknownSubstrate,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "RoomFull",
     "ServerGone",
     "ServerStartError",
+    "UnknownRoom",
     "UnknownScenario",
     "UnknownSubstrate",
     "__version__",

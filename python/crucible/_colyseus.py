@@ -20,6 +20,7 @@ protocol byte; the ones used here:
 from __future__ import annotations
 
 import json
+import struct
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,8 +41,9 @@ ROOM_STATE_PATCH = 15
 ROOM_DATA_BYTES = 17
 PING = 18
 
-# Colyseus' code for "no room type of that name" (ErrorCode.MATCHMAKE_NO_HANDLER): every substrate is a room type.
+# Colyseus' matchmaking statuses: no room type of that name (every substrate is a room type), no such room id.
 MATCHMAKE_NO_HANDLER = 520
+MATCHMAKE_INVALID_ROOM_ID = 522
 
 _JOIN_ACK = bytes([JOIN_ROOM])
 _LEAVE = bytes([LEAVE_ROOM])
@@ -103,12 +105,13 @@ def matchmake(http_base: str, method: str, name: str, options: dict[str, Any], t
     try:
         r = http_json(url, options, timeout)
     except CrucibleError as e:
-        if e.details.get("status") == MATCHMAKE_NO_HANDLER or e.code == f"HTTP_{MATCHMAKE_NO_HANDLER}" or (
-            method != "joinById" and "not defined" in e.message and e.code.startswith("HTTP_")
-        ):
+        status = e.details.get("status")
+        if status == MATCHMAKE_NO_HANDLER and method != "joinById":
             raise error_from_code(
                 "UNKNOWN_SUBSTRATE", f"no substrate named {name!r} on this server; GET /api/substrates lists them"
             ) from None
+        if status == MATCHMAKE_INVALID_ROOM_ID and method == "joinById":
+            raise error_from_code("UNKNOWN_ROOM", f"no room with id {name!r}; GET /api/rooms lists the running rooms") from None
         raise
     try:
         return SeatReservation(r["name"], r["roomId"], r["sessionId"], r["processId"])
@@ -130,6 +133,23 @@ def _read_str(buf: bytes, at: int) -> tuple[str, int]:
     else:
         raise ProtocolError("MALFORMED_MESSAGE", f"expected a message type string, got byte 0x{p:02x}")
     return buf[at : at + n].decode(), at + n
+
+
+_LE = {0xCC: "<B", 0xCD: "<H", 0xCE: "<I", 0xCF: "<Q", 0xD0: "<b", 0xD1: "<h", 0xD2: "<i", 0xD3: "<q", 0xCA: "<f", 0xCB: "<d"}
+
+
+def _read_number(buf: bytes, at: int) -> tuple[float, int]:
+    """A Colyseus number: msgpack's prefixes, but multi-byte values little-endian (``cd 99 01`` is 409)."""
+    p = buf[at]
+    if p < 0x80:
+        return p, at + 1
+    if p >= 0xE0:
+        return p - 0x100, at + 1
+    fmt = _LE.get(p)
+    if fmt is None:
+        raise ProtocolError("MALFORMED_MESSAGE", f"expected a number, got byte 0x{p:02x}")
+    (value,) = struct.unpack_from(fmt, buf, at + 1)
+    return value, at + 1 + struct.calcsize(fmt)
 
 
 def encode_data(kind: str, payload: Any) -> bytes:
@@ -192,13 +212,12 @@ class RoomSocket:
 
     @staticmethod
     def _error(raw: bytes) -> CrucibleError:
-        unpacker = msgpack.Unpacker(raw=False)
-        unpacker.feed(raw[1:])
         try:
-            status, text = next(unpacker), next(unpacker)
-        except StopIteration:
-            status, text = 0, "unreadable error"
-        code, message = split_code(str(text))
+            status, at = _read_number(raw, 1)
+            text, _ = _read_str(raw, at)
+        except (IndexError, ProtocolError, UnicodeDecodeError, struct.error):
+            status, text = 0, "unreadable error message"
+        code, message = split_code(text)
         return error_from_code(code or f"COLYSEUS_{status}", message, {"status": status})
 
     def send(self, kind: str, payload: Any) -> None:

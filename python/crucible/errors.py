@@ -20,6 +20,7 @@ __all__ = [
     "CrucibleError",
     "UnknownSubstrate",
     "UnknownScenario",
+    "UnknownRoom",
     "InvalidOption",
     "InvalidAction",
     "RoomFull",
@@ -59,6 +60,13 @@ class UnknownScenario(CrucibleError, KeyError):
         return f"{self.code}: {self.message}"
 
 
+class UnknownRoom(CrucibleError, KeyError):
+    """No running room of that id (``UNKNOWN_ROOM``)."""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
 class InvalidOption(CrucibleError, ValueError):
     """A create or join option out of range or malformed (``INVALID_OPTION``)."""
 
@@ -90,6 +98,7 @@ class ServerStartError(CrucibleError, RuntimeError):
 _BY_CODE: dict[str, type[CrucibleError]] = {
     "UNKNOWN_SUBSTRATE": UnknownSubstrate,
     "UNKNOWN_SCENARIO": UnknownScenario,
+    "UNKNOWN_ROOM": UnknownRoom,
     "INVALID_OPTION": InvalidOption,
     "INVALID_ACTION": InvalidAction,
     "ROOM_FULL": RoomFull,

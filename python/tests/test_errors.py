@@ -75,6 +75,21 @@ def test_taking_an_already_held_slot_raises_room_full(url: str) -> None:
         assert other.slots == (2, 3, 4, 5, 6)
 
 
+def test_joining_a_room_that_does_not_exist_raises_unknown_room(url: str) -> None:
+    with crucible.Client(url) as client:
+        with pytest.raises(crucible.UnknownRoom) as e:
+            client.join("noSuchRoom")
+        assert e.value.code == "UNKNOWN_ROOM"
+
+
+def test_a_refused_join_carries_the_servers_code_and_status(url: str) -> None:
+    with crucible.Client(url) as client:
+        room = client.create("commons_harvest__open")
+        with pytest.raises(crucible.RoomFull) as e:
+            client.join(room.room_id)  # every focal slot is held
+        assert e.value.details["status"] == 409  # a Colyseus number, little-endian on the wire
+
+
 def test_no_answer_within_the_timeout_raises_crucible_timeout(url: str) -> None:
     with crucible.Client(url) as client:
         room = client.create("commons_harvest__open")
