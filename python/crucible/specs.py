@@ -19,7 +19,7 @@ __all__ = ["Array", "BoundedArray", "DiscreteArray", "StepType", "TimeStep", "ar
 
 
 @dataclasses.dataclass(frozen=True)
-class _Array:
+class Array_:
     shape: tuple[int, ...]
     dtype: np.dtype
     name: str | None = None
@@ -44,7 +44,7 @@ class _Array:
 
 
 @dataclasses.dataclass(frozen=True)
-class _BoundedArray(_Array):
+class BoundedArray_(Array_):
     minimum: Any = None
     maximum: Any = None
 
@@ -59,7 +59,7 @@ class _BoundedArray(_Array):
 
 
 @dataclasses.dataclass(frozen=True)
-class _DiscreteArray(_BoundedArray):
+class DiscreteArray_(BoundedArray_):
     num_values: int = 0
 
     def __post_init__(self) -> None:
@@ -68,35 +68,35 @@ class _DiscreteArray(_BoundedArray):
         object.__setattr__(self, "maximum", self.num_values - 1)
 
 
-class _StepType(enum.IntEnum):
+class StepType_(enum.IntEnum):
     FIRST = 0
     MID = 1
     LAST = 2
 
     def first(self) -> bool:
-        return self is _StepType.FIRST
+        return self is StepType_.FIRST
 
     def mid(self) -> bool:
-        return self is _StepType.MID
+        return self is StepType_.MID
 
     def last(self) -> bool:
-        return self is _StepType.LAST
+        return self is StepType_.LAST
 
 
-class _TimeStep(NamedTuple):
+class TimeStep_(NamedTuple):
     step_type: Any
     reward: Any
     discount: Any
     observation: Any
 
     def first(self) -> bool:
-        return self.step_type == _StepType.FIRST
+        return self.step_type == StepType_.FIRST
 
     def mid(self) -> bool:
-        return self.step_type == _StepType.MID
+        return self.step_type == StepType_.MID
 
     def last(self) -> bool:
-        return self.step_type == _StepType.LAST
+        return self.step_type == StepType_.LAST
 
 
 try:  # pragma: no cover - depends on the environment
@@ -121,17 +121,22 @@ try:  # pragma: no cover - depends on the environment
 
 except ImportError:
     HAVE_DM_ENV = False
-    Array = _Array
-    BoundedArray = _BoundedArray
-    DiscreteArray = _DiscreteArray
-    StepType = _StepType
-    TimeStep = _TimeStep
+    Array = Array_
+    BoundedArray = BoundedArray_
+    DiscreteArray = DiscreteArray_
+    StepType = StepType_
+    TimeStep = TimeStep_
 
     def array(shape: tuple[int, ...], dtype: Any, name: str) -> Any:
-        return _Array(tuple(shape), np.dtype(dtype), name)
+        return Array_(tuple(shape), np.dtype(dtype), name)
 
     def bounded(shape: tuple[int, ...], dtype: Any, minimum: Any, maximum: Any, name: str) -> Any:
-        return _BoundedArray(tuple(shape), np.dtype(dtype), name, minimum, maximum)
+        return BoundedArray_(tuple(shape), np.dtype(dtype), name, minimum, maximum)
 
     def discrete(num_values: int, name: str = "action") -> Any:
-        return _DiscreteArray((), np.dtype(np.int64), name, num_values=num_values)
+        return DiscreteArray_((), np.dtype(np.int64), name, num_values=num_values)
+
+
+for _cls, _name in ((Array_, "Array"), (BoundedArray_, "BoundedArray"), (DiscreteArray_, "DiscreteArray"),
+                    (StepType_, "StepType"), (TimeStep_, "TimeStep")):
+    _cls.__name__ = _cls.__qualname__ = _name
