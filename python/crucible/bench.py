@@ -3,7 +3,9 @@
 Steps commons_harvest__open (7 players, every one driven from Python with pre-drawn random actions) through
 each API, with RGB and with symbolic observations, on one environment and a server on the same machine (the
 embedded one unless ``--url``), and prints one JSON line per case: steps/s and agent-steps/s (steps/s × players).
-Episode ends are reset inside the timed loop. Cases:
+Episode ends are reset inside the timed loop; each case runs ``--runs`` times (a fresh environment each) and
+reports the median and the best run, with the machine's load average (other processes sharing the cores move
+these figures a lot). Cases:
 
 - ``client``: ``crucible.Client`` / ``Room.step`` alone (the protocol, no environment around it);
 - ``meltingpot``: ``crucible.meltingpot.substrate`` timesteps (rgb: WORLD.RGB included in every player's
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from typing import Any, Callable
@@ -93,7 +96,8 @@ CASES: dict[str, Callable[..., tuple[int, float]]] = {
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m crucible.bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--seconds", type=float, default=5.0, help="timed seconds per case (default 5)")
+    p.add_argument("--seconds", type=float, default=5.0, help="timed seconds per run (default 5)")
+    p.add_argument("--runs", type=int, default=3, help="runs per case (default 3)")
     p.add_argument("--url", default=None, help="a running server (default: start the embedded one)")
     p.add_argument("--substrate", default="commons_harvest__open")
     p.add_argument("--api", choices=sorted(CASES), action="append", help="only these APIs (repeatable)")
@@ -107,7 +111,11 @@ def main(argv: list[str] | None = None) -> None:
         for api in args.api or ["client", "meltingpot", "pettingzoo"]:
             for obs in args.obs or ["rgb", "symbolic"]:
                 world = obs == "rgb"
-                n, dt = CASES[api](url, args.substrate, obs, world, actions, args.seconds)
+                rates = []
+                for _ in range(max(1, args.runs)):
+                    n, dt = CASES[api](url, args.substrate, obs, world, actions, args.seconds)
+                    rates.append(n / dt)
+                rate = float(np.median(rates))
                 result: dict[str, Any] = {
                     "bench": "python",
                     "api": api,
@@ -115,10 +123,13 @@ def main(argv: list[str] | None = None) -> None:
                     "players": players,
                     "obs": obs,
                     "world_rgb": world,
-                    "steps": n,
-                    "seconds": round(dt, 3),
-                    "steps_per_s": round(n / dt, 1),
-                    "agent_steps_per_s": round(n * players / dt, 1),
+                    "runs": len(rates),
+                    "seconds": args.seconds,
+                    "steps_per_s": round(rate, 1),
+                    "agent_steps_per_s": round(rate * players, 1),
+                    "best_steps_per_s": round(max(rates), 1),
+                    "load_avg_1m": round(os.getloadavg()[0], 2),
+                    "cpus": os.cpu_count(),
                     "python": platform.python_version(),
                 }
                 print(json.dumps(result), flush=True)
