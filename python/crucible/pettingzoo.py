@@ -124,7 +124,8 @@ def parallel_env(
         cfg = _scenario.get_config(scenario)
         if cfg.substrate != substrate:
             raise _scenario_mismatch(scenario, cfg.substrate, substrate)
-        env = _scenario.build_from_config(cfg, url=url, world=True, **kwargs)
+        kwargs.setdefault("world", True)  # for state() and render(); focal observations never carry it
+        env = _scenario.build_from_config(cfg, url=url, **kwargs)
     else:
         config = _substrate.get_config(substrate)
         env = _substrate.build_from_config(config, roles=config.default_player_roles, url=url, **kwargs)

@@ -122,22 +122,13 @@ class CrucibleEnv:
 
     @staticmethod
     def _layout_of(room: Room) -> FrameLayout:
-        w = room.welcome
-        if room.last is not None or room.transport == "agents":
-            frames = room.last if room.last is not None else room._initial  # noqa: SLF001 - the agents' join frame
-            assert frames is not None
-            dt = frames.slots.dtype
-            h = frames.slots["height"]
-            return FrameLayout(w.obs, int(frames.slots["width"][0]), int(h[0]),
-                               int(dt["vector"].shape[0]) if "vector" in dt.names else 0)
-        # The controller's welcome carries the spec.
-        assert w.spec is not None
-        width = height = 0
-        for o in w.spec.get("observations", ()):
-            if o["name"] in ("RGB", "SYMBOLIC"):
-                height, width = int(o["shape"][0]), int(o["shape"][1])
-        vector_length = sum(v.length for v in w.vector)
-        return FrameLayout(w.obs, width, height, vector_length)
+        # Both paths receive the room's current frames right after joining: their header says the layout.
+        frames = room.last
+        assert frames is not None
+        s = frames.slots
+        names = s.dtype.names or ()
+        vector_length = int(s.dtype["vector"].shape[0]) if "vector" in names else 0
+        return FrameLayout(room.welcome.obs, int(s["width"][0]), int(s["height"][0]), vector_length)
 
     # -- specs ---------------------------------------------------------------------------------------------------
     def _observation_specs(self) -> dict[str, Any]:
