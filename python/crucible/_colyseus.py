@@ -154,7 +154,8 @@ def _read_number(buf: bytes, at: int) -> tuple[float, int]:
 
 def encode_data(kind: str, payload: Any) -> bytes:
     """A ROOM_DATA message: the protocol byte, the type, the msgpack payload."""
-    return bytes([ROOM_DATA]) + msgpack.packb(kind) + msgpack.packb(payload)
+    body: bytes = msgpack.packb(kind) + msgpack.packb(payload)
+    return bytes([ROOM_DATA]) + body
 
 
 class RoomSocket:
@@ -189,7 +190,7 @@ class RoomSocket:
 
     def _recv_raw(self, timeout: float | None) -> bytes:
         try:
-            msg = self._ws.recv(timeout)
+            msg: bytes = self._ws.recv(timeout)
         except TimeoutError:
             raise CrucibleTimeout("TIMEOUT", f"no message from the server within {timeout} s") from None
         except WebSocketClosed as e:

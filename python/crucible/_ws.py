@@ -14,8 +14,7 @@ import time
 from collections import deque
 
 from websockets.client import ClientProtocol
-from websockets.frames import Opcode
-from websockets.http11 import Response
+from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
@@ -78,7 +77,7 @@ class WebSocket:
         else:
             self._protocol.receive_eof()
         for event in self._protocol.events_received():
-            if isinstance(event, Response):
+            if not isinstance(event, Frame):  # the handshake's Response
                 continue
             if event.opcode in (Opcode.BINARY, Opcode.TEXT, Opcode.CONT):
                 if event.fin and not self._parts:

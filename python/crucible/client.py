@@ -82,14 +82,20 @@ class Client:
         events: bool = False,
         policy: str | None = None,
         max_steps: int | None = None,
+        transport: str = "auto",
         **options: Any,
     ) -> "Room":
         """Create a room of ``substrate`` and hold its focal slots (all of them, or ``slots``).
 
-        ``options`` are further create options in the server's names (``fillFocal``, ``scale``, ...)."""
+        ``transport``: ``"auto"`` (a controller connection, or agent connections on a server without
+        controllers), ``"controller"`` or ``"agents"``. ``options`` are further create options in the server's
+        names (``fillFocal``, ``scale``, ...)."""
         self._check_open()
+        if transport not in ("auto", "controller", "agents"):
+            raise InvalidOption("INVALID_OPTION", f"transport must be 'auto', 'controller' or 'agents', got {transport!r}")
         create = _drop_none({"scenario": scenario, "seed": seed, "maxSteps": max_steps, **options})
-        room = Room(self, substrate, None, create, obs=obs, slots=slots, world=world, events=events, policy=policy)
+        room = Room(self, substrate, None, create, obs=obs, slots=slots, world=world, events=events, policy=policy,
+                    transport=transport)
         self._rooms.append(room)
         return room
 
@@ -151,6 +157,7 @@ class Room:
         world: bool,
         events: bool,
         policy: str | None,
+        transport: str = "auto",
     ) -> None:
         self._client = client
         self._substrate = substrate
@@ -168,7 +175,10 @@ class Room:
         self._assembler: AgentFramesAssembler | None = None
         self._initial: Frames | None = None
         self._acted = False
-        self._open(room_id)
+        if transport == "agents":
+            self._open_agents(room_id)
+        else:
+            self._open(room_id, fallback=transport == "auto")
 
     # -- connecting --------------------------------------------------------------------------------------------
     def _join_options(self, role: str) -> dict[str, Any]:
@@ -184,7 +194,7 @@ class Room:
                 o["events"] = True
         return o
 
-    def _open(self, room_id: str | None) -> None:
+    def _open(self, room_id: str | None, fallback: bool) -> None:
         c = self._client
         try:
             if room_id is None:
@@ -194,7 +204,7 @@ class Room:
                 seat = matchmake(c.url, "joinById", room_id, self._join_options("controller"), c.timeout)
         except InvalidOption as e:
             # A server without controllers refuses the role (or the controller-only options): play through agents.
-            if "role" not in e.message and "world" not in e.message and "events" not in e.message and "slots" not in e.message:
+            if not fallback or not any(k in e.message for k in ("role", "world", "events", "slots")):
                 raise
             self._open_agents(room_id)
             return
@@ -215,7 +225,7 @@ class Room:
         c = self._client
         if self._world or self._events:
             raise InvalidOption(
-                "INVALID_OPTION", "this server has no controller protocol: WORLD.RGB and events per step need a newer server"
+                "INVALID_OPTION", "WORLD.RGB and events per step need the controller protocol; agent connections do not carry them"
             )
         join = self._join_options("agent")
         if room_id is None:

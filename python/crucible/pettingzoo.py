@@ -64,7 +64,7 @@ class CrucibleParallelEnv(ParallelEnv):  # type: ignore[misc]
         return spaces.Dict(dict(self._observation_space.spaces))
 
     @functools.lru_cache(maxsize=None)
-    def action_space(self, agent: str) -> spaces.Discrete:
+    def action_space(self, agent: str) -> spaces.Discrete:  # type: ignore[type-arg]
         return spaces.Discrete(self._env.room.num_actions)
 
     def _observations(self, ts: Any) -> dict[str, dict[str, Any]]:

@@ -90,13 +90,13 @@ class TimeStep_(NamedTuple):
     observation: Any
 
     def first(self) -> bool:
-        return self.step_type == StepType_.FIRST
+        return bool(self.step_type == StepType_.FIRST)
 
     def mid(self) -> bool:
-        return self.step_type == StepType_.MID
+        return bool(self.step_type == StepType_.MID)
 
     def last(self) -> bool:
-        return self.step_type == StepType_.LAST
+        return bool(self.step_type == StepType_.LAST)
 
 
 try:  # pragma: no cover - depends on the environment

@@ -84,3 +84,27 @@ def test_an_ended_episode_waits_for_reset(url: str) -> None:
             room.step(np.zeros(7, np.int64))
         assert e.value.code == "EPISODE_ENDED"
         assert room.reset().tick == 0
+
+
+def test_agent_connections_and_a_controller_see_the_same_episode(url: str) -> None:
+    """The fallback for servers without controllers (one agent connection per slot) plays the same game."""
+    actions = np.random.default_rng(3).integers(0, 8, (30, 7))
+    traces = []
+    with crucible.Client(url) as client:
+        for transport in ("controller", "agents"):
+            room = client.create("commons_harvest__open", seed=21, transport=transport)
+            assert room.transport == transport
+            frames = room.reset()
+            trace = [_slots_content(frames)]
+            for a in actions:
+                frames = room.step(a)
+                trace.append(_slots_content(frames))
+            traces.append(trace)
+            room.close()
+    for t, (x, y) in enumerate(zip(*traces)):
+        assert x == y, f"step {t} differs"
+
+
+def _slots_content(frames: crucible.Frames) -> bytes:
+    s = frames.slots
+    return b"".join(np.ascontiguousarray(s[k]).tobytes() for k in ("obs", "reward", "ready_to_shoot", "tick", "slot"))

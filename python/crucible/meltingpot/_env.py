@@ -60,7 +60,7 @@ class Subject(Generic[T]):
 class SubstrateObservables:
     """As Melting Pot's: actions sent, timesteps returned, and events ``(name, per-player counts)`` per step."""
 
-    action: Subject[Sequence[int]]
+    action: Subject[Sequence[int] | np.ndarray]
     timestep: Subject[Any]
     events: Subject[tuple[str, Any]]
 
@@ -115,7 +115,7 @@ class CrucibleEnv:
         try:
             return self._client.create(substrate, world=world, events=events, **kw)
         except InvalidOption as e:
-            if not (world or events) or "controller" not in e.message:
+            if not (world or events) or "controller protocol" not in e.message:
                 raise
             # A server without the controller protocol: no WORLD.RGB or events per step.
             return self._client.create(substrate, **kw)
