@@ -9,13 +9,23 @@ The opening handshake and everything the client sends (masked frames, pongs, the
 websockets' own sans-I/O protocol (``ClientProtocol``). Frames from the server are read here: they are unmasked,
 and their header says the payload's length, so each message is received straight into a buffer of its own with
 ``recv_into`` (one copy, by the kernel) instead of being copied three times through a general stream parser.
+
+The server pings every connection every 3 s and drops one that has not answered two pings. A trainer may leave
+its environment alone for longer than that (a gradient step, an evaluation), so a daemon thread per connection
+wakes once a second and, when the caller has not touched the connection for a second, answers the pings waiting
+on the socket (messages it reads meanwhile are kept for the caller's next ``recv``). It takes the connection's lock
+only then, so it costs nothing while the caller steps.
 """
 
 from __future__ import annotations
 
+import select
 import socket
 import struct
+import threading
 import time
+import weakref
+from collections import deque
 
 from websockets.client import ClientProtocol
 from websockets.protocol import State
@@ -23,6 +33,7 @@ from websockets.uri import parse_uri
 
 _OP_CONT, _OP_TEXT, _OP_BINARY, _OP_CLOSE, _OP_PING, _OP_PONG = 0, 1, 2, 8, 9, 10
 _HEADER_LIMIT = 64 * 1024
+_KEEPALIVE_S = 1.0
 
 
 class WebSocketClosed(Exception):
@@ -65,6 +76,25 @@ class WebSocket:
             raise self._protocol.handshake_exc
         if self._protocol.state is not State.OPEN:
             raise WebSocketClosed(None, "the WebSocket handshake did not complete")
+        self._lock = threading.Lock()
+        self._pending: deque[bytearray] = deque()
+        self._last_io = time.monotonic()
+        threading.Thread(target=_keep_alive, args=(weakref.ref(self),), daemon=True, name="crucible-ws-keepalive").start()
+
+    def _answer_pings(self) -> None:
+        """Keep-alive (see the module comment): read what waits on an idle connection, answering pings."""
+        if time.monotonic() - self._last_io < _KEEPALIVE_S or not self._lock.acquire(blocking=False):
+            return
+        try:
+            while self._closed is None and select.select([self._sock], [], [], 0)[0]:
+                self._deadline = time.monotonic() + 10.0  # the server writes whole frames: no long wait here
+                message = self._next_message()
+                if message is not None:
+                    self._pending.append(message)
+        except (TimeoutError, OSError, WebSocketClosed):
+            pass  # the caller's next recv reports it
+        finally:
+            self._lock.release()
 
     def _flush(self) -> None:
         for data in self._protocol.data_to_send():
@@ -103,38 +133,52 @@ class WebSocket:
         """The next message; ``TimeoutError`` after ``timeout`` seconds, ``WebSocketClosed`` when closed.
 
         A timeout may fall inside a message only if the server stalls mid-frame; the connection is then unusable."""
-        if self._closed is not None:
+        with self._lock:
+            try:
+                if self._pending:
+                    return self._pending.popleft()
+                if self._closed is not None:
+                    raise self._closed
+                self._deadline = None if timeout is None else time.monotonic() + timeout
+                while True:
+                    message = self._next_message()
+                    if message is not None:
+                        return message
+            finally:
+                self._last_io = time.monotonic()
+
+    def _next_message(self) -> bytearray | None:
+        """Read one frame: a complete message, or None (a control frame, answered; or part of a message)."""
+        b0, b1 = self._read_exact(2)
+        opcode, fin, n = b0 & 0x0F, b0 & 0x80, b1 & 0x7F
+        if b1 & 0x80:
+            raise self._fail("the server sent a masked frame")
+        if n == 126:
+            (n,) = struct.unpack("!H", self._read_exact(2))
+        elif n == 127:
+            (n,) = struct.unpack("!Q", self._read_exact(8))
+        payload = self._read_exact(n)
+        if opcode in (_OP_BINARY, _OP_TEXT, _OP_CONT):
+            if fin and not self._parts:
+                return payload
+            self._parts.append(bytes(payload))
+            if fin:
+                whole = bytearray(b"".join(self._parts))
+                self._parts.clear()
+                return whole
+            return None
+        if opcode == _OP_PING:
+            self._protocol.send_pong(bytes(payload))
+            self._flush()
+        elif opcode == _OP_CLOSE:
+            code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
+            reason = payload[2:].decode(errors="replace")
+            self._closed = WebSocketClosed(code, reason or "closed by the server")
+            self._close_socket(reply=True)
             raise self._closed
-        self._deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            b0, b1 = self._read_exact(2)
-            opcode, fin, n = b0 & 0x0F, b0 & 0x80, b1 & 0x7F
-            if b1 & 0x80:
-                raise self._fail("the server sent a masked frame")
-            if n == 126:
-                (n,) = struct.unpack("!H", self._read_exact(2))
-            elif n == 127:
-                (n,) = struct.unpack("!Q", self._read_exact(8))
-            payload = self._read_exact(n)
-            if opcode in (_OP_BINARY, _OP_TEXT, _OP_CONT):
-                if fin and not self._parts:
-                    return payload
-                self._parts.append(bytes(payload))
-                if fin:
-                    whole = bytearray(b"".join(self._parts))
-                    self._parts.clear()
-                    return whole
-            elif opcode == _OP_PING:
-                self._protocol.send_pong(bytes(payload))
-                self._flush()
-            elif opcode == _OP_CLOSE:
-                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else None
-                reason = payload[2:].decode(errors="replace")
-                self._closed = WebSocketClosed(code, reason or "closed by the server")
-                self._close_socket(reply=True)
-                raise self._closed
-            elif opcode != _OP_PONG:
-                raise self._fail(f"the server sent a frame with opcode {opcode}")
+        elif opcode != _OP_PONG:
+            raise self._fail(f"the server sent a frame with opcode {opcode}")
+        return None
 
     def _fail(self, why: str) -> WebSocketClosed:
         self._closed = WebSocketClosed(1002, why)
@@ -142,10 +186,12 @@ class WebSocket:
         return self._closed
 
     def send(self, data: bytes) -> None:
-        if self._closed is not None:
-            raise self._closed
-        self._protocol.send_binary(data)
-        self._flush()
+        with self._lock:
+            if self._closed is not None:
+                raise self._closed
+            self._protocol.send_binary(data)
+            self._flush()
+            self._last_io = time.monotonic()
 
     def _close_socket(self, reply: bool) -> None:
         try:
@@ -158,6 +204,18 @@ class WebSocket:
             self._sock.close()
 
     def close(self) -> None:
-        if self._closed is None:
-            self._closed = WebSocketClosed(1000, "closed by this client")
-            self._close_socket(reply=True)
+        with self._lock:
+            if self._closed is None:
+                self._closed = WebSocketClosed(1000, "closed by this client")
+                self._close_socket(reply=True)
+
+
+def _keep_alive(ref: "weakref.ref[WebSocket]") -> None:
+    """The keep-alive thread of one connection; ends when the connection is closed or garbage."""
+    while True:
+        time.sleep(_KEEPALIVE_S)
+        ws = ref()
+        if ws is None or ws._closed is not None:
+            return
+        ws._answer_pings()
+        del ws
