@@ -302,6 +302,17 @@ describe('controllers (one connection, several slots)', function () {
     assert.equal(next.tick, after1.tick + 1);
   });
 
+  it('takes a step whose integers use msgpack\'s 64-bit encodings', async () => {
+    const { c, w } = await controller({ slots: [0, 1] });
+    const u64 = (n: number): number[] => [0xcf, 0, 0, 0, 0, 0, 0, 0, n];
+    const i64 = (n: number): number[] => [0xd3, 0, 0, 0, 0, 0, 0, 0, n];
+    const str = (t: string): number[] => [0xa0 | t.length, ...Buffer.from(t)];
+    c.ws.send(Buffer.from([0x0d, ...str('step'), 0x83, ...str('episode'), ...u64(0), ...str('tick'), ...i64(0), ...str('actions'), 0x92, ...u64(1), ...i64(7)]));
+    const next = parseStep(await c.nextBytes('step'), w);
+    assert.equal(next.tick, 1);
+    assert.equal(c.received.filter((m) => m.type === 'error').length, 0);
+  });
+
   it('refuses bad steps with stable codes and keeps stepping', async () => {
     const { c, w, first } = await controller({ slots: [0, 3] });
     const expectError = async (code: string, pattern?: RegExp): Promise<void> => {
