@@ -1,0 +1,46 @@
+"""Crucible from Python: Melting Pot's substrates on a Crucible server, with Melting Pot's API and PettingZoo's.
+
+- ``crucible.Client``: rooms, actions, frames (the protocol, once);
+- ``crucible.meltingpot.substrate`` / ``crucible.meltingpot.scenario``: Melting Pot's ``meltingpot.substrate``
+  and ``meltingpot.scenario`` (change one import);
+- ``crucible.pettingzoo.parallel_env``: a PettingZoo ``ParallelEnv``;
+- ``crucible.server.LocalServer``: the embedded server started when no URL is given.
+"""
+
+from .client import Client, Room
+from .errors import (
+    CrucibleError,
+    CrucibleTimeout,
+    InvalidAction,
+    InvalidOption,
+    OverBudget,
+    ProtocolError,
+    RoomFull,
+    ServerGone,
+    ServerStartError,
+    UnknownRoom,
+    UnknownScenario,
+    UnknownSubstrate,
+)
+from .protocol import Frames
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Client",
+    "Room",
+    "Frames",
+    "CrucibleError",
+    "CrucibleTimeout",
+    "InvalidAction",
+    "InvalidOption",
+    "OverBudget",
+    "ProtocolError",
+    "RoomFull",
+    "ServerGone",
+    "ServerStartError",
+    "UnknownRoom",
+    "UnknownScenario",
+    "UnknownSubstrate",
+    "__version__",
+]
