@@ -26,16 +26,16 @@ import { createBot } from '../systems/policies/index.js';
 import type { Bot } from '../systems/sim.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario } from '../substrates/scenarios.js';
+import pkg from '../package.json' with { type: 'json' };
 
 export const REPLAY_FORMAT = 'crucible-replay/1';
 export const REPLAY_EXTENSION = '.replay.gz';
 /** Rooms write their replays into this folder of the results directory. */
 export const REPLAY_DIR = 'replays';
 
-/** The Crucible version (package.json), written into every replay. */
-export const CRUCIBLE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** The Crucible version (package.json), written into every replay. Imported, not read at run time, so a bundled server
+ * (the Python package's) carries it too. */
+export const CRUCIBLE_VERSION: string = pkg.version;
 
 /** From tick `tick` on, focal slot `slot` is played by bot `bot` (null: from outside: an agent, a human, or NOOP), labelled `label`. */
 export interface SeatChange {
