@@ -280,14 +280,15 @@ export class VectorWorlds {
 
   /**
    * The same work without any transport, for the benchmark's engine figure: step every world with uniformly random
-   * actions for at least `seconds`; returns world-steps per second.
+   * actions for at least `seconds`; returns world-steps per second of wall time and of this process's CPU time.
    */
-  headless(seconds: number, actionSeed: number): number {
+  headless(seconds: number, actionSeed: number): { wall: number; cpu: number } {
     if (!this.started) this.reset();
     const actions = new Int32Array(this.agents);
     const n = this.shape.actions.length;
     let x = actionSeed >>> 0 || 1;
     let steps = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const budget = BigInt(Math.round(seconds * 1e9));
     let elapsed = 0n;
@@ -305,7 +306,8 @@ export class VectorWorlds {
       }
       elapsed = process.hrtime.bigint() - t0;
     }
-    return steps / (Number(elapsed) / 1e9);
+    const cpu = process.cpuUsage(cpu0);
+    return { wall: steps / (Number(elapsed) / 1e9), cpu: steps / ((cpu.user + cpu.system) / 1e6) };
   }
 }
 

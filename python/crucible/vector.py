@@ -92,7 +92,8 @@ class _Worker:
         self.first_world = int(options["firstWorld"])
         self.worlds = int(options["worlds"])
         self.proc = subprocess.Popen(
-            [node, str(path), json.dumps(options)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+            # CRUCIBLE_VECTOR_NODE_ARGS: extra node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=prof".
+            [node, *os.environ.get("CRUCIBLE_VECTOR_NODE_ARGS", "").split(), str(path), json.dumps(options)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin = self.proc.stdin
@@ -171,7 +172,7 @@ class VectorEnv(_VectorEnvBase):  # type: ignore[misc,valid-type]
         scenario: str | None = None,
         seed: int = 0,
         workers: int = 1,
-        transport: str = "shm",
+        transport: str = "pipe",
         autoreset_mode: str = "next_step",
         max_steps: int | None = None,
         node: str | None = None,
@@ -400,7 +401,25 @@ class VectorEnv(_VectorEnvBase):  # type: ignore[misc,valid-type]
         w.send(b"H", json.dumps({"seconds": seconds}).encode())
         r = json.loads(self._expect(w, b"J"))
         self.reset()
-        return {"agent_steps_per_s": r["world_steps_per_s"] * self.agents_per_world, "worlds": w.worlds, "rss_bytes": r["rss_bytes"]}
+        return {
+            "agent_steps_per_s": r["world_steps_per_s"] * self.agents_per_world,
+            "agent_steps_per_cpu_s": r["world_steps_per_cpu_s"] * self.agents_per_world,
+            "worlds": w.worlds,
+            "rss_bytes": r["rss_bytes"],
+        }
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far, seconds (Linux /proc)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for w in self._workers:
+            try:
+                with open(f"/proc/{w.proc.pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
 
     def worker_rss_bytes(self) -> list[int]:
         """Resident memory of each worker process (Linux /proc), bytes."""
@@ -450,7 +469,7 @@ def make(
     seed: int = 0,
     *,
     workers: int = 1,
-    transport: str = "shm",
+    transport: str = "pipe",
     autoreset_mode: str = "next_step",
     max_steps: int | None = None,
 ) -> VectorEnv:
