@@ -40,6 +40,7 @@ export interface ConnectOptions {
   resultsFile?: string;
   maxSteps?: number;
   maxMessagesPerSecond?: number;
+  autoReset?: boolean;
 }
 
 /** What the server tells a client right after it joins. */
@@ -55,8 +56,16 @@ export interface Welcome {
   actions: string[];
   /** Layout of `Observation.vector`: the substrate's vector observations, offsets and lengths in float32 elements. */
   vector: { name: string; offset: number; length: number }[];
+  /** Observation, action and reward specs (Melting Pot's names, shapes and dtypes; the README's "Specs"). */
+  spec: {
+    observations: { name: string; shape: number[]; dtype: string; minimum?: number; maximum?: number }[];
+    action: { name: 'action'; shape: []; dtype: 'int64'; num_values: number; minimum: 0; maximum: number; names: string[] };
+    reward: { name: 'reward'; shape: []; dtype: 'float64' };
+  };
   tickRate: number;
   lockstep: boolean;
+  /** false: an ended episode waits for a controller's reset. */
+  autoReset: boolean;
   tick: number;
   episode: number;
 }

@@ -84,8 +84,17 @@ export class RawClient {
 
   /** Matchmake, open the WebSocket and complete the handshake (acknowledging JOIN_ROOM). */
   static async join(httpUrl: string, method: string, name: string, options: Record<string, unknown>): Promise<RawClient> {
-    const r = await matchmake(httpUrl, method, name, options);
-    const wsUrl = `${httpUrl.replace(/^http/, 'ws')}/${r.processId}/${r.roomId}?sessionId=${r.sessionId}`;
+    return RawClient.open(httpUrl, await matchmake(httpUrl, method, name, options), '');
+  }
+
+  /** Come back after a drop: `reconnect` matchmaking with the JOIN_ROOM token, then the WebSocket with it. */
+  static async reconnect(httpUrl: string, roomId: string, reconnectionToken: string): Promise<RawClient> {
+    const r = await matchmake(httpUrl, 'reconnect', roomId, { reconnectionToken });
+    return RawClient.open(httpUrl, r, `&reconnectionToken=${reconnectionToken}`);
+  }
+
+  private static async open(httpUrl: string, r: Reservation, query: string): Promise<RawClient> {
+    const wsUrl = `${httpUrl.replace(/^http/, 'ws')}/${r.processId}/${r.roomId}?sessionId=${r.sessionId}${query}`;
     const ws = new WebSocket(wsUrl);
     const client = new RawClient(ws, r);
     await new Promise<void>((resolve, reject) => {

@@ -264,6 +264,11 @@ function nonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
+/** msgpack's 64-bit integer encodings (0xcf, 0xd3) decode as bigint: take them as numbers when exact. */
+function integerValue(v: unknown): unknown {
+  return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
 /**
  * `{episode, tick, actions}`: episode and tick non-negative integers, actions one integer per held slot (`slots`,
  * in that order), each an index into a table of `actionCount` actions. Wrong shapes or types are
@@ -273,7 +278,9 @@ export function parseStep(payload: unknown, slots: readonly number[], actionCoun
   if (!isRecord(payload)) {
     return new CrucibleError('MALFORMED_MESSAGE', `a step message must be an object {episode, tick, actions}, got ${describe(payload)}`);
   }
-  const { episode, tick, actions } = payload;
+  const episode = integerValue(payload.episode);
+  const tick = integerValue(payload.tick);
+  const { actions } = payload;
   if (!nonNegativeInteger(episode)) {
     return new CrucibleError('MALFORMED_MESSAGE', `step.episode must be the non-negative integer episode of the last step frame, got ${describe(episode)}`);
   }
@@ -283,8 +290,9 @@ export function parseStep(payload: unknown, slots: readonly number[], actionCoun
   if (!Array.isArray(actions) || actions.length !== slots.length) {
     return new CrucibleError('MALFORMED_MESSAGE', `step.actions must be a list of ${slots.length} actions (one per held slot, in welcome.slots order), got ${describe(actions)}`);
   }
+  const values = new Array<number>(actions.length);
   for (let i = 0; i < actions.length; i++) {
-    const a: unknown = actions[i];
+    const a = integerValue(actions[i]);
     if (typeof a !== 'number' || !Number.isInteger(a)) {
       return new CrucibleError('MALFORMED_MESSAGE', `step.actions[${i}] (slot ${slots[i]}) must be an integer, got ${describe(a)}`);
     }
@@ -295,8 +303,9 @@ export function parseStep(payload: unknown, slots: readonly number[], actionCoun
         allowed: { min: 0, max: actionCount - 1 },
       });
     }
+    values[i] = a;
   }
-  return { episode, tick, actions: actions as number[] };
+  return { episode, tick, actions: values };
 }
 
 /** `{seed?}` (or no payload): the seed of the next episode, or undefined for the next in sequence. */
@@ -306,7 +315,7 @@ export function parseReset(payload: unknown): { seed: number | undefined } | Cru
   for (const k of Object.keys(payload)) {
     if (k !== 'seed') return new CrucibleError('MALFORMED_MESSAGE', `a reset message has only "seed", got ${describe(k)}`);
   }
-  const { seed } = payload;
+  const seed = integerValue(payload.seed);
   if (seed === undefined || seed === null) return { seed: undefined };
   if (!nonNegativeInteger(seed) || seed > 0xffffffff) {
     return new CrucibleError('MALFORMED_MESSAGE', `reset.seed must be an integer from 0 to 4294967295, got ${describe(seed)}`);

@@ -269,7 +269,7 @@ describe('controllers (one connection, several slots)', function () {
 
   it('an agent acting as fast as it can in a lockstep room is never rate-limited either (3000 steps)', async function () {
     this.timeout(120_000);
-    const a = await RawClient.join(live.srv.httpUrl, 'create', SUB, { lockstep: true, obs: 'none', fillFocal: 'noop', maxMessagesPerSecond: 100 });
+    const a = await RawClient.join(live.srv.httpUrl, 'create', SUB, { lockstep: true, actionTimeoutMs: 0, obs: 'none', fillFocal: 'noop', maxMessagesPerSecond: 100 });
     open.push(a);
     await a.next('welcome');
     const t0 = Date.now();
@@ -283,6 +283,34 @@ describe('controllers (one connection, several slots)', function () {
     assert.ok(3000 / seconds > 100, `ran at ${Math.round(3000 / seconds)} steps/s: the test needs > 100/s to exceed the cap`);
     assert.equal(a.closeCode, null, 'still connected');
     assert.equal(a.received.filter((m) => m.type === 'error').length, 0);
+  });
+
+  it('a dropped controller reconnects with its JOIN_ROOM token and gets its slots and a frame back', async () => {
+    const { c, w, first } = await controller({ slots: [2, 5] });
+    const after1 = await step(c, w, first, [1, 1]);
+    c.ws.terminate(); // a drop, not a leave
+    await waitFor('the drop', () => c.closeCode !== null);
+    const back = await RawClient.reconnect(live.srv.httpUrl, c.reservation.roomId, c.reconnectionToken!);
+    open.push(back);
+    const frame = parseStep(await back.nextBytes('step'), w);
+    assert.equal(frame.tick, after1.tick, 'the frame shows the current tick');
+    assert.deepEqual(
+      frame.slots.map((f) => f.readUInt16LE(12)),
+      [2, 5],
+    );
+    const next = await step(back, w, frame, [0, 0]);
+    assert.equal(next.tick, after1.tick + 1);
+  });
+
+  it('takes a step whose integers use msgpack\'s 64-bit encodings', async () => {
+    const { c, w } = await controller({ slots: [0, 1] });
+    const u64 = (n: number): number[] => [0xcf, 0, 0, 0, 0, 0, 0, 0, n];
+    const i64 = (n: number): number[] => [0xd3, 0, 0, 0, 0, 0, 0, 0, n];
+    const str = (t: string): number[] => [0xa0 | t.length, ...Buffer.from(t)];
+    c.ws.send(Buffer.from([0x0d, ...str('step'), 0x83, ...str('episode'), ...u64(0), ...str('tick'), ...i64(0), ...str('actions'), 0x92, ...u64(1), ...i64(7)]));
+    const next = parseStep(await c.nextBytes('step'), w);
+    assert.equal(next.tick, 1);
+    assert.equal(c.received.filter((m) => m.type === 'error').length, 0);
   });
 
   it('refuses bad steps with stable codes and keeps stepping', async () => {
@@ -400,4 +428,56 @@ describe('controllers (one connection, several slots)', function () {
     assert.equal(sum('zapped'), counters.zapHits);
     for (let i = 0; i < 7; i++) assert.equal(totals[i * E + ev('apples_eaten')], env.sim.returns[i], `slot ${i}: apples eaten = return`);
   });
+
+  /** The actions `bot` chooses for every slot of `name` over `steps` ticks of a headless run (seed 4). */
+  function botActions(name: string, bot: string, steps: number): number[][] {
+    const env = new Environment({ substrate: name, seed: 4, focalPolicy: bot, metrics: false, monitor: false });
+    env.reset();
+    const out: number[][] = [];
+    for (let t = 0; t < steps && !env.done; t++) {
+      env.step();
+      out.push(Array.from(env.sim.actions));
+    }
+    return out;
+  }
+
+  for (const [name, bot, steps, counted] of [
+    ['clean_up', 'cleaner', 400, ['cells_cleaned', 'zaps_fired', 'zaps_hit', 'zapped', 'apples_eaten']],
+    ['prisoners_dilemma_in_the_matrix__repeated', 'cooperator', 600, ['interactions', 'resources_collected']],
+  ] as const) {
+    it(`${name}: each slot's event counters equal the headless Environment's events, step by step`, async function () {
+      this.timeout(120_000);
+      const { c, w, first } = await controller({ seed: 4, obs: 'none', events: true }, 'create', name);
+      const env = new Environment({ substrate: name, seed: 4, focalPolicy: null });
+      const players = env.players;
+      const E = w.events.length;
+      // The test's own count of the events the headless run emits, per slot and per step.
+      const mine = new Float64Array(players * E);
+      const at = (slot: number, event: string): number => slot * E + w.events.indexOf(event);
+      const bus = env.sim.world.events;
+      bus.subscribe('dirt_cleaned', (b) => b.forEach((e) => mine[at(e.slot, 'cells_cleaned')]++));
+      bus.subscribe('zap_fired', (b) => b.forEach((e) => mine[at(e.slot, 'zaps_fired')]++));
+      bus.subscribe('zap_hit', (b) => b.forEach((e) => (mine[at(e.attacker, 'zaps_hit')]++, mine[at(e.target, 'zapped')]++)));
+      bus.subscribe('apple_eaten', (b) => b.forEach((e) => mine[at(e.slot, 'apples_eaten')]++));
+      bus.subscribe('interaction', (b) => b.forEach((e) => (mine[at(e.row, 'interactions')]++, mine[at(e.col, 'interactions')]++)));
+      bus.subscribe('resource_collected', (b) => b.forEach((e) => mine[at(e.slot, 'resources_collected')]++));
+      env.reset();
+      const totals = new Map<string, number>();
+      let prev = first;
+      // Purposeful actions (a bot's, from another headless run), so the events happen; replayed here and there.
+      const actions = botActions(name, bot, steps);
+      for (let t = 0; t < actions.length && !(prev.flags & 3); t++) {
+        mine.fill(0);
+        prev = await step(c, w, prev, actions[t]);
+        env.step(Int32Array.from(actions[t]));
+        for (let i = 0; i < players; i++) {
+          for (const ev of counted) {
+            assert.equal(prev.events![at(i, ev)], mine[at(i, ev)], `slot ${i} ${ev} at tick ${prev.tick}`);
+            totals.set(ev, (totals.get(ev) ?? 0) + mine[at(i, ev)]);
+          }
+        }
+      }
+      for (const ev of counted.slice(0, 1)) assert.ok((totals.get(ev) ?? 0) > 0, `the run had some ${ev}`);
+    });
+  }
 });

@@ -119,7 +119,7 @@ def matchmake(http_base: str, method: str, name: str, options: dict[str, Any], t
         raise ProtocolError("MALFORMED_MESSAGE", f"unexpected matchmaking reply {r!r}") from None
 
 
-def _read_str(buf: bytes, at: int) -> tuple[str, int]:
+def _read_str(buf: bytes | bytearray, at: int) -> tuple[str, int]:
     """A msgpack string at ``at``; returns it and the offset after it."""
     p = buf[at]
     if 0xA0 <= p <= 0xBF:
@@ -138,7 +138,7 @@ def _read_str(buf: bytes, at: int) -> tuple[str, int]:
 _LE = {0xCC: "<B", 0xCD: "<H", 0xCE: "<I", 0xCF: "<Q", 0xD0: "<b", 0xD1: "<h", 0xD2: "<i", 0xD3: "<q", 0xCA: "<f", 0xCB: "<d"}
 
 
-def _read_number(buf: bytes, at: int) -> tuple[float, int]:
+def _read_number(buf: bytes | bytearray, at: int) -> tuple[float, int]:
     """A Colyseus number: msgpack's prefixes, but multi-byte values little-endian (``cd 99 01`` is 409)."""
     p = buf[at]
     if p < 0x80:
@@ -188,9 +188,9 @@ class RoomSocket:
             if code == ERROR:
                 raise self._error(raw)
 
-    def _recv_raw(self, timeout: float | None) -> bytes:
+    def _recv_raw(self, timeout: float | None) -> bytearray:
         try:
-            msg: bytes = self._ws.recv(timeout)
+            msg = self._ws.recv(timeout)
         except TimeoutError:
             raise CrucibleTimeout("TIMEOUT", f"no message from the server within {timeout} s") from None
         except WebSocketClosed as e:
@@ -212,7 +212,7 @@ class RoomSocket:
             raise ServerGone("SERVER_GONE", f"the connection failed: {e}") from None
 
     @staticmethod
-    def _error(raw: bytes) -> CrucibleError:
+    def _error(raw: bytes | bytearray) -> CrucibleError:
         try:
             status, at = _read_number(raw, 1)
             text, _ = _read_str(raw, at)

@@ -210,15 +210,18 @@ class Room:
             return
         sock = RoomSocket(c.url, seat, c.timeout)
         self._sockets = [sock]
-        self.welcome = self._await_welcome(sock)
-        if self.welcome.role != "controller":
-            raise ProtocolError("MALFORMED_MESSAGE", f"joined as {self.welcome.role!r}, asked to be a controller")
-        self.transport = "controller"
-        self.room_id = seat.room_id
-        assert self.welcome.frame_bytes is not None
-        self._reader = StepFrameReader(len(self.welcome.slots), self.welcome.frame_bytes, len(self.welcome.events), self.welcome.world)
-        # A controller gets the room's current frames right after joining (tick 0 of a new room's first episode).
-        self._initial = self.observe()
+        try:
+            w = self.welcome = self._await_welcome(sock)
+            if w.role != "controller" or w.frame_bytes is None:
+                raise ProtocolError("MALFORMED_MESSAGE", f"joined as {w.role!r}, asked to be a controller")
+            self.transport = "controller"
+            self.room_id = seat.room_id
+            self._reader = StepFrameReader(len(w.slots), w.frame_bytes, len(w.events), w.world)
+            # A controller gets the room's current frames right after joining (tick 0 of a new room's first episode).
+            self._initial = self.observe()
+        except BaseException:
+            sock.close()
+            raise
         self._room_seed = int(self._create.get("seed", 0))
 
     def _open_agents(self, room_id: str | None) -> None:
@@ -257,7 +260,7 @@ class Room:
             raise
         self._sockets = sockets
         slots = tuple(ws.slots[0] for ws in welcomes)
-        raw = dict(w.raw, slots=list(slots), agents=[f"player_{s}" for s in slots], role="controller")
+        raw = dict(w.raw, slots=list(slots), agents=[f"player_{s}" for s in slots])
         self.welcome = Welcome.parse(raw)
         self.transport = "agents"
         self._assembler = AgentFramesAssembler(len(sockets))

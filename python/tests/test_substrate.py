@@ -119,3 +119,15 @@ def test_observables_report_actions_and_timesteps(url: str) -> None:
         env.step([1] * 7)
         assert actions == [[1] * 7]
         assert [t.step_type for t in steps] == [0, 1]
+
+
+def test_a_kept_timestep_does_not_change_when_the_env_steps_on(url: str) -> None:
+    config = substrate.get_config("commons_harvest__open")
+    with substrate.build("commons_harvest__open", roles=config.default_player_roles, url=url, seed=2) as env:
+        env.reset()
+        kept = env.step([1] * 7)
+        rgb, world = kept.observation[0]["RGB"].copy(), kept.observation[0]["WORLD.RGB"].copy()
+        later = env.step([5] * 7)  # everyone turns: every view changes
+        assert not np.array_equal(later.observation[0]["RGB"], rgb)
+        assert np.array_equal(kept.observation[0]["RGB"], rgb)
+        assert np.array_equal(kept.observation[0]["WORLD.RGB"], world)

@@ -489,6 +489,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     if (!this.controllers.get(client.sessionId)) return this.reject(client, 'NOT_A_CONTROLLER', 'only controllers (join option role: \'controller\') may reset the room');
     const parsed = parseReset(payload);
     if (parsed instanceof CrucibleError) return this.reject(client, parsed.code, parsed.message);
+    if (this.stopping) return; // shutting down: the loop stays stopped
     const env = this.env;
     // The running episode, if it has taken a step and not ended, ends here: recorded as truncated by a reset.
     if (!this.awaitingReset && env.tick > 0 && !env.done) {

@@ -12,8 +12,9 @@ Timesteps follow Melting Pot's (``meltingpot/utils/substrates/wrappers/multiplay
   (2, K), ``NUM_OTHERS_WHO_CLEANED_THIS_STEP`` (), float64), ``COLLECTIVE_REWARD`` () float64 (the sum of every
   player's reward this step) and ``WORLD.RGB`` (H, W, 3) uint8, the same array in every player's dict.
 
-Arrays are read-only views into the received frame (copy one to change it). A scenario environment holds only
-the focal slots (the server's bots play the others) and passes only ``PERMITTED_OBSERVATIONS``.
+Arrays are views into the buffer the step's frame was received into (a new one every step, so kept timesteps
+never change). A scenario environment holds only the focal slots (the server's bots play the others) and passes only
+``PERMITTED_OBSERVATIONS``.
 """
 
 from __future__ import annotations
