@@ -8,6 +8,8 @@
 - ``crucible.vector.make``: N worlds stepped together as one batch of agents, for training (loaded on first use).
 """
 
+from types import ModuleType as _ModuleType
+
 from .client import Client, Room
 from .errors import (
     CrucibleError,
@@ -27,7 +29,7 @@ from .protocol import Frames
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):  # ``crucible.vector`` without importing it (and Gymnasium) up front
+def __getattr__(name: str) -> _ModuleType:  # ``crucible.vector`` without importing it (and Gymnasium) up front
     if name == "vector":
         import importlib
 

@@ -29,6 +29,8 @@ alternative the benchmark measures, and a fallback where no shared memory is ava
 
 from __future__ import annotations
 
+import importlib
+import io
 import json
 import mmap
 import os
@@ -37,25 +39,25 @@ import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, cast
 
 import numpy as np
 
 from .errors import CrucibleError, ProtocolError, ServerGone, ServerStartError, error_from_code
 from .server import find_node
 
-try:  # Gymnasium's vector conventions when it is installed (an optional dependency).
-    import gymnasium as _gym
-    from gymnasium.vector import VectorEnv as _VectorEnvBase
-
+def _optional(module: str) -> Any:
     try:
-        from gymnasium.vector import AutoresetMode as _AutoresetMode
-    except ImportError:  # gymnasium < 1.1
-        _AutoresetMode = None
-except ImportError:  # pragma: no cover - exercised only without gymnasium
-    _gym = None
-    _VectorEnvBase = object  # type: ignore[assignment,misc]
-    _AutoresetMode = None
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+# Gymnasium's vector conventions when it is installed (an optional dependency).
+_gym_vector: Any = _optional("gymnasium.vector")
+_gym_spaces: Any = _optional("gymnasium.spaces")
+_VectorEnvBase: Any = _gym_vector.VectorEnv if _gym_vector is not None else object
+_AutoresetMode: Any = getattr(_gym_vector, "AutoresetMode", None)  # gymnasium >= 1.1
 
 __all__ = ["VectorEnv", "make", "worker_path"]
 
@@ -97,7 +99,7 @@ class _Worker:
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin = self.proc.stdin
-        self.stdout = self.proc.stdout
+        self.stdout = cast(io.RawIOBase, self.proc.stdout)  # unbuffered (bufsize=0): a FileIO
         self.rfd = self.stdout.fileno()
         self.wfd = self.stdin.fileno()
 
@@ -121,12 +123,13 @@ class _Worker:
                 err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
                 raise ServerStartError("SERVER_START_FAILED", f"the vector worker exited before saying hello:\n{err}")
             line += chunk
-        msg = json.loads(line)
+        msg: dict[str, Any] = json.loads(line)
         if "error" in msg:
             e = msg["error"]
             self.close()
             raise error_from_code(e["code"], e["message"], e.get("details"))
-        return msg["hello"]
+        hello: dict[str, Any] = msg["hello"]
+        return hello
 
     def send(self, op: bytes, payload: bytes | memoryview = b"") -> None:
         try:
@@ -168,7 +171,7 @@ class _Worker:
                 f.close()
 
 
-class VectorEnv(_VectorEnvBase):  # type: ignore[misc,valid-type]
+class VectorEnv(_VectorEnvBase):  # type: ignore[misc]
     """N worlds of a substrate as one batch of N·F agents (see the module comment)."""
 
     metadata: dict[str, Any] = {"autoreset_mode": None}
@@ -301,9 +304,8 @@ class VectorEnv(_VectorEnvBase):  # type: ignore[misc,valid-type]
         self._length = section("length", np.uint32, (N,))
         self._actions = np.zeros(A, np.uint8)
         n_actions = len(self.action_names)
-        if _gym is not None:
-            from gymnasium import spaces
-
+        if _gym_spaces is not None:
+            spaces = _gym_spaces
             self.single_observation_space = spaces.Box(0, 255, obs_shape, np.uint8)
             self.observation_space = spaces.Box(0, 255, (A, *obs_shape), np.uint8)
             self.single_action_space = spaces.Discrete(n_actions)
@@ -385,7 +387,7 @@ class VectorEnv(_VectorEnvBase):  # type: ignore[misc,valid-type]
         F = self.agents_per_world
         for w in self._workers:
             lo = w.first_world * F
-            w.send(b"S", memoryview(self._actions[lo : lo + w.worlds * F]))
+            w.send(b"S", self._actions[lo : lo + w.worlds * F].data)
         self._collect()
         flags = np.repeat(self._flags, F)
         terminations = (flags & FLAG_TERMINATED) != 0
