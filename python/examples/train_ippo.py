@@ -183,15 +183,24 @@ def main() -> None:
                   f"episodes {len(finished)}, recent per-capita return {np.mean(recent) if recent else float('nan'):.2f}", flush=True)
 
     # Evaluation: the trained policy (sampled actions) plays one episode in every world of a fresh batch.
+    action_counts = np.zeros(len(env.action_names), np.int64)
+
     def trained(o: np.ndarray, ready: np.ndarray) -> np.ndarray:
         with torch.no_grad():
             logits, _ = net(torch.from_numpy(o.copy()), torch.from_numpy(ready.copy()))
-        return torch.distributions.Categorical(logits=logits).sample().numpy()
+        a = torch.distributions.Categorical(logits=logits).sample().numpy()
+        action_counts[:] += np.bincount(a, minlength=len(action_counts))
+        return a
+
+    action_names = env.action_names
 
     env.close()
     with make(args.substrate, num_envs=args.random_episodes, obs="symbolic", seed=10_000 + args.seed, max_steps=args.episode_steps) as ev:
         eval_returns = play_episodes(ev, trained)
     eval_mean, eval_ci = mean_ci(eval_returns)
+    torch.save(net.state_dict(), out / "policy.pt")
+    share = action_counts / max(1, action_counts.sum())
+    print("trained policy's actions in evaluation: " + ", ".join(f"{n} {p:.1%}" for n, p in zip(action_names, share)), flush=True)
 
     rows = []
     if finished:
