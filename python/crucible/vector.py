@@ -383,6 +383,15 @@ class VectorEnv(_VectorEnvBase):  # type: ignore[misc]
                     f"action of row {bad} must be from 0 to {len(self.action_names) - 1}, got {int(a[bad])}",
                     {"row": bad, "value": int(a[bad])},
                 )
+        if len(self._workers) > 1 and a.size and int(a.max()) >= len(self.action_names):
+            # One worker's refusal must not leave the others stepped: with several, the range is checked here too.
+            bad = int(np.flatnonzero(a >= len(self.action_names))[0])
+            F = self.agents_per_world
+            raise error_from_code(
+                "INVALID_ACTION",
+                f"action of world {bad // F} slot {self.focal_slots[bad % F]} must be from 0 to {len(self.action_names) - 1}, got {int(a[bad])}",
+                {"world": bad // F, "slot": self.focal_slots[bad % F], "value": int(a[bad])},
+            )
         np.copyto(self._actions, a, casting="unsafe")
         F = self.agents_per_world
         for w in self._workers:

@@ -134,6 +134,22 @@ def test_bad_actions_raise_the_servers_codes_and_change_nothing():
         obs, *_ = env.step(np.zeros(env.num_agents, np.int64))  # still serving
 
 
+def test_a_bad_action_with_several_workers_steps_no_world():
+    rng = np.random.default_rng(1)
+    with make("commons_harvest__open", num_envs=2, obs="symbolic", seed=1, workers=2) as two, make(
+        "commons_harvest__open", num_envs=2, obs="symbolic", seed=1
+    ) as one:
+        two.reset()
+        one.reset()
+        bad = np.zeros(two.num_agents, np.int64)
+        bad[-1] = len(two.action_names)  # out of range in the second worker's rows only
+        with pytest.raises(InvalidAction):
+            two.step(bad)
+        for _ in range(3):
+            a = random_actions(one, rng)
+            np.testing.assert_array_equal(two.step(a)[0], one.step(a)[0])
+
+
 def test_bad_options_raise_typed_errors():
     with pytest.raises(UnknownSubstrate):
         make("no_such_substrate", num_envs=1)
