@@ -17,20 +17,23 @@ per-step events are not available.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from . import server as _server
 from ._colyseus import RoomSocket, http_json, matchmake
-from .errors import CrucibleError, InvalidAction, InvalidOption, ProtocolError
+from .errors import CrucibleError, InvalidAction, InvalidOption, OverBudget, ProtocolError
 from .protocol import AgentFramesAssembler, Frames, StepFrameReader, Welcome
 
 __all__ = ["Client", "Room"]
 
-# Create options of a lockstep room played through agent connections: wait for every agent for ever, and never
-# disconnect a fast lockstep agent (the server's cap is 100,000 messages a second).
-_AGENT_PATH_DEFAULTS: dict[str, Any] = {"lockstep": True, "actionTimeoutMs": 0, "maxMessagesPerSecond": 100_000}
+# Create options of a lockstep room played through agent connections: wait for every agent for ever (the actions a
+# lockstep room takes do not count against its message cap).
+_AGENT_PATH_DEFAULTS: dict[str, Any] = {"lockstep": True, "actionTimeoutMs": 0}
+# A server refusing creates faster than its budget says "try again in a moment": how long create() keeps trying.
+_CREATE_RETRY_S = 10.0
 
 
 def _http_base(url: str) -> str:
@@ -51,8 +54,10 @@ def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
 class Client:
     """A connection point to one Crucible server. ``url=None`` starts (or shares) the embedded local server."""
 
-    def __init__(self, url: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(self, url: str | None = None, *, timeout: float = 60.0, token: str | None = None) -> None:
+        """``token``: the server's join token (a server started with ``CRUCIBLE_TOKEN``), sent with every join."""
         self.timeout = timeout
+        self.token = token
         self._embedded = url is None
         if url is None:
             url = _server.acquire().url
@@ -94,8 +99,17 @@ class Client:
         if transport not in ("auto", "controller", "agents"):
             raise InvalidOption("INVALID_OPTION", f"transport must be 'auto', 'controller' or 'agents', got {transport!r}")
         create = _drop_none({"scenario": scenario, "seed": seed, "maxSteps": max_steps, **options})
-        room = Room(self, substrate, None, create, obs=obs, slots=slots, world=world, events=events, policy=policy,
-                    transport=transport)
+        deadline = time.monotonic() + _CREATE_RETRY_S
+        while True:
+            try:
+                room = Room(self, substrate, None, create, obs=obs, slots=slots, world=world, events=events,
+                            policy=policy, transport=transport)
+                break
+            except OverBudget as e:
+                # A rate budget (rooms created per second) refuses for a moment only; the others stand.
+                if "try again" not in e.message or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.25)
         self._rooms.append(room)
         return room
 
@@ -185,6 +199,8 @@ class Room:
         o: dict[str, Any] = {"role": role, "obs": self._obs}
         if self._policy is not None:
             o["policy"] = self._policy
+        if self._client.token is not None:
+            o["token"] = self._client.token
         if role == "controller":
             if self._want_slots is not None:
                 o["slots"] = self._want_slots

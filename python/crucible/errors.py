@@ -24,6 +24,7 @@ __all__ = [
     "InvalidOption",
     "InvalidAction",
     "RoomFull",
+    "OverBudget",
     "ServerGone",
     "CrucibleTimeout",
     "ProtocolError",
@@ -75,6 +76,10 @@ class InvalidAction(CrucibleError, ValueError):
     """An action that is not an index into the action table, or the wrong number of actions (``INVALID_ACTION``)."""
 
 
+class OverBudget(CrucibleError):
+    """The server refused a create over one of its operator's budgets (``OVER_BUDGET``)."""
+
+
 class RoomFull(CrucibleError):
     """Every focal slot of the room is taken (``ROOM_FULL``)."""
 
@@ -102,6 +107,7 @@ _BY_CODE: dict[str, type[CrucibleError]] = {
     "INVALID_OPTION": InvalidOption,
     "INVALID_ACTION": InvalidAction,
     "ROOM_FULL": RoomFull,
+    "OVER_BUDGET": OverBudget,
     "SERVER_GONE": ServerGone,
     "TIMEOUT": CrucibleTimeout,
     "SERVER_START_FAILED": ServerStartError,

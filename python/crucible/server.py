@@ -29,6 +29,15 @@ from .errors import ServerStartError
 
 _READY = re.compile(r"Crucible listening on port (\d+)")
 
+# The budgets a shared server keeps its clients within (README, "Security") are there to protect other users; the
+# embedded server has one user, who creates a room per environment and may reset often. Raised unless the
+# environment sets them (servers that predate the budgets ignore these variables).
+_OWN_SERVER_BUDGETS = {
+    "CRUCIBLE_MAX_CREATES_PER_SECOND": "1000",
+    "CRUCIBLE_MAX_ROOMS": "1024",
+    "CRUCIBLE_MAX_EPISODES_PER_SECOND": "100000",
+}
+
 
 def bundle_path() -> Path:
     """The bundled server shipped in this package."""
@@ -49,8 +58,16 @@ def find_node() -> str:
 class LocalServer:
     """A Crucible server in a child process on 127.0.0.1 (see the module comment). A context manager."""
 
-    def __init__(self, *, results_dir: str | os.PathLike[str] | None = None, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        *,
+        results_dir: str | os.PathLike[str] | None = None,
+        startup_timeout: float = 60.0,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """``env``: environment variables for the server (``CRUCIBLE_TOKEN``, budgets, ...; README "Python")."""
         self._results_dir = Path(results_dir) if results_dir is not None else None
+        self._extra_env = dict(env or {})
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._startup_timeout = startup_timeout
         self._proc: subprocess.Popen[str] | None = None
@@ -90,7 +107,10 @@ class LocalServer:
             results = self._results_dir
             results.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, PORT="0", HOST="127.0.0.1", CRUCIBLE_RESULTS=str(results / "episodes.jsonl"))
-        env.pop("CRUCIBLE_TOKEN", None)
+        env.pop("CRUCIBLE_TOKEN", None)  # the caller's token is for the servers it connects to, not this one
+        for name, value in _OWN_SERVER_BUDGETS.items():
+            env.setdefault(name, value)
+        env.update(self._extra_env)
         try:
             self._proc = subprocess.Popen(
                 [find_node(), str(bundle)],

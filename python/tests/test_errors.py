@@ -131,3 +131,13 @@ def test_a_closed_room_refuses_further_use(url: str) -> None:
         with pytest.raises(crucible.CrucibleError) as e:
             room.reset()
         assert e.value.code == "ROOM_CLOSED"
+
+
+
+def test_a_server_with_a_token_refuses_a_client_without_it_and_admits_one_with_it() -> None:
+    with LocalServer(env={"CRUCIBLE_TOKEN": "s3cret-token"}) as own:
+        with pytest.raises(crucible.CrucibleError) as e:
+            crucible.Client(own.url).create("commons_harvest__open")
+        assert e.value.code == "INVALID_TOKEN"
+        with crucible.Client(own.url, token="s3cret-token") as client:
+            assert client.create("commons_harvest__open").reset().tick == 0

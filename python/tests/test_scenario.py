@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import numpy as np
 import pytest
 
@@ -36,13 +39,15 @@ def test_permitted_observations_are_melting_pots() -> None:
     )
 
 
-def test_scenario_config_has_melting_pots_fields() -> None:
+def test_scenario_config_has_melting_pots_fields_with_the_servers_bots(url: str) -> None:
     c = scenario.get_config("commons_harvest__open_0")
     assert c.substrate == "commons_harvest__open"
     assert c.is_focal == (True,) * 5 + (False,) * 2  # configs/scenarios/__init__.py: 5 focal, 2 background
     assert c.roles == ("default",) * 7
-    assert c.bots_by_role["default"] == frozenset({"unsustainable_harvester"})
-    assert c.description
+    with urllib.request.urlopen(f"{url}/api/substrates") as res:
+        live = {sc["name"]: sc for s in json.loads(res.read()) for sc in s["scenarios"]}
+    assert c.bots_by_role["default"] == frozenset(live["commons_harvest__open_0"]["bots"]) != frozenset()
+    assert c.description == live["commons_harvest__open_0"]["description"]
 
 
 def test_matrix_scenario_keeps_inventory_and_drops_interaction_inventories(url: str) -> None:

@@ -91,9 +91,10 @@ class CrucibleEnv:
         events: bool = False,
         max_steps: int | None = None,
         timeout: float = 60.0,
+        token: str | None = None,
         **create_options: Any,
     ) -> None:
-        self._client = Client(url, timeout=timeout)
+        self._client = Client(url, timeout=timeout, token=token)
         try:
             self._room = self._open(substrate, scenario, seed, obs, world, events, max_steps, create_options)
         except BaseException:
