@@ -57,19 +57,24 @@ def mean_ci(x: list[float]) -> tuple[float, float]:
     return float(a.mean()), float(1.96 * a.std(ddof=1) / math.sqrt(len(a))) if len(a) > 1 else math.nan
 
 
-def play_episodes(env, act) -> list[float]:
-    """One episode in every world (the env's max_steps); per-capita return per world."""
+def play_episodes(env, act, episode_steps: int, parts: int = 5) -> tuple[list[float], np.ndarray]:
+    """One episode in every world (the env's max_steps): per-capita return per world, and the per-capita reward
+    in each fifth of the episode (when in the episode the apples are eaten), averaged over the worlds."""
     obs, _ = env.reset()
     F = env.agents_per_world
     ret = np.zeros(env.num_agents)
+    by_part = np.zeros(parts)
     done_worlds: dict[int, float] = {}
+    t = 0
     while len(done_worlds) < env.num_worlds:
         obs, rew, term, trunc, infos = env.step(act(obs, env.ready_to_shoot))
         ret += rew
+        by_part[min(parts - 1, t * parts // episode_steps)] += rew.sum() / env.num_agents
+        t += 1
         ended = (term | trunc).reshape(env.num_worlds, F)[:, 0]
         for w in np.flatnonzero(ended):
             done_worlds.setdefault(int(w), float(ret[w * F : (w + 1) * F].mean()))
-    return [done_worlds[w] for w in range(env.num_worlds)]
+    return [done_worlds[w] for w in range(env.num_worlds)], by_part
 
 
 def main() -> None:
@@ -95,9 +100,10 @@ def main() -> None:
     with make(args.substrate, num_envs=args.random_episodes, obs="symbolic", seed=10_000 + args.seed, max_steps=args.episode_steps) as env:
         rng = np.random.default_rng(args.seed)
         n_actions = len(env.action_names)
-        random_returns = play_episodes(env, lambda o, r: rng.integers(0, n_actions, env.num_agents))
+        random_returns, random_parts = play_episodes(env, lambda o, r: rng.integers(0, n_actions, env.num_agents), args.episode_steps)
     rand_mean, rand_ci = mean_ci(random_returns)
-    print(f"random policy: per-capita return {rand_mean:.2f} ± {rand_ci:.2f} ({len(random_returns)} episodes, {time.perf_counter() - t_start:.0f} s)", flush=True)
+    print(f"random policy: per-capita return {rand_mean:.2f} ± {rand_ci:.2f} ({len(random_returns)} episodes, {time.perf_counter() - t_start:.0f} s); "
+          f"by fifth of the episode {np.round(random_parts, 2).tolist()}", flush=True)
 
     env = make(args.substrate, num_envs=args.num_envs, obs="symbolic", seed=args.seed, workers=args.workers,
                max_steps=args.episode_steps, autoreset_mode="same_step")
@@ -196,10 +202,12 @@ def main() -> None:
 
     env.close()
     with make(args.substrate, num_envs=args.random_episodes, obs="symbolic", seed=10_000 + args.seed, max_steps=args.episode_steps) as ev:
-        eval_returns = play_episodes(ev, trained)
+        eval_returns, eval_parts = play_episodes(ev, trained, args.episode_steps)
     eval_mean, eval_ci = mean_ci(eval_returns)
     torch.save(net.state_dict(), out / "policy.pt")
     share = action_counts / max(1, action_counts.sum())
+    print(f"trained policy's per-capita reward by fifth of the episode: {np.round(eval_parts, 2).tolist()} "
+          f"(random: {np.round(random_parts, 2).tolist()})", flush=True)
     print("trained policy's actions in evaluation: " + ", ".join(f"{n} {p:.1%}" for n, p in zip(action_names, share)), flush=True)
 
     rows = []
