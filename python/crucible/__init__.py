@@ -4,8 +4,11 @@
 - ``crucible.meltingpot.substrate`` / ``crucible.meltingpot.scenario``: Melting Pot's ``meltingpot.substrate``
   and ``meltingpot.scenario`` (change one import);
 - ``crucible.pettingzoo.parallel_env``: a PettingZoo ``ParallelEnv``;
-- ``crucible.server.LocalServer``: the embedded server started when no URL is given.
+- ``crucible.server.LocalServer``: the embedded server started when no URL is given;
+- ``crucible.vector.make``: N worlds stepped together as one batch of agents, for training (loaded on first use).
 """
+
+from types import ModuleType as _ModuleType
 
 from .client import Client, Room
 from .errors import (
@@ -25,6 +28,14 @@ from .errors import (
 from .protocol import Frames
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> _ModuleType:  # ``crucible.vector`` without importing it (and Gymnasium) up front
+    if name == "vector":
+        import importlib
+
+        return importlib.import_module(".vector", __name__)
+    raise AttributeError(f"module 'crucible' has no attribute {name!r}")
 
 __all__ = [
     "Client",

@@ -13,6 +13,8 @@ these figures a lot). Cases:
 - ``meltingpot``: ``crucible.meltingpot.substrate`` timesteps (rgb: WORLD.RGB included in every player's
   observation, as Melting Pot does; symbolic: no WORLD.RGB);
 - ``pettingzoo``: ``crucible.pettingzoo.parallel_env`` (rgb: WORLD.RGB received for ``state()``/``render()``).
+
+``--vector`` runs the vectorised environments' benchmark instead (``crucible/vector_bench.py``).
 """
 
 from __future__ import annotations
@@ -120,6 +122,12 @@ CASES: dict[str, Callable[..., tuple[int, float]]] = {
 
 
 def main(argv: list[str] | None = None) -> None:
+    import sys
+
+    if "--vector" in (sys.argv[1:] if argv is None else argv):  # the vectorised environments (crucible/vector_bench.py)
+        from .vector_bench import main as vector_main
+
+        return vector_main(argv)
     p = argparse.ArgumentParser(prog="python -m crucible.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=5.0, help="timed seconds per run (default 5)")
     p.add_argument("--runs", type=int, default=3, help="runs per case (default 3)")

@@ -56,6 +56,18 @@ await build({
   banner: { js: "import { createRequire as __crucibleRequire } from 'node:module'; const require = __crucibleRequire(import.meta.url);" },
   plugins: [node20Shim],
 });
+// The vector worker (server/vectorWorker.ts): the batched path of crucible.vector, started once per worker process.
+await build({
+  entryPoints: [resolve(ROOT, 'server', 'vectorWorker.ts')],
+  outfile: resolve(outDir, 'vector.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: ['node20'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 const publicDir = resolve(ROOT, 'server', 'public');
 if (existsSync(resolve(publicDir, 'index.html'))) cpSync(publicDir, resolve(outDir, 'public'), { recursive: true });
 const kb = (statSync(outfile).size / 1024).toFixed(0);

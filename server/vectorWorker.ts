@@ -1,0 +1,186 @@
+/**
+ * A vector worker: a process holding some worlds of a vector environment (server/vector.ts), driven by the Python
+ * package over its stdin/stdout pipes. Started as `node vector.mjs '<options JSON>'` (options: VectorWorldsOptions).
+ *
+ * It answers first with one line, `{"hello": VectorShape}` or `{"error": {code, message}}`. Then every message,
+ * both ways, is binary: op (1 byte ASCII) · payload length (u32 LE) · payload.
+ *   in  'L' JSON {transport: 'shm'|'pipe', path?, offsets: {obs, vector, reward, ready, episodeReturn, flags, length}}
+ *          where this worker writes each section of the batch (byte offsets in the shared file; shm only)
+ *   in  'R' u8 hasSeed · u32 seed       reset every world (batch seed)           → 'K'
+ *   in  'S' u8 × agents                 step with one action per agent          → 'K' or 'E'
+ *   in  'H' JSON {seconds}              the same worlds stepped with no transport → 'J' {world_steps_per_s}
+ *   in  'Q'                             exit (so does end of input)
+ *   out 'K' (empty): the batch is written (shm: into the file before the reply; pipe: the sections follow the reply,
+ *          in the order above); 'E' JSON {code, message, details?}: refused, nothing changed; 'J' JSON.
+ *
+ * Shared memory: the file (under /dev/shm, created and sized by Python, which maps it) is written with pwritev, one
+ * call per section, straight from the renderers' own buffers: one copy, into the pages Python reads with no copy.
+ * Everything is synchronous: the worker does nothing but step, so there is no event loop work to wait for.
+ */
+import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { CrucibleError } from '../ecs/errors.js';
+import { VectorWorlds, type VectorWorldsOptions } from './vector.js';
+
+type Section = 'obs' | 'vector' | 'reward' | 'ready' | 'episodeReturn' | 'flags' | 'length';
+const SECTIONS: readonly Section[] = ['obs', 'vector', 'reward', 'ready', 'episodeReturn', 'flags', 'length'];
+/** Linux IOV_MAX. */
+const IOV_MAX = 1024;
+
+const head = Buffer.alloc(5);
+/**
+ * Our input, read blocking. Node may have made fd 0 non-blocking (O_NONBLOCK is shared by every fd of that open
+ * file), and retrying on EAGAIN spins: on a loaded machine the spinning worker takes the core the trainer needs to
+ * send the next step (measured: 4× slower with RGB). Opening the pipe anew gives a description of our own, blocking.
+ */
+const IN = ((): number => {
+  try {
+    return openSync('/dev/stdin', 'r');
+  } catch {
+    return 0;
+  }
+})();
+
+function readExact(buf: Buffer, n: number): boolean {
+  let off = 0;
+  while (off < n) {
+    let got: number;
+    try {
+      got = readSync(IN, buf, off, n - off, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      throw e;
+    }
+    if (got === 0) return false;
+    off += got;
+  }
+  return true;
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+}
+
+/** Write `parts` one after another at `position` (null: the fd's current position, e.g. a pipe). */
+function writeParts(fd: number, parts: Uint8Array[], position: number | null): void {
+  let i = 0;
+  let pos = position;
+  while (i < parts.length) {
+    const chunk = parts.slice(i, i + IOV_MAX);
+    let total = 0;
+    for (const p of chunk) total += p.length;
+    const wrote = pos === null ? writevSync(fd, chunk) : writevSync(fd, chunk, pos);
+    if (wrote < total) {
+      // A partial write (a full pipe): finish this chunk part by part.
+      let skip = wrote;
+      for (const p of chunk) {
+        if (skip >= p.length) {
+          skip -= p.length;
+          continue;
+        }
+        const rest = p.subarray(skip);
+        skip = 0;
+        if (pos === null) writeAll(fd, rest);
+        else {
+          let off = 0;
+          while (off < rest.length) off += writeSync(fd, rest, off, rest.length - off, pos + (p.length - rest.length) + off);
+        }
+      }
+    }
+    if (pos !== null) pos += total;
+    i += IOV_MAX;
+  }
+}
+
+function reply(op: string, payload?: unknown): void {
+  const body = payload === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(payload));
+  const h = Buffer.alloc(5);
+  h.write(op, 0, 'latin1');
+  h.writeUInt32LE(body.length, 1);
+  writeAll(1, body.length > 0 ? Buffer.concat([h, body]) : h);
+}
+
+function errorJson(e: unknown): { code: string; message: string; details?: unknown } {
+  if (e instanceof CrucibleError) return e.toJSON();
+  return { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) };
+}
+
+function bytesOf(a: Float32Array | Uint8Array | Uint32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function main(): number {
+  let worlds: VectorWorlds;
+  try {
+    worlds = new VectorWorlds(JSON.parse(process.argv[2] ?? '{}') as VectorWorldsOptions);
+  } catch (e) {
+    writeAll(1, Buffer.from(`${JSON.stringify({ error: errorJson(e) })}\n`));
+    return 1;
+  }
+  writeAll(1, Buffer.from(`${JSON.stringify({ hello: worlds.shape })}\n`));
+  const sections: Record<Section, Uint8Array[]> = {
+    obs: worlds.obs,
+    vector: [bytesOf(worlds.vector)],
+    reward: [bytesOf(worlds.reward)],
+    ready: [bytesOf(worlds.ready)],
+    episodeReturn: [bytesOf(worlds.episodeReturn)],
+    flags: [worlds.flags],
+    length: [bytesOf(worlds.length)],
+  };
+  // The reply and all sections in one writev for the pipe transport.
+  const okHeader = Buffer.from([0x4b, 0, 0, 0, 0]);
+  const pipeParts: Uint8Array[] = [okHeader, ...SECTIONS.flatMap((s) => sections[s])];
+  let fd = -1;
+  let offsets: Record<Section, number> | null = null;
+  let payload = Buffer.alloc(Math.max(64, worlds.agents));
+  const publish = (): void => {
+    if (fd >= 0 && offsets !== null) {
+      for (const s of SECTIONS) writeParts(fd, sections[s], offsets[s]);
+      writeAll(1, okHeader);
+    } else {
+      writeParts(1, pipeParts, null);
+    }
+  };
+  for (;;) {
+    if (!readExact(head, 5)) return 0;
+    const op = String.fromCharCode(head[0]);
+    const n = head.readUInt32LE(1);
+    if (n > payload.length) payload = Buffer.alloc(n);
+    if (n > 0 && !readExact(payload, n)) return 0;
+    try {
+      if (op === 'S') {
+        const actions = payload.subarray(0, n);
+        const bad = worlds.check(actions);
+        if (bad) {
+          reply('E', bad.toJSON());
+          continue;
+        }
+        worlds.step(actions);
+        publish();
+      } else if (op === 'R') {
+        worlds.reset(n >= 5 && payload[0] === 1 ? payload.readUInt32LE(1) : undefined);
+        publish();
+      } else if (op === 'L') {
+        const layout = JSON.parse(payload.subarray(0, n).toString()) as { transport: string; path?: string; offsets?: Record<Section, number> };
+        if (layout.transport === 'shm' && layout.path && layout.offsets) {
+          fd = openSync(layout.path, 'r+');
+          offsets = layout.offsets;
+        }
+        reply('K');
+      } else if (op === 'H') {
+        const { seconds } = JSON.parse(payload.subarray(0, n).toString()) as { seconds: number };
+        const rate = worlds.headless(seconds, 12345);
+        reply('J', { world_steps_per_s: rate.wall, world_steps_per_cpu_s: rate.cpu, rss_bytes: process.memoryUsage().rss });
+      } else if (op === 'Q') {
+        if (fd >= 0) closeSync(fd);
+        return 0;
+      } else {
+        reply('E', { code: 'MALFORMED_MESSAGE', message: `unknown vector worker message ${JSON.stringify(op)}` });
+      }
+    } catch (e) {
+      reply('E', errorJson(e));
+    }
+  }
+}
+
+process.exitCode = main();
