@@ -86,6 +86,9 @@ describe('dashboard views in headless Chromium', function () {
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (err) => pageErrors.push(String(err)));
     page.on('console', (msg) => {
+      // A room that ends between the room list's poll and the image request answers its world image with 404: the
+      // browser logs the failed load, the page shows the room as gone. Anything else is an error of the page.
+      if (msg.type() === 'error' && /status of 404/.test(msg.text()) && /\/api\/rooms\/[^/]+\/world\.png/.test(msg.location().url)) return;
       if (msg.type() === 'error') pageErrors.push(`${msg.text()} ${msg.location().url}`);
     });
   });
