@@ -64,7 +64,6 @@ export class MetricsTracker {
   private readonly seriesLength: number;
   private readonly outcomesKept: number;
   private isFocal: Uint8Array = new Uint8Array(0);
-  private sorted: Float64Array = new Float64Array(0);
   private bg: Float64Array = new Float64Array(0);
   private x: Int32Array = new Int32Array(0);
   private y: Int32Array = new Int32Array(0);
@@ -74,8 +73,8 @@ export class MetricsTracker {
   private pendingLanded: boolean[] = [];
   private pendingRequested = 0;
   private pendingRefused = 0;
-  /** The event bus the consent handlers are subscribed to. */
-  private consentBus: object | null = null;
+  /** The event bus the handlers are subscribed to. */
+  private bus: object | null = null;
   private readonly outcomes: Float64Array[] = [];
   /** Time series: tick and each headline figure, oldest first once read through `series()`. */
   private readonly ring: Record<SeriesKey | 'tick', Float64Array>;
@@ -101,7 +100,6 @@ export class MetricsTracker {
   attach(sim: Sim, isFocal: readonly boolean[], labels: readonly string[]): void {
     const n = sim.players;
     if (this.isFocal.length !== n) {
-      this.sorted = new Float64Array(n);
       this.bg = new Float64Array(n);
       this.x = new Int32Array(n);
       this.y = new Int32Array(n);
@@ -118,8 +116,12 @@ export class MetricsTracker {
     s.episode = sim.episode;
     s.diversity_index = simpsonDiversity(labels);
     s.coalition_sizes = [];
+    // Subscribed once per event bus (the bus survives resets): hostile attempts, and consent requests (the matrix
+    // games' consent variant) counted on the tick they are answered — accepted or refused — so each tick's refusals
+    // never exceed its requests.
     const events = sim.world.events;
-    if (!events.wants('hostile_attempt')) {
+    if (this.bus !== events) {
+      this.bus = events;
       events.subscribe('hostile_attempt', (batch) => {
         for (const e of batch) {
           this.pendingAttacker.push(e.attacker);
@@ -127,11 +129,6 @@ export class MetricsTracker {
           this.pendingLanded.push(e.landed);
         }
       });
-    }
-    // Consent requests (the matrix games' consent variant), counted on the tick they are answered — accepted or
-    // refused — so each tick's refusals never exceed its requests. Subscribed once per event bus (it survives resets).
-    if (this.consentBus !== events) {
-      this.consentBus = events;
       events.subscribe('consent_accepted', (batch) => this.addConsent(batch.length, 0));
       events.subscribe('consent_refused', (batch) => this.addConsent(batch.length, batch.length));
     }
