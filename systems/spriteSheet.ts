@@ -116,10 +116,6 @@ export interface SpriteAtlas {
   readonly slotUpperClass: Uint8Array;
 }
 
-export function compositeKey(background: number, lower: number, upper: number): number {
-  return (upper * LOWER_CLASSES + lower) * BACKGROUND_CLASSES + background;
-}
-
 function paletteColour(spec: SubstrateSpec, key: string): Rgb {
   const c = spec.observation.palette[key];
   if (c) return c;

@@ -256,7 +256,7 @@ describe('metrics stage: subscriptions, throttles and caps', () => {
     assert.deepEqual(series.tick, [3, 4, 5], 'the last 3 ticks, oldest first');
     assert.deepEqual(series.collective_return, [0, 0, 0]);
     assert.deepEqual(series.background_equality, [1, 1, 1]);
-    assert.deepEqual(series.diversity_index.map((d) => Math.round(d * 9)), [4, 4, 4], 'labels a, a, b: 4/9');
+    assert.deepEqual(series.diversity_index.map((d) => Math.round((d ?? Number.NaN) * 9)), [4, 4, 4], 'labels a, a, b: 4/9');
     assert.deepEqual(series.defense_success_rate, [null, null, null], 'no attempt: null, not 0');
   });
 

@@ -211,7 +211,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
         if (token !== null && !sameSecret(join.token ?? context.token ?? '', token)) {
           throw new CrucibleError('INVALID_TOKEN', 'joining as an agent needs the server token (join option "token")');
         }
-        // Checked again when the seat is claimed in onJoin: joins may interleave between the two.
+        // Colyseus calls onJoin right after onAuth returns (no other join runs in between), so the slot free here is
+        // the one claimed there.
         if (this.seats.freeSlot() < 0) {
           throw new CrucibleError('ROOM_FULL', `all ${this.env.focalSlots.length} focal slots are taken; join as a spectator or create another room`);
         }
@@ -225,13 +226,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   override onJoin(client: RoomClient, _options: unknown, auth: JoinConfig): void {
     const join = auth;
     let seat: Seat | undefined;
-    if (join.role === 'agent') {
-      try {
-        seat = this.seats.claim(client, join);
-      } catch (err) {
-        throw toServerError(err);
-      }
-    }
+    if (join.role === 'agent') seat = this.seats.claim(client, join);
     client.userData = newClientData(join);
     this.attachConnection(client);
     const env = this.env;

@@ -11,6 +11,7 @@
  *
  * Options: `--tests <list>` (comma-separated test files), `--concurrency <n>` (parallel mochas, default 2).
  */
+import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
 import { existsSync } from 'node:fs';
 
@@ -70,7 +71,7 @@ for (const file of files) {
     // Only what mocha needs in the sandbox.
     ignorePatterns: ['/*', '!/ecs', '!/systems', '!/substrates', '!/schemas', '!/server', '!/client', '!/loadtest', '!/test', '!/package.json', '!/tsconfig.json', '!/.mocharc.json', '/server/public'],
     timeoutMS: 10000,
-    logLevel: 'warn',
+    logLevel: 'warn' as LogLevel,
   }).runMutationTest();
   const count = (s: string): number => results.filter((r) => r.status === s).length;
   const killed = count('Killed'), timeout = count('Timeout'), survived = count('Survived'), noCoverage = count('NoCoverage');
