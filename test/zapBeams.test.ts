@@ -192,6 +192,84 @@ describe('fireZapBeams: cooldown and READY_TO_SHOOT', () => {
   });
 });
 
+describe('fireZapBeams: rewards, events and what a hit does', () => {
+  it('pays the victim penaltyForBeingZapped and the shooter rewardForZapping for each hit', () => {
+    const sim = zapSim(OPEN_9, 2, { zapper: { penaltyForBeingZapped: -10, rewardForZapping: 3 } });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.deepEqual(Array.from(r), [3, -10]);
+    assert.equal(sim.counters.zapHits, 1);
+  });
+
+  it('a player hit by two beams in one tick counts two hits and is removed once; removed by the first, it is not paid the second penalty', () => {
+    const sim = zapSim(OPEN_9, 3, { zapper: { penaltyForBeingZapped: -1, rewardForZapping: 2, framesTillRespawn: 4 } });
+    placeAll(sim, [[0, 4, 6, Dir.N], [1, 4, 2, Dir.S], [2, 4, 4, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP', 1: 'FIRE_ZAP' });
+    // Each shooter is paid; the victim's second penalty reaches a removed player, who earns nothing (skipWaitStateRewards).
+    assert.deepEqual(Array.from(r), [2, 2, -1]);
+    assert.equal(sim.counters.zapHits, 2);
+    assert.equal(sim.world.c.Removed.until[sim.avatars[2]], 1 + 4 + 1, 'one removal, due at t + F + 1');
+  });
+
+  it('with removeHitPlayer false a hit player stays on the map and is paid the penalty', () => {
+    const sim = zapSim(OPEN_9, 2, { zapper: { removeHitPlayer: false, penaltyForBeingZapped: -5 } });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(r[1], -5);
+    assert.equal(onMap(sim, 1), true);
+    assert.deepEqual(pos(sim, 1), [4, 2]);
+  });
+
+  it('emits zap_fired for each shot, zap_hit for each hit, and a hostile_attempt per player in the aimed shape, landed or not', () => {
+    // Player 0 fires north from (4, 4): player 1 at (4, 2) is hit; player 2 at (4, 1) stands behind it (in the shape,
+    // not reached); player 3 at (0, 0) is outside the shape.
+    const sim = zapSim(OPEN_9, 4);
+    const seen: string[] = [];
+    const { events } = sim.world;
+    events.subscribe('zap_fired', (b) => b.forEach((e) => seen.push(`fired ${e.slot} @${e.tick}`)));
+    events.subscribe('zap_hit', (b) => b.forEach((e) => seen.push(`hit ${e.attacker}->${e.target}`)));
+    events.subscribe('hostile_attempt', (b) => b.forEach((e) => seen.push(`attempt ${e.attacker}->${e.target} ${e.landed ? 'landed' : 'stopped'}`)));
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N], [2, 4, 1, Dir.N], [3, 0, 0, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.deepEqual(seen.sort(), ['attempt 0->1 landed', 'attempt 0->2 stopped', 'fired 0 @1', 'hit 0->1']);
+  });
+
+  it('queues every hit of a crowded tick: 66 players in 33 facing pairs all zap each other', () => {
+    // Pairs three columns apart, so each beam's side lines reach nobody: 66 beams, 66 hits (more than the 64 the
+    // queue starts with).
+    const width = 99;
+    const map = [' '.repeat(width), ' '.repeat(width), ' '.repeat(width), 'P'.repeat(width)];
+    const sim = zapSim(map, 66);
+    const layout: [number, number, number, Dir][] = [];
+    const fire: Record<number, string> = {};
+    for (let p = 0; p < 33; p++) {
+      layout.push([2 * p, 3 * p, 0, Dir.S], [2 * p + 1, 3 * p, 1, Dir.N]);
+      fire[2 * p] = fire[2 * p + 1] = 'FIRE_ZAP';
+    }
+    placeAll(sim, layout);
+    step(sim, fire);
+    assert.equal(sim.counters.zapHits, 66);
+    for (let s = 0; s < 66; s++) assert.equal(onMap(sim, s), false, `player ${s} was hit`);
+  });
+
+  it('a frozen player does not fire, and its cooling timer counts down as usual (Melting Pot Zapper: no movement check, avatar_library.lua:618-621)', () => {
+    const sim = zapSim(OPEN_9, 2);
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP' });
+    step(sim);
+    const eid = sim.avatars[0];
+    const { c } = sim.world;
+    assert.equal(c.Cooldown.timer[eid], 1, 'one tick after the shot');
+    c.Frozen.until[eid] = sim.world.tick + 3;
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(c.Cooldown.timer[eid], 0, 'counted down while frozen');
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 1, 'no shot while frozen');
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 2, 'fires once the freeze is over');
+  });
+});
+
 describe('respawnAvatars: timing and place', () => {
   it('a player zapped at t with F=4 is off the map through t+F and back at the end of t+F+1 (Melting Pot fact)', () => {
     const sim = zapSim(OPEN_9, 2);

@@ -21,10 +21,11 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'systems/metrics/fairness.ts': ['test/fairness.test.ts'],
   'systems/regrowApples.ts': ['test/eatAndRegrow.test.ts'],
   'systems/eatApples.ts': ['test/eatAndRegrow.test.ts'],
+  'systems/enteredObject.ts': ['test/eatAndRegrow.test.ts'],
   'server/seats.ts': ['test/seats.test.ts'],
   'server/messages.ts': ['test/messages.test.ts'],
   'systems/fireZapBeams.ts': ['test/zapBeams.test.ts'],
-  'systems/beam.ts': ['test/zapBeams.test.ts'],
+  'systems/beam.ts': ['test/beam.test.ts', 'test/zapBeams.test.ts'],
   'systems/computeMetrics.ts': ['test/computeMetrics.test.ts'],
 };
 
