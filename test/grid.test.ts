@@ -250,11 +250,11 @@ describe('SpatialGrid', () => {
     }
 
     it('places by (column, row): x runs along the width, y along the height', () => {
-      const grid = new SpatialGrid({ width: 13, height: 7, layers: 1, capacity: 2 });
+      const grid = new SpatialGrid({ width: 13, height: 7, layers: 1, capacity: 3 });
       grid.place(1, 12, 6, 0);
       assert.equal(grid.at(12, 6, 0), 1);
       assert.equal(grid.cellOfEntity(1), 6 * 13 + 12);
-      assert.throws(() => grid.place(1, 6, 12, 0), RangeError, 'y = 12 is outside a 7-high map');
+      assert.throws(() => grid.place(2, 6, 12, 0), RangeError, 'y = 12 is outside a 7-high map');
       const tall = new SpatialGrid({ width: 7, height: 13, layers: 1, capacity: 2 });
       assert.throws(() => tall.place(1, 12, 6, 0), RangeError, 'x = 12 is outside a 7-wide map');
       tall.place(1, 6, 12, 0);
