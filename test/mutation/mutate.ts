@@ -59,8 +59,9 @@ for (const file of files) {
   const results = await new Stryker({
     mutate: [file],
     testRunner: 'command',
-    // --bail: the first failing test is enough to kill a mutant.
-    commandRunner: { command: `node node_modules/mocha/bin/mocha.js --bail ${tests.join(' ')}` },
+    // mocha's cli.js with tsx loaded directly (bin/mocha.js would start a second node for the --import), and --bail:
+    // the first failing test is enough to kill a mutant.
+    commandRunner: { command: `node --import tsx node_modules/mocha/lib/cli/cli.js --bail ${tests.join(' ')}` },
     coverageAnalysis: 'off',
     concurrency,
     plugins: [],
