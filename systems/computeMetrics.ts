@@ -159,13 +159,13 @@ export class MetricsTracker {
     this.pendingAttacker.length = 0;
     this.pendingTarget.length = 0;
     this.pendingLanded.length = 0;
-    if (this.pendingRequested > 0) w.recordConsent(this.pendingRequested, this.pendingRefused);
+    w.recordConsent(this.pendingRequested, this.pendingRefused);
     this.pendingRequested = 0;
     this.pendingRefused = 0;
 
     const s = this.snapshot;
     const returns = sim.returns;
-    let total = 0, focal = 0, focalN = 0, bgSum = 0, bgN = 0, bgPos = 0;
+    let total = 0, focal = 0, focalN = 0, bgSum = 0, bgN = 0;
     for (let i = 0; i < n; i++) {
       const r = returns[i];
       total += r;
@@ -174,16 +174,17 @@ export class MetricsTracker {
         focalN++;
       } else {
         bgSum += r;
-        bgN++;
-        if (r > 0) this.bg[bgPos++] = r;
+        this.bg[bgN++] = r;
       }
     }
     s.tick = sim.world.tick;
     s.gini_coefficient = giniCoefficient(returns);
-    s.collective_return = n > 0 ? total / n : 0;
+    // A sim has at least one player (substrates/validate.ts).
+    s.collective_return = total / n;
     s.focal_per_capita_return = focalN > 0 ? focal / focalN : null;
     s.background_per_capita_return = bgN > 0 ? bgSum / bgN : null;
-    s.background_equality = backgroundEquality(this.bg.subarray(0, bgPos));
+    // backgroundEquality keeps the positive returns only.
+    s.background_equality = backgroundEquality(this.bg.subarray(0, bgN));
     s.window_ticks = w.ticksInWindow;
     s.exploitation_attempts = w.exploitationAttempts();
     s.defense_success_rate = w.defenseSuccessRate();
@@ -197,8 +198,8 @@ export class MetricsTracker {
   endEpisode(sim: Sim): void {
     this.outcomes.push(Float64Array.from(sim.returns));
     if (this.outcomes.length > this.outcomesKept) this.outcomes.shift();
-    const sameLength = this.outcomes.filter((o) => o.length === sim.players);
-    this.snapshot.pareto_efficiency = sameLength.length > 0 ? paretoEfficiency(sameLength) : null;
+    // Only episodes with this population compare (the one just ended is among them).
+    this.snapshot.pareto_efficiency = paretoEfficiency(this.outcomes.filter((o) => o.length === sim.players));
   }
 
   /** The kept time series, oldest first (allocates: for reporting, not per tick). */

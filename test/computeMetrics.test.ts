@@ -242,6 +242,37 @@ describe('metrics stage: subscriptions, throttles and caps', () => {
     close(t.metrics.snapshot.pareto_efficiency, 1 / 2, '[0, 1] is dominated by [1, 1]');
   });
 
+  it('reports the consent refusal rate from the consent answers of the window (1 accepted, 2 refused: 2/3)', () => {
+    const t = tracked(['a', 'a', 'b']);
+    placeAll(t.sim, [[0, 1, 4, Dir.N], [1, 5, 1, Dir.N], [2, 8, 4, Dir.N]]);
+    tick(t);
+    assert.equal(t.metrics.snapshot.consent_refusal_rate, null, 'nothing requested');
+    const { events } = t.sim.world;
+    events.emit('consent_accepted', { tick: 2, requester: 0, target: 1 });
+    events.emit('consent_refused', { tick: 2, requester: 1, target: 2 });
+    events.emit('consent_refused', { tick: 2, requester: 2, target: 0 });
+    tick(t);
+    close(t.metrics.snapshot.consent_refusal_rate, 2 / 3, 'refused / answered');
+    tick(t);
+    close(t.metrics.snapshot.consent_refusal_rate, 2 / 3, 'still in the 10-tick window; counted once');
+  });
+
+  it('starts with an empty snapshot before the first episode: no coalitions, no Pareto figure', () => {
+    const s = new MetricsTracker().snapshot;
+    assert.deepEqual(s.coalition_sizes, []);
+    assert.equal(s.pareto_efficiency, null);
+    assert.equal(s.background_equality, 1);
+  });
+
+  it('computes Pareto efficiency for a 16-player room from its own episodes only', () => {
+    const sixteen = ['WWWWWWWWWWWWWWWWWW', 'WPPPPPPPPPPPPPPPPW', 'WWWWWWWWWWWWWWWWWW'];
+    const sim = tinySim(tinySpec(sixteen, { players: 16 }));
+    const metrics = new MetricsTracker();
+    metrics.attach(sim, new Array<boolean>(16).fill(true), new Array<string>(16).fill('a'));
+    metrics.endEpisode(sim);
+    assert.equal(metrics.snapshot.pareto_efficiency, 1, 'one episode: undominated');
+  });
+
   it('keeps the headline figures as a time series, oldest first, bounded to seriesLength points', () => {
     const sim = tinySim(tinySpec(MAP, { players: 3 }));
     const t = { sim, metrics: new MetricsTracker({ windowTicks: 10, seriesLength: 3 }) };
