@@ -95,7 +95,9 @@ describe('loadtest: the CLI through a real server', function () {
     const rtt = decodeFromCompressedBase64(file.histograms.rtt_us);
     const tick = decodeFromCompressedBase64(file.histograms.tick_us);
     assert.ok(rtt.totalCount > 0, 'the round-trip histogram holds samples');
-    assert.equal(tick.totalCount, report.ticks, 'the tick histogram holds exactly the measured ticks');
+    // The tick counter moves when a tick falls due and the histogram when it has run (a setImmediate later): a tick in
+    // flight at either end of the window is in one and not yet in the other.
+    assert.ok(Math.abs(tick.totalCount - report.ticks) <= 1, `the tick histogram holds the measured ticks (${tick.totalCount} vs ${report.ticks})`);
   });
 
   it('exits 2 with a clear message on bad arguments', async () => {
