@@ -13,7 +13,7 @@
  */
 import type { LogLevel } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 
 /** Each core file and the tests that own it. */
 export const TESTS: Readonly<Record<string, readonly string[]>> = {
@@ -28,6 +28,8 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'systems/beam.ts': ['test/beam.test.ts', 'test/zapBeams.test.ts'],
   'systems/computeMetrics.ts': ['test/computeMetrics.test.ts'],
 };
+
+const MOCHA_CLI = realpathSync('node_modules/mocha/lib/cli/cli.js');
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run mutate -- [--tests a.test.ts,b.test.ts] [--concurrency n] <file.ts>...\nfiles with known tests: ${Object.keys(TESTS).join(', ')}`);
@@ -59,9 +61,10 @@ for (const file of files) {
   const results = await new Stryker({
     mutate: [file],
     testRunner: 'command',
-    // mocha's cli.js with tsx loaded directly (bin/mocha.js would start a second node for the --import), and --bail:
-    // the first failing test is enough to kill a mutant.
-    commandRunner: { command: `node --import tsx node_modules/mocha/lib/cli/cli.js --bail ${tests.join(' ')}` },
+    // mocha's cli.js with tsx loaded directly (bin/mocha.js would start a second node for the --import), by its real
+    // path (cli.js runs only when it is the main module, and the sandbox's node_modules is a symlink); --bail: the
+    // first failing test is enough to kill a mutant.
+    commandRunner: { command: `node --import tsx ${MOCHA_CLI} --bail ${tests.join(' ')}` },
     coverageAnalysis: 'off',
     concurrency,
     plugins: [],
