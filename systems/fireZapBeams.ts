@@ -1,8 +1,7 @@
 /**
- * The Zapper. Each tick the cooling timer of every player on the map counts down (it is frozen while the player is
- * removed); a player whose timer is 0 and whose action fires the zap shoots from its post-move position and the
- * timer restarts at `cooldown` — so two shots are at least cooldown + 1 ticks apart. Within each line of the beam
- * the first player hit stops it.
+ * The Zapper. Who fires follows systems/chooseFirers.ts (a frozen player's timer counts down, as Melting Pot's
+ * Zapper's does); each shot starts from the shooter's post-move position. Within each line of the beam the first
+ * player hit stops it.
  *
  * As in Lab2D, every beam of the tick is traced before any hit takes effect (hits are queued and applied after the
  * beam pass), so mutual zaps both land and a player hit by two beams is hit twice. A hit player gets
@@ -12,6 +11,7 @@
  */
 import { Layer } from './layers.js';
 import { traceBeam, traceBeamShape, type BeamVisitor } from './beam.js';
+import { chooseFirers, type Firing } from './chooseFirers.js';
 import { giveReward } from './giveReward.js';
 import type { Sim } from './sim.js';
 
@@ -37,6 +37,9 @@ class AvatarCollector implements BeamVisitor {
 
 const beamHits = new AvatarCollector();
 const aimed = new AvatarCollector();
+/** Slots that fire this tick, in firing order. */
+let firers = new Int32Array(64);
+const firing: Firing = { beam: 'zap', cooldown: 0, timer: new Int32Array(0), perSlot: false, frozenCountsDown: true };
 /** Hits queued during the beam pass: shooter slot and victim entity, applied once every beam is traced. */
 let queuedShooter: Int32Array = new Int32Array(64);
 let queuedVictim: Int32Array = new Int32Array(64);
@@ -44,24 +47,18 @@ let queuedVictim: Int32Array = new Int32Array(64);
 export function fireZapBeams(sim: Sim): void {
   const zap = sim.spec.zapper;
   if (!zap) return;
-  const { world, spec, order } = sim;
-  const { c, rng, events } = world;
+  const { world } = sim;
+  const { c, events } = world;
   const tick = world.tick;
-  for (let s = 0; s < sim.players; s++) order[s] = s;
-  rng.shuffle(order, sim.players);
+  if (firers.length < sim.players) firers = new Int32Array(sim.players);
+  firing.cooldown = zap.cooldown;
+  firing.timer = c.Cooldown.timer;
+  const n = chooseFirers(sim, firing, firers);
   const wantAttempts = events.wants('hostile_attempt');
   let queued = 0;
-  for (let k = 0; k < sim.players; k++) {
-    const slot = order[k];
+  for (let k = 0; k < n; k++) {
+    const slot = firers[k];
     const eid = sim.avatars[slot];
-    if (c.Removed.until[eid] > 0) continue;
-    if (c.Cooldown.timer[eid] > 0) {
-      c.Cooldown.timer[eid]--;
-      continue;
-    }
-    if (c.Frozen.until[eid] > tick) continue;
-    if (spec.actions[sim.actions[slot]].fire !== 'zap') continue;
-    c.Cooldown.timer[eid] = zap.cooldown;
     sim.counters.zapsFired++;
     if (events.wants('zap_fired')) events.emit('zap_fired', { tick, slot });
     const x = c.Position.x[eid], y = c.Position.y[eid], dir = c.Orientation.dir[eid];

@@ -252,7 +252,7 @@ describe('fireZapBeams: rewards, events and what a hit does', () => {
     for (let s = 0; s < 66; s++) assert.equal(onMap(sim, s), false, `player ${s} was hit`);
   });
 
-  it('a frozen player does not fire, and its cooling timer counts down as usual (Melting Pot Zapper: no movement check, avatar_library.lua:618-621)', () => {
+  it('a frozen player does not fire, and its cooling timer counts down as usual (meltingpot/lua/modules/avatar_library.lua:618-621: the Zapper has no movement check)', () => {
     const sim = zapSim(OPEN_9, 2);
     placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
     step(sim, { 0: 'FIRE_ZAP' });
