@@ -78,7 +78,7 @@ describe('client messages', () => {
       const big = describeValue('x'.repeat(500));
       assert.equal(big.length, 80);
       assert.ok(big.endsWith('...'));
-      assert.equal(describeValue('x'.repeat(78)).length, 80, '80 characters are kept whole');
+      assert.equal(describeValue('x'.repeat(78)), `"${'x'.repeat(78)}"`, '80 characters are kept whole');
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       assert.equal(describeValue(cyclic), '[object Object]');
