@@ -25,6 +25,7 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'server/seats.ts': ['test/seats.test.ts'],
   'server/messages.ts': ['test/messages.test.ts'],
   'systems/fireZapBeams.ts': ['test/zapBeams.test.ts'],
+  'systems/chooseFirers.ts': ['test/zapBeams.test.ts', 'test/cleanUp.test.ts', 'test/matrix.test.ts'],
   'systems/beam.ts': ['test/beam.test.ts', 'test/zapBeams.test.ts'],
   'systems/computeMetrics.ts': ['test/computeMetrics.test.ts'],
 };
