@@ -14,24 +14,34 @@ import { traceBeam, traceBeamShape, type BeamVisitor } from './beam.js';
 import { chooseFirers, type Firing } from './chooseFirers.js';
 import { giveReward } from './giveReward.js';
 import type { Sim } from './sim.js';
+import type { ZapperSpec } from '../substrates/types.js';
 
-/** Collects the avatars a beam reached (at most one per line, so 1 + 2·radius). */
+/**
+ * Collects the avatars a beam reached; a wall or an avatar stops a real beam's line (the aimed shape,
+ * `traceBeamShape`, goes on whatever `visit` returns). Walls are entities on the avatar layer too: they are not hits.
+ */
 class AvatarCollector implements BeamVisitor {
   sim!: Sim;
   self = 0;
-  /** Stop at walls and at the first avatar (a real beam), or see through everything (the aimed shape). */
-  solid = true;
   hits = new Int32Array(64);
   count = 0;
+
+  /** Start a trace that can reach at most `cells` avatars. */
+  begin(sim: Sim, self: number, cells: number): void {
+    this.sim = sim;
+    this.self = self;
+    this.count = 0;
+    if (this.hits.length < cells) this.hits = new Int32Array(cells);
+  }
 
   visit(x: number, y: number): boolean {
     const g = this.sim.world.grid;
     const cell = g.cellIndex(x, y);
-    if (this.sim.walls[cell] === 1) return this.solid;
+    if (this.sim.walls[cell] === 1) return true;
     const e = g.atCell(cell, Layer.Upper);
     if (e === 0 || e === this.self) return false;
-    if (this.count < this.hits.length) this.hits[this.count++] = e;
-    return this.solid;
+    this.hits[this.count++] = e;
+    return true;
   }
 }
 
@@ -62,16 +72,11 @@ export function fireZapBeams(sim: Sim): void {
     sim.counters.zapsFired++;
     if (events.wants('zap_fired')) events.emit('zap_fired', { tick, slot });
     const x = c.Position.x[eid], y = c.Position.y[eid], dir = c.Orientation.dir[eid];
-    beamHits.sim = sim;
-    beamHits.self = eid;
-    beamHits.solid = true;
-    beamHits.count = 0;
+    // A real beam reaches at most one avatar per line; the aimed shape one per cell.
+    beamHits.begin(sim, eid, 1 + 2 * zap.radius);
     traceBeam(sim, x, y, dir, zap.length, zap.radius, beamHits);
     if (wantAttempts) {
-      aimed.sim = sim;
-      aimed.self = eid;
-      aimed.solid = false;
-      aimed.count = 0;
+      aimed.begin(sim, eid, zap.length * (1 + 2 * zap.radius));
       traceBeamShape(sim, x, y, dir, zap.length, zap.radius, aimed);
       for (let i = 0; i < aimed.count; i++) {
         const target = aimed.hits[i];
@@ -89,7 +94,7 @@ export function fireZapBeams(sim: Sim): void {
       queuedVictim[queued++] = beamHits.hits[i];
     }
   }
-  for (let i = 0; i < queued; i++) hitPlayer(sim, queuedShooter[i], queuedVictim[i]);
+  for (let i = 0; i < queued; i++) hitPlayer(sim, zap, queuedShooter[i], queuedVictim[i]);
 }
 
 function grow(a: Int32Array): Int32Array {
@@ -98,9 +103,7 @@ function grow(a: Int32Array): Int32Array {
   return b;
 }
 
-function hitPlayer(sim: Sim, shooter: number, victimEid: number): void {
-  const zap = sim.spec.zapper;
-  if (!zap) return;
+function hitPlayer(sim: Sim, zap: ZapperSpec, shooter: number, victimEid: number): void {
   const { world } = sim;
   const { c } = world;
   const victim = c.Avatar.slot[victimEid];

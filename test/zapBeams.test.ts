@@ -234,6 +234,61 @@ describe('fireZapBeams: rewards, events and what a hit does', () => {
     assert.deepEqual(seen.sort(), ['attempt 0->1 landed', 'attempt 0->2 stopped', 'fired 0 @1', 'hit 0->1']);
   });
 
+  it('a beam that reaches a wall hits nothing: no hit counted, nobody paid, the wall stays', () => {
+    const sim = zapSim(['         ', '    W    ', '         ', '         ', '         ', 'PP       '], 2, { zapper: { penaltyForBeingZapped: -1, rewardForZapping: 1 } });
+    placeAll(sim, [[0, 4, 3, Dir.N], [1, 0, 5, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 1);
+    assert.equal(sim.counters.zapHits, 0);
+    assert.deepEqual(Array.from(r), [0, 0]);
+    assert.ok(sim.world.grid.at(4, 1, Layer.Upper) !== 0, 'the wall is still there');
+  });
+
+  it('reports an attempt as stopped when its own beam was blocked, even after another beam hit the same player this tick', () => {
+    // A at (4, 4) facing north hits P at (4, 2). B at (6, 2) facing west aims at P, but the wall at (5, 2) stops its
+    // centre line. Whatever the firing order, B's attempt did not land.
+    const map = ['         ', '         ', '     W   ', '         ', '         ', '         ', 'PPP      '];
+    for (let seed = 1; seed <= 8; seed++) {
+      const sim = zapSim(map, 3, {}, seed);
+      const attempts: string[] = [];
+      sim.world.events.subscribe('hostile_attempt', (b) => b.forEach((e) => attempts.push(`${e.attacker}->${e.target} ${e.landed}`)));
+      placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N], [2, 6, 2, Dir.W]]);
+      step(sim, { 0: 'FIRE_ZAP', 2: 'FIRE_ZAP' });
+      assert.deepEqual(attempts.sort(), ['0->1 true', '2->1 false'], `seed ${seed}`);
+    }
+  });
+
+  it('respawns a player hit by two beams once', () => {
+    const sim = zapSim(OPEN_9, 3, { zapper: { framesTillRespawn: 2 } });
+    const respawned: number[] = [];
+    sim.world.events.subscribe('respawned', (b) => b.forEach((e) => respawned.push(e.slot)));
+    placeAll(sim, [[0, 4, 6, Dir.N], [1, 4, 2, Dir.S], [2, 4, 4, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP', 1: 'FIRE_ZAP' });
+    for (let i = 0; i < 6; i++) step(sim);
+    assert.deepEqual(respawned, [2]);
+    assert.equal(onMap(sim, 2), true);
+  });
+
+  it('hits every player in reach of a wide beam (radius 40: 81 lines, more than the 64 hits a beam starts with)', () => {
+    const width = 90;
+    const map = [' '.repeat(width), ' '.repeat(width), 'P'.repeat(width)];
+    const sim = zapSim(map, 82, { zapper: { radius: 40, length: 41 } });
+    const layout: [number, number, number, Dir][] = [[0, 45, 1, Dir.N]];
+    for (let s = 1; s < 82; s++) layout.push([s, 4 + s, 0, Dir.N]); // x = 5..85 on row 0, just ahead of each line
+    placeAll(sim, layout);
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapHits, 81, 'one player per line, 40 lines each side and the centre line');
+  });
+
+  it('does nothing on a substrate without a zapper', () => {
+    const spec = tinySpec(OPEN_9, { players: 2 });
+    const sim = tinySim({ ...spec, zapper: undefined, actions: spec.actions.filter((a) => a.fire !== 'zap') });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    step(sim);
+    assert.equal(sim.counters.zapsFired, 0);
+    assert.equal(onMap(sim, 1), true);
+  });
+
   it('queues every hit of a crowded tick: 66 players in 33 facing pairs all zap each other', () => {
     // Pairs three columns apart, so each beam's side lines reach nobody: 66 beams, 66 hits (more than the 64 the
     // queue starts with).
