@@ -6,13 +6,13 @@ import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 
 /**
- * The index (through `indexOf`, entity id → index, −1 for other entities) of the live object on the lower layer of
+ * The index (through `indexOf`, entity id → index, −1 for entity 0 and other entities) of the live object on the lower layer of
  * the cell the player in `slot` entered this tick, or −1 when it did not move or the cell holds no such object.
  */
 export function enteredObject(sim: Sim, slot: number, indexOf: Int32Array): number {
   if (sim.moved[slot] === 0) return -1;
   const { c, grid } = sim.world;
   const eid = sim.avatars[slot];
-  const e = grid.at(c.Position.x[eid], c.Position.y[eid], Layer.Lower);
-  return e === 0 ? -1 : indexOf[e];
+  // An empty cell gives entity 0, which indexes −1 (no entity has id 0).
+  return indexOf[grid.at(c.Position.x[eid], c.Position.y[eid], Layer.Lower)];
 }
