@@ -134,6 +134,26 @@ describe('regrowApples: timing', () => {
     assert.equal(liveAppleAt(sim, 2, 1), false, 'eaten again as it regrew');
   });
 
+  it('regrows nothing on a substrate without regrowth', () => {
+    const sim = tinySim({ ...tinySpec(LONE_APPLE, { episode: NO_ENDING }), regrowth: undefined });
+    place(sim, 0, 3, 1, Dir.W);
+    step(sim, { 0: 'FORWARD' });
+    step(sim, { 0: 'BACKWARD' });
+    stepN(sim, 50);
+    assert.equal(liveAppleAt(sim, 2, 1), false);
+  });
+
+  it('an apple regrowing with nobody on it stays live and pays nobody', () => {
+    const sim = tinySim(tinySpec(LONE_APPLE, { regrowth: [1, 1, 1, 1] }));
+    place(sim, 0, 3, 1, Dir.W);
+    step(sim, { 0: 'FORWARD' });
+    step(sim, { 0: 'BACKWARD' });
+    const r = step(sim);
+    assert.equal(liveAppleAt(sim, 2, 1), true, 'regrew at t + 2');
+    assert.equal(r[0], 0);
+    assert.equal(sim.counters.applesEaten, 1);
+  });
+
   it('uses the live-neighbour count lagged one step (Melting Pot fact): with p = [1, 0] an apple whose only neighbour is eaten at t regrows at t+2, not t+1', () => {
     // Waiting apple `a` at (1, 1) with one live neighbour at (2, 1). The avatar eats the neighbour at tick 1, so `a`
     // has 0 live neighbours from then on; it first sees k = 0 at tick 3 (the count at the start of tick 2).
