@@ -64,8 +64,9 @@ for (const file of files) {
     testRunner: 'command',
     // mocha's cli.js with tsx loaded directly (bin/mocha.js would start a second node for the --import), by its real
     // path (cli.js runs only when it is the main module, and the sandbox's node_modules is a symlink); --bail: the
-    // first failing test is enough to kill a mutant.
-    commandRunner: { command: `node --import tsx ${MOCHA_CLI} --bail ${tests.join(' ')}` },
+    // first failing test is enough to kill a mutant; --timeout 0: Stryker's own timeout (below) catches endless
+    // mutants, and instrumented code on a busy machine can outlast mocha's per-test limit.
+    commandRunner: { command: `node --import tsx ${MOCHA_CLI} --bail --timeout 0 ${tests.join(' ')}` },
     coverageAnalysis: 'off',
     concurrency,
     plugins: [],
