@@ -9,9 +9,9 @@ import type { Client } from '@colyseus/core';
 import { OBS_HEADER_BYTES, ObsFlag, type ObsMode } from '../client/protocol.js';
 import { CrucibleError } from '../ecs/errors.js';
 import type { JoinConfig } from '../server/options.js';
-import { obsSize, Seats, standInBot, type Seat } from '../server/seats.js';
+import { obsSize, renderSeat, Seats, standInBot, type Seat } from '../server/seats.js';
 import { Environment } from '../systems/environment.js';
-import { rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
+import { renderRgb, renderSymbolic, rgbShape, viewCols, viewRows } from '../systems/renderObservations.js';
 
 function client(sessionId: string): Client {
   return { sessionId } as unknown as Client;
@@ -50,7 +50,11 @@ describe('seats', () => {
     for (let i = 0; i < env.focalSlots.length; i++) taken.push(seats.claim(client(`s${i}`), join()).slot);
     assert.deepEqual(taken, [0, 1, 2, 3, 4, 5, 6]);
     assert.equal(seats.freeSlot(), -1);
-    assert.throws(() => seats.claim(client('late'), join()), (e: unknown) => e instanceof CrucibleError && e.code === 'ROOM_FULL');
+    assert.throws(
+      () => seats.claim(client('late'), join()),
+      (e: unknown) => e instanceof CrucibleError && e.code === 'ROOM_FULL' && /all 7 focal slots are taken/.test(e.message) && e.details?.focalSlots === 7,
+    );
+    assert.deepEqual([...seats.all()].map((s) => s.sessionId), ['s0', 's1', 's2', 's3', 's4', 's5', 's6']);
     assert.equal(seats.size, 7, 'the refused join changed nothing');
     const third = seats.get('s2');
     assert.ok(third);
@@ -95,6 +99,85 @@ describe('seats', () => {
     tick(env, seats);
     seats.render();
     assert.ok(b.obsBytes.every((v) => v === 0), 'a disconnected seat is not drawn');
+  });
+
+  it('renders rgb and symbolic seats their own slot\'s observation, in the shared pass and one seat at a time', () => {
+    const { env, seats } = room();
+    const rgb = seats.claim(client('r'), join('rgb'));
+    const sym = seats.claim(client('s'), join('symbolic'));
+    seats.render();
+    const wantRgb = new Uint8Array(rgb.obsBytes.length);
+    renderRgb(env.sim, rgb.slot, wantRgb);
+    const wantSym = new Uint8Array(sym.obsBytes.length);
+    renderSymbolic(env.sim, sym.slot, wantSym);
+    assert.deepEqual(rgb.obsBytes, wantRgb);
+    assert.deepEqual(sym.obsBytes, wantSym);
+    rgb.obsBytes.fill(0);
+    sym.obsBytes.fill(0);
+    renderSeat(env.sim, rgb);
+    renderSeat(env.sim, sym);
+    assert.deepEqual(rgb.obsBytes, wantRgb);
+    assert.deepEqual(sym.obsBytes, wantSym);
+  });
+
+  it('leaves room for the vector observations after the observation bytes (clean_up: one float)', () => {
+    const env = new Environment({ substrate: 'clean_up', seed: 3, metrics: false, monitor: false });
+    env.reset();
+    const seats = new Seats(env, 'noop');
+    seats.fillAll();
+    assert.ok(seats.vectorLength > 0);
+    const seat = seats.claim(client('a'), join('symbolic'));
+    assert.equal(seat.frame.length, OBS_HEADER_BYTES + seat.obsBytes.length + 4 * seats.vectorLength);
+    assert.equal(seat.vectorOffset, OBS_HEADER_BYTES + seat.obsBytes.length);
+  });
+
+  it('releasing a seat a second time does not free the slot its successor took', () => {
+    const { seats } = room();
+    const a = seats.claim(client('a'), join());
+    seats.release(a);
+    const b = seats.claim(client('b'), join());
+    assert.equal(b.slot, a.slot);
+    seats.release(a);
+    assert.equal(seats.freeSlot(), 1, "b keeps slot 0");
+    assert.equal(seats.get('b'), b);
+  });
+
+  it('reports a slot whose agent left after a late action (late but never missed)', () => {
+    const { env, seats } = room();
+    const a = seats.claim(client('a'), join());
+    assert.equal(seats.offer(a, { tick: 0, action: 1 }, true), 'taken');
+    tick(env, seats);
+    tick(env, seats);
+    assert.equal(seats.offer(a, { tick: 1, action: 1 }, true), 'taken');
+    seats.disconnect(a);
+    tick(env, seats);
+    seats.release(a);
+    assert.deepEqual(seats.episodeActions(), { late: { player_0: 1 }, missed: { player_0: 1 } });
+    // Joined at tick 1, it answers tick 0's observation late, then leaves: late 1, missed 0, still reported.
+    const b = room();
+    tick(b.env, b.seats);
+    const s = b.seats.claim(client('s'), join());
+    assert.equal(b.seats.offer(s, { tick: 0, action: 1 }, true), 'taken');
+    tick(b.env, b.seats);
+    b.seats.release(s);
+    assert.deepEqual(b.seats.episodeActions(), { late: { player_0: 1 }, missed: { player_0: 0 } });
+  });
+
+  it("relabels the metrics' policies as agents take slots and after a reset (Simpson diversity by hand)", () => {
+    const env = new Environment({ substrate: 'commons_harvest__open', seed: 3, monitor: false });
+    env.reset();
+    const seats = new Seats(env, 'noop');
+    seats.fillAll();
+    const diversity = (): number => env.metrics?.snapshot.diversity_index ?? Number.NaN;
+    assert.ok(Math.abs(diversity()) < 1e-12, 'seven noop stand-ins: one label');
+    seats.claim(client('a'), join('symbolic', 'mine'));
+    // Labels [mine, noop × 6]: 1 − (1/7)² − (6/7)² = 12/49.
+    assert.ok(Math.abs(diversity() - 12 / 49) < 1e-12, `after a join: ${diversity()}`);
+    seats.claim(client('b'), join('symbolic', 'mine'));
+    env.reset();
+    seats.fillAll();
+    // Labels [mine, mine, noop × 5]: 1 − (2/7)² − (5/7)² = 20/49.
+    assert.ok(Math.abs(diversity() - 20 / 49) < 1e-12, `after a reset: ${diversity()}`);
   });
 
   it('takes one action per tick: refuses future, repeated and superseded ticks, and earlier ticks in lockstep', () => {
