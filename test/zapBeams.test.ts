@@ -276,8 +276,13 @@ describe('fireZapBeams: rewards, events and what a hit does', () => {
     const layout: [number, number, number, Dir][] = [[0, 45, 1, Dir.N]];
     for (let s = 1; s < 82; s++) layout.push([s, 4 + s, 0, Dir.N]); // x = 5..85 on row 0, just ahead of each line
     placeAll(sim, layout);
+    const attempts: boolean[] = [];
+    sim.world.events.subscribe('hostile_attempt', (b) => b.forEach((e) => attempts.push(e.landed)));
     step(sim, { 0: 'FIRE_ZAP' });
     assert.equal(sim.counters.zapHits, 81, 'one player per line, 40 lines each side and the centre line');
+    for (let s = 1; s < 82; s++) assert.equal(onMap(sim, s), false, `player ${s} was hit`);
+    assert.equal(attempts.length, 81, 'every one of them was in the aimed shape');
+    assert.ok(attempts.every((landed) => landed));
   });
 
   it('does nothing on a substrate without a zapper', () => {
