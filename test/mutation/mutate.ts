@@ -78,6 +78,8 @@ for (const file of files) {
     // Only what mocha needs in the sandbox.
     ignorePatterns: ['/*', '!/ecs', '!/systems', '!/substrates', '!/schemas', '!/server', '!/client', '!/loadtest', '!/test', '!/package.json', '!/tsconfig.json', '!/.mocharc.json', '/server/public'],
     timeoutMS: 10000,
+    // The unmutated run of a slow test file on a busy machine can take minutes.
+    dryRunTimeoutMinutes: 30,
     logLevel: 'warn' as LogLevel,
   }).runMutationTest();
   const count = (s: string): number => results.filter((r) => r.status === s).length;
