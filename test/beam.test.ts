@@ -60,6 +60,16 @@ describe('beam geometry', () => {
     ]));
   });
 
+  it('traces in a fixed order: centre line, then the clockwise side (r = 1, 2), then the other side', () => {
+    // Facing north the clockwise side is east; facing east it is south.
+    const north = ['4,3', '4,2', '4,1', '5,4', '5,3', '5,2', '6,4', '6,3', '3,4', '3,3', '3,2', '2,4', '2,3'];
+    assert.deepEqual(trace(field(9, 9), 4, 4, Dir.N, 3, 2), north);
+    assert.deepEqual(shape(field(9, 9), 4, 4, Dir.N, 3, 2), north);
+    const east = ['5,4', '6,4', '7,4', '4,5', '5,5', '6,5', '4,6', '5,6', '4,3', '5,3', '6,3', '4,2', '5,2'];
+    assert.deepEqual(trace(field(9, 9), 4, 4, Dir.E, 3, 2), east);
+    assert.deepEqual(shape(field(9, 9), 4, 4, Dir.E, 3, 2), east);
+  });
+
   it('a line stops where the visitor says so; the other lines go on', () => {
     assert.deepEqual(trace(field(7, 5), 3, 2, Dir.E, 3, 1, ['5,2', '3,3']), ['4,2', '5,2', '3,3', '3,1', '4,1', '5,1']);
   });
@@ -84,6 +94,7 @@ describe('beam geometry', () => {
   it('on a torus lines wrap across the edges, and a wall across the seam blocks a side line', () => {
     assert.deepEqual(trace(field(7, 5, [], true), 0, 2, Dir.W, 3, 0), ['6,2', '5,2', '4,2']);
     assert.deepEqual(sorted(trace(field(7, 5, [], true), 3, 0, Dir.N, 2, 1)), sorted(['3,4', '3,3', '4,0', '4,4', '2,0', '2,4']));
+    assert.deepEqual(trace(field(7, 5, [], true), 0, 2, Dir.N, 2, 1), ['0,1', '0,0', '1,2', '1,1', '6,2', '6,1'], 'the west side starts across the seam');
     const walled = field(7, 5, [[6, 2]], true);
     assert.deepEqual(sorted(trace(walled, 0, 2, Dir.N, 2, 1)), sorted(['0,1', '0,0', '1,2', '1,1']), 'the west side starts on the wall at (6, 2)');
   });
