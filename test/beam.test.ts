@@ -110,6 +110,9 @@ describe('beam geometry', () => {
       const r = new Recorder(['4,3']);
       traceBeamShape(sim, 4, 4, Dir.N, 3, 0, r);
       assert.deepEqual(r.cells, ['4,3', '4,2', '4,1'], 'a visitor returning true does not stop the shape');
+      const sides = new Recorder(['5,4', '3,4']);
+      traceBeamShape(sim, 4, 4, Dir.N, 2, 1, sides);
+      assert.deepEqual(sides.cells, ['4,3', '4,2', '5,4', '5,3', '3,4', '3,3'], 'nor a side line');
     });
 
     it('leaves out cells off the map and keeps the rest of the shape', () => {

@@ -143,6 +143,16 @@ describe('regrowApples: timing', () => {
     assert.equal(liveAppleAt(sim, 2, 1), false);
   });
 
+  it('draws no random number for a waiting apple whose regrowth probability is 0', () => {
+    // Two worlds on one seed, one with a waiting apple (p[0] = 0): after the same steps their generators agree.
+    const withApple = tinySim(tinySpec(['  a  ', 'P    '], { regrowth: [0], episode: NO_ENDING }), 7);
+    const without = tinySim(tinySpec(['     ', 'P    '], { regrowth: [0], episode: NO_ENDING }), 7);
+    stepN(withApple, 5);
+    stepN(without, 5);
+    assert.equal(withApple.apples.waitingCount, 1);
+    assert.equal(withApple.world.rng.float(), without.world.rng.float());
+  });
+
   it('an apple regrowing with nobody on it stays live and pays nobody', () => {
     const sim = tinySim(tinySpec(LONE_APPLE, { regrowth: [1, 1, 1, 1] }));
     place(sim, 0, 3, 1, Dir.W);
