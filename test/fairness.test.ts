@@ -219,5 +219,8 @@ describe('fairness figures: edges and bad input', () => {
     assert.deepEqual(uf.sizes(), [2, 1, 1]);
     uf.reset();
     assert.deepEqual(uf.sizes(), [1, 1, 1, 1], 'reset() keeps the size');
+    uf.reset(2);
+    assert.deepEqual(uf.sizes(), [1, 1], 'a smaller reset lists only its own nodes');
+    assert.equal(uf.length, 2);
   });
 });
