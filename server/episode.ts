@@ -169,24 +169,28 @@ export function saveObservations(env: Environment, dir: string): void {
   writeFileSync(join(dir, 'world.png'), encodePng(world, ww, wh));
 }
 
-function main(): void {
+/** The command line on `argv`: writes the summary through `out` and progress and errors through `err`; returns the exit code. */
+export function cli(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
   try {
-    const args = parseEpisodeArgs(process.argv.slice(2));
+    const args = parseEpisodeArgs(argv);
     if (args.printMap) {
       const spec = getSubstrate(args.substrate);
-      process.stdout.write(mapToAscii(parseMap(spec, args.scale)).join('\n') + '\n');
-      return;
+      out(mapToAscii(parseMap(spec, args.scale)).join('\n') + '\n');
+      return 0;
     }
     if (args.out) mkdirSync(args.out, { recursive: true });
     const t0 = performance.now();
-    const summary = runEpisode(args, (l) => process.stderr.write(l + '\n'));
-    process.stderr.write(`episode done: ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
-    process.stdout.write(JSON.stringify(summary) + '\n');
+    const summary = runEpisode(args, (l) => err(l + '\n'));
+    err(`episode done: ${summary.steps} steps in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+    out(JSON.stringify(summary) + '\n');
+    return 0;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    process.stderr.write(`episode: ${err.code ? `${err.code}: ` : ''}${err.message}\n`);
-    process.exitCode = 2;
+    const error = e as Error & { code?: string };
+    err(`episode: ${error.code ? `${error.code}: ` : ''}${error.message}\n`);
+    return 2;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = cli(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}

@@ -3,6 +3,7 @@
  * not halfway through an episode.
  */
 import { CrucibleError } from '../ecs/errors.js';
+import { VECTOR_OBSERVATIONS } from '../systems/vectorObservations.js';
 import type { Prefab, SubstrateSpec } from './types.js';
 
 const FIXED_PREFABS = new Set<string>([
@@ -10,9 +11,7 @@ const FIXED_PREFABS = new Set<string>([
 ]);
 
 /** Observation names the renderer, the binary header and systems/vectorObservations.ts produce. */
-const KNOWN_OBSERVATIONS = new Set<string>([
-  'RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD', 'NUM_OTHERS_WHO_CLEANED_THIS_STEP', 'INVENTORY', 'INTERACTION_INVENTORIES',
-]);
+const KNOWN_OBSERVATIONS = new Set<string>(['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD', ...VECTOR_OBSERVATIONS]);
 
 export function isKnownPrefab(p: string): p is Prefab {
   return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p);

@@ -3,26 +3,21 @@
  * tick adds 1 of its class to its inventory, becomes ready to interact, and the resource starts waiting. Collecting
  * pays nothing here (`Taste` with `mostTastyResourceClass = -1` gives `defaultTastinessReward = 0`).
  */
+import { enteredObject } from './enteredObject.js';
 import { setResourceWaiting } from './matrixState.js';
-import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 
 export function collectResources(sim: Sim): void {
   const st = sim.matrix;
   if (!st) return;
   const { world } = sim;
-  const { c, grid, events } = world;
+  const { c, events } = world;
   const inv = c.Inventory;
   for (let slot = 0; slot < sim.players; slot++) {
-    if (sim.moved[slot] === 0) continue;
-    const eid = sim.avatars[slot];
-    const x = c.Position.x[eid], y = c.Position.y[eid];
-    const e = grid.at(x, y, Layer.Lower);
-    if (e === 0) continue;
-    const i = st.indexOf[e];
+    const i = enteredObject(sim, slot, st.indexOf);
     if (i < 0) continue;
     const cls = st.cls[i];
-    inv.count[eid * inv.size + cls] += 1;
+    inv.count[sim.avatars[slot] * inv.size + cls] += 1;
     st.ready[slot] = 1;
     setResourceWaiting(sim, i);
     st.counters.resourcesCollected++;

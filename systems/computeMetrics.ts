@@ -64,7 +64,6 @@ export class MetricsTracker {
   private readonly seriesLength: number;
   private readonly outcomesKept: number;
   private isFocal: Uint8Array = new Uint8Array(0);
-  private sorted: Float64Array = new Float64Array(0);
   private bg: Float64Array = new Float64Array(0);
   private x: Int32Array = new Int32Array(0);
   private y: Int32Array = new Int32Array(0);
@@ -74,8 +73,8 @@ export class MetricsTracker {
   private pendingLanded: boolean[] = [];
   private pendingRequested = 0;
   private pendingRefused = 0;
-  /** The event bus the consent handlers are subscribed to. */
-  private consentBus: object | null = null;
+  /** The event bus the handlers are subscribed to. */
+  private bus: object | null = null;
   private readonly outcomes: Float64Array[] = [];
   /** Time series: tick and each headline figure, oldest first once read through `series()`. */
   private readonly ring: Record<SeriesKey | 'tick', Float64Array>;
@@ -101,7 +100,6 @@ export class MetricsTracker {
   attach(sim: Sim, isFocal: readonly boolean[], labels: readonly string[]): void {
     const n = sim.players;
     if (this.isFocal.length !== n) {
-      this.sorted = new Float64Array(n);
       this.bg = new Float64Array(n);
       this.x = new Int32Array(n);
       this.y = new Int32Array(n);
@@ -118,8 +116,12 @@ export class MetricsTracker {
     s.episode = sim.episode;
     s.diversity_index = simpsonDiversity(labels);
     s.coalition_sizes = [];
+    // Subscribed once per event bus (the bus survives resets): hostile attempts, and consent requests (the matrix
+    // games' consent variant) counted on the tick they are answered — accepted or refused — so each tick's refusals
+    // never exceed its requests.
     const events = sim.world.events;
-    if (!events.wants('hostile_attempt')) {
+    if (this.bus !== events) {
+      this.bus = events;
       events.subscribe('hostile_attempt', (batch) => {
         for (const e of batch) {
           this.pendingAttacker.push(e.attacker);
@@ -127,11 +129,6 @@ export class MetricsTracker {
           this.pendingLanded.push(e.landed);
         }
       });
-    }
-    // Consent requests (the matrix games' consent variant), counted on the tick they are answered — accepted or
-    // refused — so each tick's refusals never exceed its requests. Subscribed once per event bus (it survives resets).
-    if (this.consentBus !== events) {
-      this.consentBus = events;
       events.subscribe('consent_accepted', (batch) => this.addConsent(batch.length, 0));
       events.subscribe('consent_refused', (batch) => this.addConsent(batch.length, batch.length));
     }
@@ -162,13 +159,13 @@ export class MetricsTracker {
     this.pendingAttacker.length = 0;
     this.pendingTarget.length = 0;
     this.pendingLanded.length = 0;
-    if (this.pendingRequested > 0) w.recordConsent(this.pendingRequested, this.pendingRefused);
+    w.recordConsent(this.pendingRequested, this.pendingRefused);
     this.pendingRequested = 0;
     this.pendingRefused = 0;
 
     const s = this.snapshot;
     const returns = sim.returns;
-    let total = 0, focal = 0, focalN = 0, bgSum = 0, bgN = 0, bgPos = 0;
+    let total = 0, focal = 0, focalN = 0, bgSum = 0, bgN = 0;
     for (let i = 0; i < n; i++) {
       const r = returns[i];
       total += r;
@@ -177,16 +174,17 @@ export class MetricsTracker {
         focalN++;
       } else {
         bgSum += r;
-        bgN++;
-        if (r > 0) this.bg[bgPos++] = r;
+        this.bg[bgN++] = r;
       }
     }
     s.tick = sim.world.tick;
     s.gini_coefficient = giniCoefficient(returns);
-    s.collective_return = n > 0 ? total / n : 0;
+    // A sim has at least one player (substrates/validate.ts).
+    s.collective_return = total / n;
     s.focal_per_capita_return = focalN > 0 ? focal / focalN : null;
     s.background_per_capita_return = bgN > 0 ? bgSum / bgN : null;
-    s.background_equality = backgroundEquality(this.bg.subarray(0, bgPos));
+    // backgroundEquality keeps the positive returns only.
+    s.background_equality = backgroundEquality(this.bg.subarray(0, bgN));
     s.window_ticks = w.ticksInWindow;
     s.exploitation_attempts = w.exploitationAttempts();
     s.defense_success_rate = w.defenseSuccessRate();
@@ -200,8 +198,8 @@ export class MetricsTracker {
   endEpisode(sim: Sim): void {
     this.outcomes.push(Float64Array.from(sim.returns));
     if (this.outcomes.length > this.outcomesKept) this.outcomes.shift();
-    const sameLength = this.outcomes.filter((o) => o.length === sim.players);
-    this.snapshot.pareto_efficiency = sameLength.length > 0 ? paretoEfficiency(sameLength) : null;
+    // Only episodes with this population compare (the one just ended is among them).
+    this.snapshot.pareto_efficiency = paretoEfficiency(this.outcomes.filter((o) => o.length === sim.players));
   }
 
   /** The kept time series, oldest first (allocates: for reporting, not per tick). */

@@ -1,28 +1,26 @@
 /**
  * Edible: a player who entered a cell holding a live apple this tick gets the eating reward and the apple starts
- * waiting. Only entering counts: an apple that regrows under a standing player waits for the next visitor.
+ * waiting. An apple that regrows under a player is eaten by that player at once (systems/regrowApples.ts).
  */
 import { setAppleWaiting } from './appleState.js';
+import { enteredObject } from './enteredObject.js';
 import { giveReward } from './giveReward.js';
-import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 
 export function eatApples(sim: Sim): void {
   const eating = sim.spec.eating;
   if (!eating) return;
   const { world, apples } = sim;
-  const { c, grid, events } = world;
+  const { c, events } = world;
   for (let slot = 0; slot < sim.players; slot++) {
-    if (sim.moved[slot] === 0) continue;
-    const eid = sim.avatars[slot];
-    const x = c.Position.x[eid], y = c.Position.y[eid];
-    const apple = grid.at(x, y, Layer.Lower);
-    if (apple === 0) continue;
-    const i = apples.indexOf[apple];
+    const i = enteredObject(sim, slot, apples.indexOf);
     if (i < 0) continue;
     setAppleWaiting(sim, i);
     giveReward(sim, slot, eating.reward);
     sim.counters.applesEaten++;
-    if (events.wants('apple_eaten')) events.emit('apple_eaten', { tick: world.tick, slot, x, y, regrew: false });
+    if (events.wants('apple_eaten')) {
+      const eid = sim.avatars[slot];
+      events.emit('apple_eaten', { tick: world.tick, slot, x: c.Position.x[eid], y: c.Position.y[eid], regrew: false });
+    }
   }
 }

@@ -1,8 +1,6 @@
 /**
- * The Cleaner (Clean Up). Like the Zapper: each tick the cooling timer of every player on the map counts down (it
- * is frozen while the player is removed); a player whose timer is 0 and whose action fires the cleaning beam shoots
- * from its post-move position and the timer restarts at `cooldown` — so two shots are at least cooldown + 1 ticks
- * apart (3 in Clean Up). Players fire in a fresh random order each tick.
+ * The Cleaner (Clean Up). Who fires follows systems/chooseFirers.ts, as for the Zapper (3 ticks between shots in
+ * Clean Up); each shot starts from the firer's post-move position.
  *
  * In each line of the beam (systems/beam.ts) the first dirty cell is cleaned and stops that line; clean river,
  * sand and avatars let the beam through; walls stop it. A cell another beam cleaned earlier in the same tick still
@@ -21,6 +19,7 @@
 import type { BeamVisitor } from './beam.js';
 import { BeamKind } from './beamOverlay.js';
 import { traceBeam } from './beam.js';
+import { chooseFirers, type Firing } from './chooseFirers.js';
 import { setClean } from './dirtState.js';
 import type { Sim } from './sim.js';
 
@@ -50,12 +49,15 @@ class DirtCleaner implements BeamVisitor {
 }
 
 const cleaner = new DirtCleaner();
+/** Slots that fire this tick, in firing order. */
+let firers = new Int32Array(64);
+const firing: Firing = { beam: 'clean', cooldown: 0, timer: new Int32Array(0), perSlot: true, frozenCountsDown: true };
 
 export function fireCleaningBeams(sim: Sim): void {
   const beam = sim.spec.cleaner;
   if (!beam) return;
-  const { world, spec, order } = sim;
-  const { c, rng, events } = world;
+  const { world } = sim;
+  const { c, events } = world;
   const tick = world.tick;
   const cl = sim.cleaning;
   // Last tick's cleaners become what this tick's observation reports.
@@ -63,19 +65,13 @@ export function fireCleaningBeams(sim: Sim): void {
   cl.prevCount = cl.nowCount;
   cl.cleanedNow.fill(0);
   cl.nowCount = 0;
-  for (let s = 0; s < sim.players; s++) order[s] = s;
-  rng.shuffle(order, sim.players);
-  for (let k = 0; k < sim.players; k++) {
-    const slot = order[k];
+  if (firers.length < sim.players) firers = new Int32Array(sim.players);
+  firing.cooldown = beam.cooldown;
+  firing.timer = cl.timer;
+  const n = chooseFirers(sim, firing, firers);
+  for (let k = 0; k < n; k++) {
+    const slot = firers[k];
     const eid = sim.avatars[slot];
-    if (c.Removed.until[eid] > 0) continue;
-    if (cl.timer[slot] > 0) {
-      cl.timer[slot]--;
-      continue;
-    }
-    if (c.Frozen.until[eid] > tick) continue;
-    if (spec.actions[sim.actions[slot]].fire !== 'clean') continue;
-    cl.timer[slot] = beam.cooldown;
     if (events.wants('clean_fired')) events.emit('clean_fired', { tick, slot });
     cleaner.sim = sim;
     cleaner.slot = slot;

@@ -37,6 +37,7 @@
 import { classWithRole, interactionPayoffs, majorityClass, resetInventory, setResourceWaiting } from './matrixState.js';
 import { BeamKind } from './beamOverlay.js';
 import { traceBeam, type BeamVisitor } from './beam.js';
+import { chooseFirers, type Firing } from './chooseFirers.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 
@@ -79,32 +80,19 @@ class InteractionBeam implements BeamVisitor {
 const beam = new InteractionBeam();
 /** Slots that fire this tick, in firing order. */
 let firers = new Int32Array(64);
+const firing: Firing = { beam: 'interact', cooldown: 0, timer: new Int32Array(0), perSlot: false, frozenCountsDown: false };
 const payoffs = new Float64Array(2);
 
 export function fireInteractionBeams(sim: Sim): void {
   const m = sim.spec.matrix;
   const st = sim.matrix;
   if (!m || !st) return;
-  const { world, spec, order } = sim;
-  const { c, rng } = world;
-  const tick = world.tick;
+  const { c } = sim.world;
   const b = m.interaction;
   if (firers.length < sim.players) firers = new Int32Array(sim.players);
-  for (let s = 0; s < sim.players; s++) order[s] = s;
-  rng.shuffle(order, sim.players);
-  let n = 0;
-  for (let k = 0; k < sim.players; k++) {
-    const slot = order[k];
-    const eid = sim.avatars[slot];
-    if (c.Removed.until[eid] > 0 || c.Frozen.until[eid] > tick) continue;
-    if (c.Cooldown.timer[eid] > 0) {
-      c.Cooldown.timer[eid]--;
-      continue;
-    }
-    if (spec.actions[sim.actions[slot]].fire !== 'interact') continue;
-    c.Cooldown.timer[eid] = b.cooldown;
-    firers[n++] = slot;
-  }
+  firing.cooldown = b.cooldown;
+  firing.timer = c.Cooldown.timer;
+  const n = chooseFirers(sim, firing, firers);
   // Answers to consent requests first: they fire no beam, and a pair that accepts is frozen before any beam lands.
   if (m.consent) {
     for (let k = 0; k < n; k++) {

@@ -1,8 +1,7 @@
 /**
- * The Zapper. Each tick the cooling timer of every player on the map counts down (it is frozen while the player is
- * removed); a player whose timer is 0 and whose action fires the zap shoots from its post-move position and the
- * timer restarts at `cooldown` — so two shots are at least cooldown + 1 ticks apart. Within each line of the beam
- * the first player hit stops it.
+ * The Zapper. Who fires follows systems/chooseFirers.ts (a frozen player's timer counts down, as Melting Pot's
+ * Zapper's does); each shot starts from the shooter's post-move position. Within each line of the beam the first
+ * player hit stops it.
  *
  * As in Lab2D, every beam of the tick is traced before any hit takes effect (hits are queued and applied after the
  * beam pass), so mutual zaps both land and a player hit by two beams is hit twice. A hit player gets
@@ -13,31 +12,45 @@
 import { Layer } from './layers.js';
 import { BeamKind } from './beamOverlay.js';
 import { traceBeam, traceBeamShape, type BeamVisitor } from './beam.js';
+import { chooseFirers, type Firing } from './chooseFirers.js';
 import { giveReward } from './giveReward.js';
 import type { Sim } from './sim.js';
+import type { ZapperSpec } from '../substrates/types.js';
 
-/** Collects the avatars a beam reached (at most one per line, so 1 + 2·radius). */
+/**
+ * Collects the avatars a beam reached; a wall or an avatar stops a real beam's line (the aimed shape,
+ * `traceBeamShape`, goes on whatever `visit` returns). Walls are entities on the avatar layer too: they are not hits.
+ */
 class AvatarCollector implements BeamVisitor {
   sim!: Sim;
   self = 0;
-  /** Stop at walls and at the first avatar (a real beam), or see through everything (the aimed shape). */
-  solid = true;
   hits = new Int32Array(64);
   count = 0;
+
+  /** Start a trace that can reach at most `cells` avatars. */
+  begin(sim: Sim, self: number, cells: number): void {
+    this.sim = sim;
+    this.self = self;
+    this.count = 0;
+    if (this.hits.length < cells) this.hits = new Int32Array(cells);
+  }
 
   visit(x: number, y: number): boolean {
     const g = this.sim.world.grid;
     const cell = g.cellIndex(x, y);
-    if (this.sim.walls[cell] === 1) return this.solid;
+    if (this.sim.walls[cell] === 1) return true;
     const e = g.atCell(cell, Layer.Upper);
     if (e === 0 || e === this.self) return false;
-    if (this.count < this.hits.length) this.hits[this.count++] = e;
-    return this.solid;
+    this.hits[this.count++] = e;
+    return true;
   }
 }
 
 const beamHits = new AvatarCollector();
 const aimed = new AvatarCollector();
+/** Slots that fire this tick, in firing order. */
+let firers = new Int32Array(64);
+const firing: Firing = { beam: 'zap', cooldown: 0, timer: new Int32Array(0), perSlot: false, frozenCountsDown: true };
 /** Hits queued during the beam pass: shooter slot and victim entity, applied once every beam is traced. */
 let queuedShooter: Int32Array = new Int32Array(64);
 let queuedVictim: Int32Array = new Int32Array(64);
@@ -45,37 +58,26 @@ let queuedVictim: Int32Array = new Int32Array(64);
 export function fireZapBeams(sim: Sim): void {
   const zap = sim.spec.zapper;
   if (!zap) return;
-  const { world, spec, order } = sim;
-  const { c, rng, events } = world;
+  const { world } = sim;
+  const { c, events } = world;
   const tick = world.tick;
-  for (let s = 0; s < sim.players; s++) order[s] = s;
-  rng.shuffle(order, sim.players);
+  if (firers.length < sim.players) firers = new Int32Array(sim.players);
+  firing.cooldown = zap.cooldown;
+  firing.timer = c.Cooldown.timer;
+  const n = chooseFirers(sim, firing, firers);
   const wantAttempts = events.wants('hostile_attempt');
   let queued = 0;
-  for (let k = 0; k < sim.players; k++) {
-    const slot = order[k];
+  for (let k = 0; k < n; k++) {
+    const slot = firers[k];
     const eid = sim.avatars[slot];
-    if (c.Removed.until[eid] > 0) continue;
-    if (c.Cooldown.timer[eid] > 0) {
-      c.Cooldown.timer[eid]--;
-      continue;
-    }
-    if (c.Frozen.until[eid] > tick) continue;
-    if (spec.actions[sim.actions[slot]].fire !== 'zap') continue;
-    c.Cooldown.timer[eid] = zap.cooldown;
     sim.counters.zapsFired++;
     if (events.wants('zap_fired')) events.emit('zap_fired', { tick, slot });
     const x = c.Position.x[eid], y = c.Position.y[eid], dir = c.Orientation.dir[eid];
-    beamHits.sim = sim;
-    beamHits.self = eid;
-    beamHits.solid = true;
-    beamHits.count = 0;
+    // A real beam reaches at most one avatar per line; the aimed shape one per cell.
+    beamHits.begin(sim, eid, 1 + 2 * zap.radius);
     traceBeam(sim, x, y, dir, zap.length, zap.radius, beamHits, BeamKind.Zap);
     if (wantAttempts) {
-      aimed.sim = sim;
-      aimed.self = eid;
-      aimed.solid = false;
-      aimed.count = 0;
+      aimed.begin(sim, eid, zap.length * (1 + 2 * zap.radius));
       traceBeamShape(sim, x, y, dir, zap.length, zap.radius, aimed);
       for (let i = 0; i < aimed.count; i++) {
         const target = aimed.hits[i];
@@ -93,7 +95,7 @@ export function fireZapBeams(sim: Sim): void {
       queuedVictim[queued++] = beamHits.hits[i];
     }
   }
-  for (let i = 0; i < queued; i++) hitPlayer(sim, queuedShooter[i], queuedVictim[i]);
+  for (let i = 0; i < queued; i++) hitPlayer(sim, zap, queuedShooter[i], queuedVictim[i]);
 }
 
 function grow(a: Int32Array): Int32Array {
@@ -102,9 +104,7 @@ function grow(a: Int32Array): Int32Array {
   return b;
 }
 
-function hitPlayer(sim: Sim, shooter: number, victimEid: number): void {
-  const zap = sim.spec.zapper;
-  if (!zap) return;
+function hitPlayer(sim: Sim, zap: ZapperSpec, shooter: number, victimEid: number): void {
   const { world } = sim;
   const { c } = world;
   const victim = c.Avatar.slot[victimEid];

@@ -229,14 +229,6 @@ export function setResourceLive(sim: Sim, i: number): void {
   st.waitingPos[i] = -1;
 }
 
-/** The live resource at (x, y) as a resource index, or −1. */
-export function liveResourceAt(sim: Sim, x: number, y: number): number {
-  const st = sim.matrix;
-  if (!st) return -1;
-  const e = sim.world.grid.at(x, y, Layer.Lower);
-  return e === 0 ? -1 : st.indexOf[e];
-}
-
 /** Class (0-based) of the unique largest entry of `inv[offset .. offset + k)`, or −1 on a tie. */
 export function majorityClass(inv: ArrayLike<number>, offset: number, k: number): number {
   let best = -1, bestV = -Infinity, tied = false;

@@ -31,14 +31,15 @@ export function regrowApples(sim: Sim): void {
     if (prob > 0 && rng.float() < prob) {
       setAppleLive(sim, i);
       const eid = a.eids[i];
-      const avatar = grid.at(c.Position.x[eid], c.Position.y[eid], Layer.Upper);
-      if (avatar !== 0 && c.Avatar.slot[avatar] >= 0 && sim.spec.eating) {
+      // −1 when no avatar stands there (entity 0, "nothing", has no slot either).
+      const slot = c.Avatar.slot[grid.at(c.Position.x[eid], c.Position.y[eid], Layer.Upper)];
+      if (slot >= 0 && sim.spec.eating) {
         setAppleWaiting(sim, i);
-        giveReward(sim, c.Avatar.slot[avatar], sim.spec.eating.reward);
+        giveReward(sim, slot, sim.spec.eating.reward);
         sim.counters.applesEaten++;
         // Eaten the moment it regrew: the same event as stepping onto a live apple.
         if (sim.world.events.wants('apple_eaten')) {
-          sim.world.events.emit('apple_eaten', { tick, slot: c.Avatar.slot[avatar], x: c.Position.x[eid], y: c.Position.y[eid], regrew: true });
+          sim.world.events.emit('apple_eaten', { tick, slot, x: c.Position.x[eid], y: c.Position.y[eid], regrew: true });
         }
       }
     }

@@ -674,11 +674,6 @@ export function readyToShoot(sim: Sim, slot: number): number {
   return r > 0 ? r : 0;
 }
 
-/** The reward `slot` received this step. */
-export function stepReward(sim: Sim, slot: number): number {
-  return sim.rewards[slot];
-}
-
 /** COLLECTIVE_REWARD: the sum of every player's reward this step. */
 export function collectiveReward(sim: Sim): number {
   return sim.collectiveReward;

@@ -6,7 +6,6 @@
  * H clean river that can get dirty, F dirty river, S plain river).
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { substrate as cleanUp, MAP } from '../substrates/clean_up.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { getScenario } from '../substrates/scenarios.js';
@@ -21,7 +20,7 @@ import { Layer } from '../systems/layers.js';
 import { resetSim } from '../systems/pipeline.js';
 import { createSim, type Sim } from '../systems/sim.js';
 import { Sprite } from '../systems/sprites.js';
-import { runEpisode } from '../server/episode.js';
+import { cli, runEpisode } from '../server/episode.js';
 import { Dir, onMap, place, placeAll, step, stepN, tinySim } from './helpers/tinyWorld.js';
 
 interface CleanUpOptions {
@@ -103,12 +102,10 @@ describe('clean_up: substrate data (MP configs/substrates/clean_up.py)', () => {
     assert.equal(sim.background[grid.cellIndex(2, 15)], Sprite.Sand, 'T is sand with a potential apple');
   });
 
-  it('`npx tsx server/episode.ts --substrate clean_up --print-map` prints the map exactly', () => {
-    const out = execFileSync('npx', ['tsx', 'server/episode.ts', '--substrate', 'clean_up', '--print-map'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+  it('`npm run episode -- --substrate clean_up --print-map` prints the map exactly', () => {
+    // In-process through the runner's entry point (test/episodeRunner.test.ts runs the process itself).
+    let out = '';
+    assert.equal(cli(['--substrate', 'clean_up', '--print-map'], (t) => (out += t), () => {}), 0);
     assert.equal(out, MAP.join('\n') + '\n');
   });
 
@@ -239,6 +236,20 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
     assert.equal(dirtyAt(sim, 2, 1), false, 'cleaned on the tick it was zapped');
     stepN(sim, 20);
     assert.equal(sim.cleaning.timer[0], 2, 'no countdown while removed');
+  });
+  it('a frozen player does not clean, and its cooling timer counts down (meltingpot/lua/levels/clean_up/components.lua:206-209: the Cleaner has no movement check)', () => {
+    const sim = tinySim(cuSpec(['WWWWW', 'W F W', 'W   W', 'W   W', 'WPP W', 'WWWWW'], { players: 2 }));
+    placeAll(sim, [[0, 2, 3, Dir.N], [1, 1, 4, Dir.N]]);
+    step(sim, { 0: 'FIRE_CLEAN' });
+    assert.equal(sim.cleaning.timer[0], 2, 'fired at tick 1');
+    sim.world.c.Frozen.until[sim.avatars[0]] = sim.world.tick + 4; // frozen on ticks 2, 3, 4
+    step(sim, { 0: 'FIRE_CLEAN' });
+    step(sim, { 0: 'FIRE_CLEAN' });
+    assert.equal(sim.cleaning.timer[0], 0, 'counted down while frozen');
+    step(sim, { 0: 'FIRE_CLEAN' });
+    assert.equal(sim.cleaning.timer[0], 0, 'no shot while frozen');
+    step(sim, { 0: 'FIRE_CLEAN' });
+    assert.equal(sim.cleaning.timer[0], 2, 'fires at tick 5, once the freeze is over');
   });
 });
 

@@ -35,6 +35,41 @@ describe('eatApples', () => {
     assert.equal(sim.counters.applesEaten, 1);
   });
 
+  it('eats only on entering: a player put on a live apple does not eat it by standing there', () => {
+    const sim = tinySim(tinySpec(LONE_APPLE, { regrowth: [0] }));
+    place(sim, 0, 2, 1, Dir.W);
+    const r = stepN(sim, 3).map((x) => x[0]);
+    assert.deepEqual(r, [0, 0, 0]);
+    assert.equal(liveAppleAt(sim, 2, 1), true);
+  });
+
+  it('stepping onto an empty cell eats nothing, wherever the apples are', () => {
+    const sim = tinySim(tinySpec(['AA   ', '     ', 'P    '], { regrowth: [0] }));
+    place(sim, 0, 3, 1, Dir.W);
+    const r = step(sim, { 0: 'FORWARD' });
+    assert.equal(r[0], 0);
+    assert.equal(sim.apples.liveCount, 2);
+  });
+
+  it('emits apple_eaten with the tick, the slot and the cell', () => {
+    const sim = tinySim(tinySpec(LONE_APPLE));
+    const seen: unknown[] = [];
+    sim.world.events.subscribe('apple_eaten', (b) => seen.push(...b));
+    place(sim, 0, 3, 1, Dir.W);
+    step(sim);
+    step(sim, { 0: 'FORWARD' });
+    sim.world.events.flush();
+    assert.deepEqual(seen, [{ tick: 2, slot: 0, x: 2, y: 1 }]);
+  });
+
+  it('eats nothing on a substrate without eating (no reward, the apple stays)', () => {
+    const sim = tinySim({ ...tinySpec(LONE_APPLE, { regrowth: [0] }), eating: undefined });
+    place(sim, 0, 3, 1, Dir.W);
+    const r = step(sim, { 0: 'FORWARD' });
+    assert.equal(r[0], 0);
+    assert.equal(liveAppleAt(sim, 2, 1), true);
+  });
+
   it('standing on an eaten apple gives nothing more, and with no live neighbour it never regrows (p[0] = 0)', () => {
     const sim = tinySim(tinySpec(LONE_APPLE, { episode: NO_ENDING }));
     place(sim, 0, 3, 1, Dir.W);
@@ -97,6 +132,36 @@ describe('regrowApples: timing', () => {
     assert.deepEqual(r, [1, 0, 1, 0, 1]);
     assert.equal(sim.counters.applesEaten, 3);
     assert.equal(liveAppleAt(sim, 2, 1), false, 'eaten again as it regrew');
+  });
+
+  it('regrows nothing on a substrate without regrowth', () => {
+    const sim = tinySim({ ...tinySpec(LONE_APPLE, { episode: NO_ENDING }), regrowth: undefined });
+    place(sim, 0, 3, 1, Dir.W);
+    step(sim, { 0: 'FORWARD' });
+    step(sim, { 0: 'BACKWARD' });
+    stepN(sim, 50);
+    assert.equal(liveAppleAt(sim, 2, 1), false);
+  });
+
+  it('draws no random number for a waiting apple whose regrowth probability is 0', () => {
+    // Two worlds on one seed, one with a waiting apple (p[0] = 0): after the same steps their generators agree.
+    const withApple = tinySim(tinySpec(['  a  ', 'P    '], { regrowth: [0], episode: NO_ENDING }), 7);
+    const without = tinySim(tinySpec(['     ', 'P    '], { regrowth: [0], episode: NO_ENDING }), 7);
+    stepN(withApple, 5);
+    stepN(without, 5);
+    assert.equal(withApple.apples.waitingCount, 1);
+    assert.equal(withApple.world.rng.float(), without.world.rng.float());
+  });
+
+  it('an apple regrowing with nobody on it stays live and pays nobody', () => {
+    const sim = tinySim(tinySpec(LONE_APPLE, { regrowth: [1, 1, 1, 1] }));
+    place(sim, 0, 3, 1, Dir.W);
+    step(sim, { 0: 'FORWARD' });
+    step(sim, { 0: 'BACKWARD' });
+    const r = step(sim);
+    assert.equal(liveAppleAt(sim, 2, 1), true, 'regrew at t + 2');
+    assert.equal(r[0], 0);
+    assert.equal(sim.counters.applesEaten, 1);
   });
 
   it('uses the live-neighbour count lagged one step (Melting Pot fact): with p = [1, 0] an apple whose only neighbour is eaten at t regrows at t+2, not t+1', () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cli } from '../server/episode.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { decodeNpy, decodePng } from '../systems/encoding.js';
 
@@ -87,7 +88,12 @@ describe('server/episode.ts (headless runner)', function () {
     }
   });
 
-  it('exits non-zero with a clear message on stderr for an unknown substrate, negative steps or a bad seed', () => {
+  it('exits 2 with a clear message on stderr for an unknown substrate, negative steps or a bad seed', () => {
+    // The process itself once (exit code and streams), then every case through the same entry point in-process.
+    const r = runEpisode('--substrate', 'commons_harvest__nope');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /UNKNOWN_SUBSTRATE: unknown substrate "commons_harvest__nope"; known substrates: .*commons_harvest__open/);
+    assert.equal(r.stdout, '', 'nothing on stdout');
     const cases: [string[], RegExp][] = [
       [['--substrate', 'commons_harvest__nope'], /UNKNOWN_SUBSTRATE: unknown substrate "commons_harvest__nope"; known substrates: .*commons_harvest__open/],
       [['--substrate', 'commons_harvest__open', '--steps=-5'], /INVALID_OPTION: --steps must be between 1 and \d+, got -5/],
@@ -96,12 +102,16 @@ describe('server/episode.ts (headless runner)', function () {
       [['--substrate', 'commons_harvest__open', '--steps', '0'], /INVALID_OPTION: --steps must be between 1/],
       [['--substrate', 'commons_harvest__open', '--seed', 'abc'], /INVALID_OPTION: --seed must be an integer, got "abc"/],
       [['--substrate', 'commons_harvest__open', '--seed=-1'], /INVALID_OPTION: --seed must be between 0 and 4294967295, got -1/],
+      [['--substrate', 'commons_harvest__open', '--obs', 'pixels'], /--obs must be one of rgb, symbolic, none/],
+      [['--steps', '5'], /INVALID_OPTION: --substrate is required; known substrates: .*commons_harvest__open/],
     ];
     for (const [args, message] of cases) {
-      const r = runEpisode(...args);
-      assert.notEqual(r.status, 0, `${args.join(' ')} should fail`);
-      assert.match(r.stderr, message, args.join(' '));
-      assert.equal(r.stdout, '', `${args.join(' ')}: nothing on stdout`);
+      let stdout = '';
+      let stderr = '';
+      const code = cli(args, (t) => (stdout += t), (t) => (stderr += t));
+      assert.equal(code, 2, `${args.join(' ')} should fail`);
+      assert.match(stderr, message, args.join(' '));
+      assert.equal(stdout, '', `${args.join(' ')}: nothing on stdout`);
     }
   });
 
@@ -159,11 +169,5 @@ describe('server/episode.ts (headless runner)', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('rejects an unknown --obs mode with a clear message', () => {
-    const r = runEpisode(...base, '--obs', 'pixels');
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /--obs must be one of rgb, symbolic, none/);
   });
 });

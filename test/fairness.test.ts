@@ -164,3 +164,63 @@ describe('componentSizes', () => {
     assert.deepEqual(uf.sizes(), [3, 1, 1]);
   });
 });
+
+describe('fairness figures: edges and bad input', () => {
+  it('gives exactly 0, not a rounding residue below it, for equal values (6 × 0.3 leaves −2.2e−16 in the formula)', () => {
+    assert.equal(giniCoefficient([0.3, 0.3, 0.3, 0.3, 0.3, 0.3]), 0);
+    assert.equal(giniCoefficient([0.7, 0.7]), 0);
+  });
+
+  it('rejects non-finite values in every figure with a RangeError that names the position', () => {
+    assert.throws(() => giniCoefficient([1, Number.POSITIVE_INFINITY]), /values\[1\] must be a finite number/);
+    assert.throws(() => meanReturn([0, Number.NaN]), /values\[1\] must be a finite number, got NaN/);
+    assert.throws(() => backgroundEquality([2, Number.NEGATIVE_INFINITY]), /backgroundReturns\[1\]/);
+    assert.throws(() => paretoEfficiency([[1, 1], [1, Number.NaN]]), /outcomes\[1\]\[1\] must be a finite number/);
+  });
+
+  it('names the outcome whose length differs', () => {
+    assert.throws(() => paretoEfficiency([[1, 1], [1, 1], [1]]), /outcome 2 has 1 coordinates, outcome 0 has 2/);
+  });
+
+  it('backgroundEquality leaves out zero and negative returns: [4, 0, −3, 2] counts as [4, 2]', () => {
+    // Gini of [2, 4] = |4 − 2| · 2 / (2 · 4 · 3) = 1/6.
+    close(backgroundEquality([4, 0, -3, 2]), 1 - 1 / 6);
+  });
+
+  it('UnionFind merges the smaller set into the larger and keeps every member findable', () => {
+    const uf = new UnionFind(6);
+    uf.union(0, 1);
+    uf.union(1, 2); // {0, 1, 2}
+    uf.union(3, 4); // {3, 4}
+    assert.equal(uf.union(4, 0), true, 'joining a 2-set and a 3-set');
+    const root = uf.find(0);
+    for (const m of [1, 2, 3, 4]) assert.equal(uf.find(m), root, `member ${m}`);
+    assert.notEqual(uf.find(5), root);
+    assert.deepEqual(uf.sizes(), [5, 1]);
+    assert.equal(uf.length, 6);
+  });
+
+  it('UnionFind rejects negative or fractional sizes and nodes', () => {
+    assert.throws(() => new UnionFind(-1), /node count must be a non-negative integer, got -1/);
+    assert.throws(() => new UnionFind(1.5), RangeError);
+    const uf = new UnionFind(3);
+    assert.throws(() => uf.union(0, 3), /node 3 is out of range 0..2/);
+    assert.throws(() => uf.union(-1, 0), RangeError);
+    assert.throws(() => uf.union(0.5, 1), RangeError);
+    assert.throws(() => uf.reset(-2), RangeError);
+  });
+
+  it('UnionFind.reset to a larger size than it was built for starts every node alone', () => {
+    const uf = new UnionFind(2);
+    uf.union(0, 1);
+    uf.reset(4);
+    assert.deepEqual(uf.sizes(), [1, 1, 1, 1]);
+    uf.union(2, 3);
+    assert.deepEqual(uf.sizes(), [2, 1, 1]);
+    uf.reset();
+    assert.deepEqual(uf.sizes(), [1, 1, 1, 1], 'reset() keeps the size');
+    uf.reset(2);
+    assert.deepEqual(uf.sizes(), [1, 1], 'a smaller reset lists only its own nodes');
+    assert.equal(uf.length, 2);
+  });
+});

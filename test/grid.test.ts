@@ -250,11 +250,11 @@ describe('SpatialGrid', () => {
     }
 
     it('places by (column, row): x runs along the width, y along the height', () => {
-      const grid = new SpatialGrid({ width: 13, height: 7, layers: 1, capacity: 2 });
+      const grid = new SpatialGrid({ width: 13, height: 7, layers: 1, capacity: 3 });
       grid.place(1, 12, 6, 0);
       assert.equal(grid.at(12, 6, 0), 1);
       assert.equal(grid.cellOfEntity(1), 6 * 13 + 12);
-      assert.throws(() => grid.place(1, 6, 12, 0), Error); // already placed
+      assert.throws(() => grid.place(2, 6, 12, 0), RangeError, 'y = 12 is outside a 7-high map');
       const tall = new SpatialGrid({ width: 7, height: 13, layers: 1, capacity: 2 });
       assert.throws(() => tall.place(1, 12, 6, 0), RangeError, 'x = 12 is outside a 7-wide map');
       tall.place(1, 6, 12, 0);
@@ -418,6 +418,26 @@ describe('SpatialGrid', () => {
       }
       assert.equal(grid.layerOfEntity(1), 1, 'a refused setLayer leaves the layer alone');
       assert.equal(grid.at(0, 0, 1), 1);
+    });
+
+    it('refuses to place an entity that is already placed, and leaves it where it was', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 2, capacity: 4 });
+      grid.place(1, 1, 1, 0);
+      assert.throws(() => grid.place(1, 3, 2, 1), /entity 1 is already on the grid/);
+      assert.equal(grid.at(1, 1, 0), 1);
+      assert.equal(grid.at(3, 2, 1), 0);
+      assert.equal(grid.cellOfEntity(1), grid.cellIndex(1, 1));
+      assert.equal(grid.size, 1);
+    });
+
+    it('refuses a fractional y as well as a fractional x (inBounds, place, move)', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 1, capacity: 4 });
+      assert.equal(grid.inBounds(1, 1.5), false);
+      assert.equal(grid.inBounds(1, 1), true);
+      assert.throws(() => grid.place(1, 1, 1.5, 0), RangeError);
+      grid.place(1, 1, 1, 0);
+      assert.throws(() => grid.move(1, 2, 0.5), RangeError);
+      assert.equal(grid.cellOfEntity(1), grid.cellIndex(1, 1), 'the refused move left it in place');
     });
 
     for (const torus of [false, true]) {

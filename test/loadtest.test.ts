@@ -57,14 +57,18 @@ describe('loadtest: the CLI through a real server', function () {
 
   it('runs 20 agents for 2 s against its own server and prints the report as the last stdout line', async () => {
     const out = join(dir, 'report.json');
-    const { code, stdout, stderr } = await runCli(['--agents', '20', '--hz', '20', '--seconds', '2', '--warmup', '0.5', '--out', out]);
+    // 5 Hz: a tick (200 ms) is longer than the skew between the server's and the bots' measurement windows on a busy
+    // machine, so the observation count can be checked against the ticks to within one tick at each end.
+    const { code, stdout, stderr } = await runCli(['--agents', '20', '--hz', '5', '--seconds', '2', '--warmup', '0', '--out', out]);
     assert.equal(code, 0, `exit code 0; stderr:\n${stderr}`);
     const lines = stdout.trim().split('\n');
     const report = JSON.parse(lines[lines.length - 1]) as LoadtestReport;
 
     assert.equal(report.agents, 20);
-    assert.equal(report.target_hz, 20);
-    assert.ok(report.achieved_hz > 10 && report.achieved_hz < 30, `achieved_hz near 20, got ${report.achieved_hz}`);
+    assert.equal(report.target_hz, 5);
+    // 2 s (measured from the server's clock, a little more on a busy machine) at 5 Hz: about 10 ticks.
+    assert.ok(report.ticks >= 9 && report.ticks <= 12, `about 10 ticks measured, got ${report.ticks}`);
+    assert.ok(Math.abs(report.achieved_hz - report.ticks / report.seconds) < 0.05, 'achieved_hz is ticks per measured second');
     assertPercentiles('tick_ms', report.tick_ms);
     assertPercentiles('rtt_ms', report.rtt_ms);
     assert.ok(report.rtt_ms.p50 > 0, 'round trips were measured');
@@ -76,8 +80,8 @@ describe('loadtest: the CLI through a real server', function () {
     assert.equal(report.errors, 0, `no errors: ${JSON.stringify(report.error_codes)}`);
     assert.ok(report.late_actions !== null && report.missed_actions !== null, 'the server reports late and missed actions');
     assert.ok(report.missed_action_pct < 50, `the agents acted in most steps (missed ${report.missed_action_pct} %)`);
-    // 20 agents at 20 Hz for ~2 s: about 800 observations; every agent saw them, one per tick.
-    assert.ok(report.observations >= 20 * 20, `the bots saw observations (got ${report.observations})`);
+    // Every agent sees one observation per tick: 20 × ticks, give or take one tick at each end of the window.
+    assert.ok(Math.abs(report.observations - 20 * report.ticks) <= 2 * 20, `20 agents × ${report.ticks} ticks observations, got ${report.observations}`);
     assert.ok(report.msgs_out_per_s >= report.observations_per_s, 'every observation is a message out of the server');
     assert.ok(report.msgs_in_per_s > 0 && report.bytes_out_per_s > 0);
     assert.ok(report.server_cpu_pct > 0, 'the server used some CPU');
@@ -91,7 +95,9 @@ describe('loadtest: the CLI through a real server', function () {
     const rtt = decodeFromCompressedBase64(file.histograms.rtt_us);
     const tick = decodeFromCompressedBase64(file.histograms.tick_us);
     assert.ok(rtt.totalCount > 0, 'the round-trip histogram holds samples');
-    assert.equal(tick.totalCount, report.ticks, 'the tick histogram holds exactly the measured ticks');
+    // The tick counter moves when a tick falls due and the histogram when it has run (a setImmediate later): a tick in
+    // flight at either end of the window is in one and not yet in the other.
+    assert.ok(Math.abs(tick.totalCount - report.ticks) <= 1, `the tick histogram holds the measured ticks (${tick.totalCount} vs ${report.ticks})`);
   });
 
   it('exits 2 with a clear message on bad arguments', async () => {

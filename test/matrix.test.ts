@@ -206,6 +206,20 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     }
   });
 
+  it('a frozen player neither fires nor counts its cooling timer down (meltingpot/lua/levels/the_matrix/components.lua:409-416: the GameInteractionZapper updates only while movement is allowed)', () => {
+    const sim = tinySim(matrixSpec(ROOM));
+    placeAll(sim, [[0, 2, 2, Dir.N], [1, 4, 2, Dir.N]]);
+    step(sim, { 0: 'INTERACT' });
+    const eid = sim.avatars[0];
+    const { c } = sim.world;
+    assert.equal(c.Cooldown.timer[eid], 2, 'fired at tick 1: timer at the cooldown');
+    c.Frozen.until[eid] = sim.world.tick + 4; // frozen on ticks 2, 3, 4
+    stepN(sim, 3, { 0: 'INTERACT' });
+    assert.equal(c.Cooldown.timer[eid], 2, 'no countdown while frozen');
+    step(sim, { 0: 'INTERACT' });
+    assert.equal(c.Cooldown.timer[eid], 1, 'counts down again from tick 5');
+  });
+
   it('refuses an interaction unless both players have collected a resource since their last reset (disallowUnreadyInteractions)', () => {
     const sim = tinySim(matrixSpec(ROOM));
     placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);

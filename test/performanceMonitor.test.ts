@@ -157,19 +157,27 @@ describe('PerformanceMonitor', () => {
     assert.throws(() => monitor.encodeHistogram('nope'), RangeError);
   });
 
-  it('works on the real clock and process probes', () => {
+  it('defaults to performance.now and the process CPU and memory probes', () => {
+    const MB = 1024 * 1024;
+    const before = performance.now();
     const monitor = new PerformanceMonitor();
+    const reading = monitor.now();
+    assert.ok(before <= reading && reading <= performance.now(), 'now() reads performance.now()');
     const h = monitor.register('busy');
     monitor.start(h);
-    let x = 0;
-    for (let i = 0; i < 100_000; i++) x += Math.sqrt(i);
-    assert.ok(x > 0);
-    assert.ok(monitor.stop(h) >= 0);
+    const spinStart = performance.now();
+    while (performance.now() - spinStart < 5) {
+      // Spin 5 ms of wall and CPU time.
+    }
+    const us = monitor.stop(h);
+    assert.ok(us >= 5000, `a 5 ms spin measures at least 5000 µs, got ${us}`);
     monitor.countStep();
+    const rssBefore = process.memoryUsage().rss;
     const r = monitor.snapshot({ active_agents: 1 });
+    const rssAfter = process.memoryUsage().rss;
     assert.equal(r.timers.busy!.count, 1);
-    assert.ok(r.memory.rss_mb > 0 && r.memory.heap_mb > 0);
-    assert.ok(Number.isFinite(r.cpu_pct) && r.cpu_pct >= 0);
-    assert.ok(Number.isFinite(r.steps_per_s) && r.steps_per_s >= 0);
+    assert.ok(r.memory.rss_mb >= Math.min(rssBefore, rssAfter) / MB && r.memory.rss_mb <= Math.max(rssBefore, rssAfter) / MB, 'rss read from process.memoryUsage()');
+    assert.ok(r.cpu_pct > 0, 'the spin used CPU time: process.cpuUsage() moved');
+    assert.ok(r.steps_per_s > 0 && r.interval_s >= 0.005, 'one step in at least the 5 ms of the spin');
   });
 });

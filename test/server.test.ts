@@ -331,15 +331,14 @@ describe('server: substrate rooms through a real server', function () {
     assert.match(root.headers.get('content-type') ?? '', /html/);
   });
 
-  it('keeps a real-time room on its tick rate with a drift-corrected clock', async () => {
+  it('reports the requested tick rate of a real-time room and the achieved rate of its clock', async () => {
+    // The clock's timing (drift correction, catch-up, the achieved rate) is tested on virtual time in
+    // serverTickLoop.test.ts; here, that the room runs on it at the requested rate and reports it.
     const a = await agent({ method: 'create', tickRate: 100 });
     const start = (await current(a)).tick;
-    const t0 = performance.now();
-    await a.nextObservation((o) => o.tick >= start + 50);
-    const elapsed = performance.now() - t0;
-    // 50 ticks at 100 Hz = 500 ms; generous bounds for a loaded machine.
-    assert.ok(elapsed > 400 && elapsed < 2000, `50 ticks took ${elapsed.toFixed(0)} ms`);
-    const { body } = await getJson<{ achieved_tick_rate: number }>(live.srv, `/api/rooms/${a.room.roomId}/metrics`);
-    assert.ok(body.achieved_tick_rate > 60 && body.achieved_tick_rate < 130, `achieved ${body.achieved_tick_rate} Hz`);
+    await a.nextObservation((o) => o.tick >= start + 10);
+    const { body } = await getJson<{ tick_rate: number; achieved_tick_rate: number }>(live.srv, `/api/rooms/${a.room.roomId}/metrics`);
+    assert.equal(body.tick_rate, 100);
+    assert.ok(body.achieved_tick_rate > 0, `achieved ${body.achieved_tick_rate} Hz`);
   });
 });

@@ -192,6 +192,144 @@ describe('fireZapBeams: cooldown and READY_TO_SHOOT', () => {
   });
 });
 
+describe('fireZapBeams: rewards, events and what a hit does', () => {
+  it('pays the victim penaltyForBeingZapped and the shooter rewardForZapping for each hit', () => {
+    const sim = zapSim(OPEN_9, 2, { zapper: { penaltyForBeingZapped: -10, rewardForZapping: 3 } });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.deepEqual(Array.from(r), [3, -10]);
+    assert.equal(sim.counters.zapHits, 1);
+  });
+
+  it('a player hit by two beams in one tick counts two hits and is removed once; removed by the first, it is not paid the second penalty', () => {
+    const sim = zapSim(OPEN_9, 3, { zapper: { penaltyForBeingZapped: -1, rewardForZapping: 2, framesTillRespawn: 4 } });
+    placeAll(sim, [[0, 4, 6, Dir.N], [1, 4, 2, Dir.S], [2, 4, 4, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP', 1: 'FIRE_ZAP' });
+    // Each shooter is paid; the victim's second penalty reaches a removed player, who earns nothing (skipWaitStateRewards).
+    assert.deepEqual(Array.from(r), [2, 2, -1]);
+    assert.equal(sim.counters.zapHits, 2);
+    assert.equal(sim.world.c.Removed.until[sim.avatars[2]], 1 + 4 + 1, 'one removal, due at t + F + 1');
+  });
+
+  it('with removeHitPlayer false a hit player stays on the map and is paid the penalty', () => {
+    const sim = zapSim(OPEN_9, 2, { zapper: { removeHitPlayer: false, penaltyForBeingZapped: -5 } });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(r[1], -5);
+    assert.equal(onMap(sim, 1), true);
+    assert.deepEqual(pos(sim, 1), [4, 2]);
+  });
+
+  it('emits zap_fired for each shot, zap_hit for each hit, and a hostile_attempt per player in the aimed shape, landed or not', () => {
+    // Player 0 fires north from (4, 4): player 1 at (4, 2) is hit; player 2 at (4, 1) stands behind it (in the shape,
+    // not reached); player 3 at (0, 0) is outside the shape.
+    const sim = zapSim(OPEN_9, 4);
+    const seen: string[] = [];
+    const { events } = sim.world;
+    events.subscribe('zap_fired', (b) => b.forEach((e) => seen.push(`fired ${e.slot} @${e.tick}`)));
+    events.subscribe('zap_hit', (b) => b.forEach((e) => seen.push(`hit ${e.attacker}->${e.target}`)));
+    events.subscribe('hostile_attempt', (b) => b.forEach((e) => seen.push(`attempt ${e.attacker}->${e.target} ${e.landed ? 'landed' : 'stopped'}`)));
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N], [2, 4, 1, Dir.N], [3, 0, 0, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.deepEqual(seen.sort(), ['attempt 0->1 landed', 'attempt 0->2 stopped', 'fired 0 @1', 'hit 0->1']);
+  });
+
+  it('a beam that reaches a wall hits nothing: no hit counted, nobody paid, the wall stays', () => {
+    const sim = zapSim(['         ', '    W    ', '         ', '         ', '         ', 'PP       '], 2, { zapper: { penaltyForBeingZapped: -1, rewardForZapping: 1 } });
+    placeAll(sim, [[0, 4, 3, Dir.N], [1, 0, 5, Dir.N]]);
+    const r = step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 1);
+    assert.equal(sim.counters.zapHits, 0);
+    assert.deepEqual(Array.from(r), [0, 0]);
+    assert.ok(sim.world.grid.at(4, 1, Layer.Upper) !== 0, 'the wall is still there');
+  });
+
+  it('reports an attempt as stopped when its own beam was blocked, even after another beam hit the same player this tick', () => {
+    // A at (4, 4) facing north hits P at (4, 2). B at (6, 2) facing west aims at P, but the wall at (5, 2) stops its
+    // centre line. Whatever the firing order, B's attempt did not land.
+    const map = ['         ', '         ', '     W   ', '         ', '         ', '         ', 'PPP      '];
+    for (let seed = 1; seed <= 8; seed++) {
+      const sim = zapSim(map, 3, {}, seed);
+      const attempts: string[] = [];
+      sim.world.events.subscribe('hostile_attempt', (b) => b.forEach((e) => attempts.push(`${e.attacker}->${e.target} ${e.landed}`)));
+      placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N], [2, 6, 2, Dir.W]]);
+      step(sim, { 0: 'FIRE_ZAP', 2: 'FIRE_ZAP' });
+      assert.deepEqual(attempts.sort(), ['0->1 true', '2->1 false'], `seed ${seed}`);
+    }
+  });
+
+  it('respawns a player hit by two beams once', () => {
+    const sim = zapSim(OPEN_9, 3, { zapper: { framesTillRespawn: 2 } });
+    const respawned: number[] = [];
+    sim.world.events.subscribe('respawned', (b) => b.forEach((e) => respawned.push(e.slot)));
+    placeAll(sim, [[0, 4, 6, Dir.N], [1, 4, 2, Dir.S], [2, 4, 4, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP', 1: 'FIRE_ZAP' });
+    for (let i = 0; i < 6; i++) step(sim);
+    assert.deepEqual(respawned, [2]);
+    assert.equal(onMap(sim, 2), true);
+  });
+
+  it('hits every player in reach of a wide beam (radius 40: 81 lines, more than the 64 hits a beam starts with)', () => {
+    const width = 90;
+    const map = [' '.repeat(width), ' '.repeat(width), 'P'.repeat(width)];
+    const sim = zapSim(map, 82, { zapper: { radius: 40, length: 41 } });
+    const layout: [number, number, number, Dir][] = [[0, 45, 1, Dir.N]];
+    for (let s = 1; s < 82; s++) layout.push([s, 4 + s, 0, Dir.N]); // x = 5..85 on row 0, just ahead of each line
+    placeAll(sim, layout);
+    const attempts: boolean[] = [];
+    sim.world.events.subscribe('hostile_attempt', (b) => b.forEach((e) => attempts.push(e.landed)));
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapHits, 81, 'one player per line, 40 lines each side and the centre line');
+    for (let s = 1; s < 82; s++) assert.equal(onMap(sim, s), false, `player ${s} was hit`);
+    assert.equal(attempts.length, 81, 'every one of them was in the aimed shape');
+    assert.ok(attempts.every((landed) => landed));
+  });
+
+  it('does nothing on a substrate without a zapper', () => {
+    const spec = tinySpec(OPEN_9, { players: 2 });
+    const sim = tinySim({ ...spec, zapper: undefined, actions: spec.actions.filter((a) => a.fire !== 'zap') });
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    step(sim);
+    assert.equal(sim.counters.zapsFired, 0);
+    assert.equal(onMap(sim, 1), true);
+  });
+
+  it('queues every hit of a crowded tick: 66 players in 33 facing pairs all zap each other', () => {
+    // Pairs three columns apart, so each beam's side lines reach nobody: 66 beams, 66 hits (more than the 64 the
+    // queue starts with).
+    const width = 99;
+    const map = [' '.repeat(width), ' '.repeat(width), ' '.repeat(width), 'P'.repeat(width)];
+    const sim = zapSim(map, 66);
+    const layout: [number, number, number, Dir][] = [];
+    const fire: Record<number, string> = {};
+    for (let p = 0; p < 33; p++) {
+      layout.push([2 * p, 3 * p, 0, Dir.S], [2 * p + 1, 3 * p, 1, Dir.N]);
+      fire[2 * p] = fire[2 * p + 1] = 'FIRE_ZAP';
+    }
+    placeAll(sim, layout);
+    step(sim, fire);
+    assert.equal(sim.counters.zapHits, 66);
+    for (let s = 0; s < 66; s++) assert.equal(onMap(sim, s), false, `player ${s} was hit`);
+  });
+
+  it('a frozen player does not fire, and its cooling timer counts down as usual (meltingpot/lua/modules/avatar_library.lua:618-621: the Zapper has no movement check)', () => {
+    const sim = zapSim(OPEN_9, 2);
+    placeAll(sim, [[0, 4, 4, Dir.N], [1, 4, 2, Dir.N]]);
+    step(sim, { 0: 'FIRE_ZAP' });
+    step(sim);
+    const eid = sim.avatars[0];
+    const { c } = sim.world;
+    assert.equal(c.Cooldown.timer[eid], 1, 'one tick after the shot');
+    c.Frozen.until[eid] = sim.world.tick + 3;
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(c.Cooldown.timer[eid], 0, 'counted down while frozen');
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 1, 'no shot while frozen');
+    step(sim, { 0: 'FIRE_ZAP' });
+    assert.equal(sim.counters.zapsFired, 2, 'fires once the freeze is over');
+  });
+});
+
 describe('respawnAvatars: timing and place', () => {
   it('a player zapped at t with F=4 is off the map through t+F and back at the end of t+F+1 (Melting Pot fact)', () => {
     const sim = zapSim(OPEN_9, 2);

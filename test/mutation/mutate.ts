@@ -1,0 +1,90 @@
+/**
+ * Mutation testing: `npm run mutate -- <source files>` runs Stryker on each file in turn against that file's own
+ * tests (the table below; `--tests a.test.ts,b.test.ts` overrides it), then prints one JSON line per file with the
+ * mutants killed, surviving, and the score. Survivors are printed as diffs by Stryker's clear-text report; the full
+ * report of the last run is in reports/mutation/<file>.html.
+ *
+ * Stryker's command runner starts a fresh `mocha` for each mutant (Stryker 9 is the line that runs on Node 20, and
+ * its mocha runner does not support mocha 12). A fresh process per mutant also keeps the server's tests out of
+ * Stryker's worker: Colyseus pulls in `@pm2/io`, which would talk over the worker's IPC channel; the child started
+ * by the command runner has none. It is slow (one mocha start per mutant), so it is run by hand, not in CI.
+ *
+ * Options: `--tests <list>` (comma-separated test files), `--concurrency <n>` (parallel mochas, default 2).
+ */
+import type { LogLevel } from '@stryker-mutator/api/core';
+import { Stryker } from '@stryker-mutator/core';
+import { existsSync, realpathSync } from 'node:fs';
+
+/** Each core file and the tests that own it. */
+export const TESTS: Readonly<Record<string, readonly string[]>> = {
+  'ecs/grid.ts': ['test/grid.test.ts'],
+  'systems/metrics/fairness.ts': ['test/fairness.test.ts'],
+  'systems/regrowApples.ts': ['test/eatAndRegrow.test.ts'],
+  'systems/eatApples.ts': ['test/eatAndRegrow.test.ts'],
+  'systems/enteredObject.ts': ['test/eatAndRegrow.test.ts'],
+  'server/seats.ts': ['test/seats.test.ts'],
+  'server/messages.ts': ['test/messages.test.ts'],
+  'systems/fireZapBeams.ts': ['test/zapBeams.test.ts'],
+  'systems/chooseFirers.ts': ['test/zapBeams.test.ts', 'test/cleanUp.test.ts', 'test/matrix.test.ts'],
+  'systems/beam.ts': ['test/beam.test.ts', 'test/zapBeams.test.ts'],
+  'systems/computeMetrics.ts': ['test/computeMetrics.test.ts'],
+};
+
+const MOCHA_CLI = realpathSync('node_modules/mocha/lib/cli/cli.js');
+
+function usage(message: string): never {
+  console.error(`${message}\nusage: npm run mutate -- [--tests a.test.ts,b.test.ts] [--concurrency n] <file.ts>...\nfiles with known tests: ${Object.keys(TESTS).join(', ')}`);
+  process.exit(2);
+}
+
+const files: string[] = [];
+let testOverride: string[] | null = null;
+let concurrency = 2;
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--tests') testOverride = (args[++i] ?? usage('--tests needs a list')).split(',').filter(Boolean);
+  else if (a === '--concurrency') {
+    concurrency = Number(args[++i]);
+    if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency needs a positive integer');
+  } else if (a.startsWith('--')) usage(`unknown option ${a}`);
+  else files.push(a.replace(/^\.\//, ''));
+}
+if (files.length === 0) usage('no file to mutate');
+
+const summary: { file: string; tests: readonly string[]; mutants: number; killed: number; timeout: number; survived: number; noCoverage: number; score: number }[] = [];
+for (const file of files) {
+  if (!existsSync(file)) usage(`no such file: ${file}`);
+  const tests = testOverride ?? TESTS[file];
+  if (!tests) usage(`no tests are listed for ${file}: pass --tests`);
+  for (const t of tests) if (!existsSync(t)) usage(`no such test file: ${t}`);
+  const slug = file.replace(/[/.]/g, '_');
+  const results = await new Stryker({
+    mutate: [file],
+    testRunner: 'command',
+    // mocha's cli.js with tsx loaded directly (bin/mocha.js would start a second node for the --import), by its real
+    // path (cli.js runs only when it is the main module, and the sandbox's node_modules is a symlink); --bail: the
+    // first failing test is enough to kill a mutant; --timeout 0: Stryker's own timeout (below) catches endless
+    // mutants, and instrumented code on a busy machine can outlast mocha's per-test limit.
+    commandRunner: { command: `node --import tsx ${MOCHA_CLI} --bail --timeout 0 ${tests.join(' ')}` },
+    coverageAnalysis: 'off',
+    concurrency,
+    plugins: [],
+    reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+    htmlReporter: { fileName: `reports/mutation/${slug}.html` },
+    jsonReporter: { fileName: `reports/mutation/${slug}.json` },
+    clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+    tempDirName: '.stryker-tmp',
+    // Only what mocha needs in the sandbox.
+    ignorePatterns: ['/*', '!/ecs', '!/systems', '!/substrates', '!/schemas', '!/server', '!/client', '!/loadtest', '!/test', '!/package.json', '!/tsconfig.json', '!/.mocharc.json', '/server/public'],
+    timeoutMS: 10000,
+    // The unmutated run of a slow test file on a busy machine can take minutes.
+    dryRunTimeoutMinutes: 30,
+    logLevel: 'warn' as LogLevel,
+  }).runMutationTest();
+  const count = (s: string): number => results.filter((r) => r.status === s).length;
+  const killed = count('Killed'), timeout = count('Timeout'), survived = count('Survived'), noCoverage = count('NoCoverage');
+  const valid = killed + timeout + survived + noCoverage;
+  summary.push({ file, tests, mutants: results.length, killed, timeout, survived, noCoverage, score: valid === 0 ? 100 : Math.round((1000 * (killed + timeout)) / valid) / 10 });
+}
+for (const line of summary) console.log(JSON.stringify(line));
