@@ -195,7 +195,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     if (sc.substrate !== substrate) {
       throw new CrucibleError(
         'UNKNOWN_SCENARIO',
-        `scenario "${o.scenario}" belongs to ${sc.substrate}, not ${substrate}; scenarios of ${substrate}: ${allowed.join(', ') || '(none)'}`,
+        `scenario "${o.scenario}" belongs to ${sc.substrate}, not ${substrate}; ${substrate} has ${allowed.length} scenarios (details.allowed; GET /api/substrates)`,
         { value: o.scenario, allowed },
       );
     }

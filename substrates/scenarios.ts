@@ -77,7 +77,8 @@ export function scenarioNames(): string[] {
 export function getScenario(name: string): ScenarioSpec {
   const s = REGISTRY.get(name);
   if (!s) {
-    throw new CrucibleError('UNKNOWN_SCENARIO', `unknown scenario "${name}"; known scenarios: ${scenarioNames().join(', ')}`, {
+    // The names are in `details.allowed` (and GET /api/substrates): listed in the message they would be thousands of characters.
+    throw new CrucibleError('UNKNOWN_SCENARIO', `unknown scenario ${JSON.stringify(name.slice(0, 64))}; there are ${REGISTRY.size} scenarios (details.allowed; GET /api/substrates lists them by substrate)`, {
       value: name,
       allowed: scenarioNames(),
     });

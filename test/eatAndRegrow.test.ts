@@ -59,7 +59,7 @@ describe('eatApples', () => {
     step(sim);
     step(sim, { 0: 'FORWARD' });
     sim.world.events.flush();
-    assert.deepEqual(seen, [{ tick: 2, slot: 0, x: 2, y: 1 }]);
+    assert.deepEqual(seen, [{ tick: 2, slot: 0, x: 2, y: 1, regrew: false }]);
   });
 
   it('eats nothing on a substrate without eating (no reward, the apple stays)', () => {

@@ -13,7 +13,7 @@ import { substrateNames } from '../substrates/registry.js';
 import { hostileValue, withOwnKey } from './helpers/hostile.js';
 
 const SERVER: ServerSettings = { resultsFile: '/srv/results/episodes.jsonl', token: null };
-const RUNS = { numRuns: 500 };
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 500) };
 /** Longest error message a parser may produce: its own words, the allowed values, and one excerpt. */
 const MAX_MESSAGE_CHARS = 400;
 
