@@ -11,8 +11,9 @@
  * An HTTP agent holds a focal seat exactly as a WebSocket agent does (server/seats.ts): it counts for lockstep
  * readiness, its macros' actions go through `Seats.offer`, and it is a text agent (server/textAgents.ts). The key
  * returned by the join is its credential: every later request names it. Errors are `{code, message,
- * details?}` (as every HTTP error of the API) with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 404 unknown room
- * or key, 409 room full, 429 rate limited). The room does the work (through matchMaker.remoteRoomCall, so the
+ * details?}` (as every HTTP error of the API) with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 403 over
+ * budget (create), 404 unknown room or key, 409 room full, 410 released for idleness, 429 rate limited). An agent that makes no
+ * request for the room's httpIdleTimeoutMs loses its seat as a disconnected WebSocket agent does (`sweep`). The room does the work (through matchMaker.remoteRoomCall, so the
  * routes also reach rooms in other processes); this module maps requests onto it.
  */
 import type { Client } from '@colyseus/core';
@@ -38,10 +39,15 @@ export interface HttpAgentHost {
   countError(code: ErrorCode): void;
   readonly lockstep: boolean;
   readonly decisionInterval: number;
+  /** Release the seat of an agent that made no request for this long (ms; 0 = never): create option httpIdleTimeoutMs. */
+  readonly idleTimeoutMs: number;
 }
 
+/** Keys of agents released for idleness remembered (oldest forgotten first), so their next request says why. */
+const TIMED_OUT_MEMORY = 1024;
+
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  INVALID_OPTION: 400, INVALID_MACRO: 400, STALE_ACTION: 409, MALFORMED_MESSAGE: 400, INVALID_TOKEN: 401, UNKNOWN_AGENT: 404,
+  INVALID_OPTION: 400, INVALID_MACRO: 400, STALE_ACTION: 409, MALFORMED_MESSAGE: 400, INVALID_TOKEN: 401, UNKNOWN_AGENT: 404, AGENT_TIMED_OUT: 410,
   UNKNOWN_ROOM: 404, UNKNOWN_SUBSTRATE: 404, UNKNOWN_SCENARIO: 400, ROOM_FULL: 409, RATE_LIMITED: 429, MESSAGE_TOO_LARGE: 413,
 };
 
@@ -59,11 +65,54 @@ function httpClient(): Client {
 
 /** The room-side methods of the HTTP interface: plain JSON in and out. */
 export class HttpAgentSeats {
+  /** Per agent key: when its last request began or ended (ms, performance.now) and how many are in progress. */
+  private readonly activity = new Map<string, { at: number; inFlight: number }>();
+  /** Keys released for idleness → the idle time (ms) that released them. */
+  private readonly timedOut = new Map<string, number>();
+
   constructor(private readonly host: HttpAgentHost) {}
 
   private find(key: unknown): TextAgent | CrucibleError {
     const a = typeof key === 'string' ? this.host.textAgents.get(`http:${key}`) : undefined;
-    return a ?? new CrucibleError('UNKNOWN_AGENT', 'no HTTP agent of this room holds that key (it left, or never joined)');
+    if (a) {
+      const act = this.activity.get(a.key);
+      if (act) act.at = performance.now();
+      return a;
+    }
+    const idle = typeof key === 'string' ? this.timedOut.get(key) : undefined;
+    if (idle !== undefined) {
+      return new CrucibleError(
+        'AGENT_TIMED_OUT',
+        `this agent made no request for ${Math.round(idle)} ms (the room's httpIdleTimeoutMs is ${this.host.idleTimeoutMs}); its seat was released: join again`,
+        { idleMs: Math.round(idle), httpIdleTimeoutMs: this.host.idleTimeoutMs },
+      );
+    }
+    return new CrucibleError('UNKNOWN_AGENT', 'no HTTP agent of this room holds that key (it left, or never joined)');
+  }
+
+  /**
+   * Release every HTTP agent idle for longer than the room's httpIdleTimeoutMs (no request in progress, none begun or
+   * ended for that long), as a disconnect releases a WebSocket agent's seat: the slot returns to its stand-in and a
+   * lockstep room stops waiting for it. Called by the room's sweep (twice a second). Returns the agent keys released.
+   */
+  sweep(now: number): string[] {
+    const limit = this.host.idleTimeoutMs;
+    if (limit <= 0) return [];
+    const released: string[] = [];
+    for (const [key, act] of this.activity) {
+      if (act.inFlight > 0 || now - act.at <= limit) continue;
+      const a = this.host.textAgents.get(key);
+      this.activity.delete(key);
+      if (!a) continue;
+      this.host.textAgents.remove(key);
+      this.host.seats.release(a.seat);
+      const bare = key.slice('http:'.length);
+      this.timedOut.set(bare, now - act.at);
+      if (this.timedOut.size > TIMED_OUT_MEMORY) this.timedOut.delete(this.timedOut.keys().next().value as string);
+      released.push(bare);
+    }
+    if (released.length > 0) this.host.checkLockstep();
+    return released;
   }
 
   private fail(err: CrucibleError): HttpAnswer {
@@ -92,6 +141,7 @@ export class HttpAgentSeats {
     }
     const env = h.env;
     h.textAgents.add(`http:${key}`, seat, 'http');
+    this.activity.set(`http:${key}`, { at: performance.now(), inFlight: 0 });
     h.checkLockstep();
     return {
       status: 201,
@@ -119,8 +169,17 @@ export class HttpAgentSeats {
     if (limited) return this.fail(limited);
     const since = typeof after === 'number' && Number.isInteger(after) && after >= 0 ? after : 0;
     const wait = typeof waitMs === 'number' && waitMs >= 0 ? Math.min(waitMs, MAX_WAIT_MS) : 0;
-    const frames = await this.host.textAgents.observe(a, since, wait);
-    return { status: 200, observations: frames };
+    const act = this.activity.get(a.key);
+    if (act) act.inFlight++;
+    try {
+      const frames = await this.host.textAgents.observe(a, since, wait);
+      return { status: 200, observations: frames };
+    } finally {
+      if (act) {
+        act.inFlight--;
+        act.at = performance.now();
+      }
+    }
   }
 
   macro(key: unknown, body: unknown): HttpAnswer {
@@ -138,6 +197,7 @@ export class HttpAgentSeats {
     const a = this.find(key);
     if (a instanceof CrucibleError) return this.fail(a);
     this.host.textAgents.remove(a.key);
+    this.activity.delete(a.key);
     this.host.seats.release(a.seat);
     this.host.checkLockstep();
     return { status: 200, left: true, agent: agentId(a.seat.slot) };
@@ -183,13 +243,20 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     if (!roomNames.includes(name)) {
       return sendError(res, new CrucibleError('UNKNOWN_SUBSTRATE', `no substrate named ${JSON.stringify(name)}`, { allowed: roomNames }));
     }
+    // The room's onCreate checks the token (CRUCIBLE_TOKEN) and the operator's budgets exactly as for a matchmake
+    // create; the token may come in the body or, as for the join, as `Authorization: Bearer <token>`.
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    const options = bearer && body.token === undefined ? { ...body, token: bearer[1] } : body;
     try {
-      const room = await matchMaker.createRoom(name, (req.body ?? {}) as Record<string, unknown>);
+      const room = await matchMaker.createRoom(name, options);
       res.status(201).json({ roomId: room.roomId, substrate: name });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const m = /^([A-Z_]+): ([\s\S]*)$/.exec(message);
-      res.status(400).json({ code: m ? m[1] : 'INVALID_OPTION', message: m ? m[2] : message });
+      const code = m ? m[1] : 'INVALID_OPTION';
+      const status = (err as { code?: unknown }).code;
+      res.status(typeof status === 'number' && status >= 400 && status < 600 ? status : (STATUS[code as ErrorCode] ?? 400)).json({ code, message: m ? m[2] : message });
     }
   });
 

@@ -117,6 +117,11 @@ export const CREATE_OPTIONS = {
     description: 'text agents: a decision point every K ticks as well as at each macro\'s end (0: at macro ends only)',
     'x-default': '0',
   }),
+  httpIdleTimeoutMs: entry(Type.Integer({ minimum: 0, maximum: 86_400_000 }), {
+    description:
+      'HTTP agents: an agent that makes no request for this long (ms; a long poll in progress counts as a request) loses its seat as a disconnected agent does, and its next request gets `AGENT_TIMED_OUT`; 0: never',
+    'x-default': '300000 (5 minutes)',
+  }),
   autoReset: entry(Type.Boolean(), {
     description:
       "start the next episode by itself when one ends; false: the room stops at the end of an episode until a controller sends `reset` (agents cannot reset: a room of agents alone then waits for a controller to join and reset)",
