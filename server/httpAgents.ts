@@ -23,7 +23,8 @@ import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { agentId, type Environment } from '../systems/environment.js';
 import { MACRO_NAMES } from '../systems/macros.js';
 import { MAX_MESSAGE_BYTES } from './messages.js';
-import { parseJoinOptions } from './options.js';
+import { parseJoinOptions, type JoinConfig } from './options.js';
+import { checkHttpJoin, checkHttpQuery, HTTP_CREATE_OPTIONS, HTTP_JOIN_OPTIONS } from './schema.js';
 import type { Seats } from './seats.js';
 import { MAX_WAIT_MS, TextAgents, type TextAgent } from './textAgents.js';
 
@@ -55,6 +56,30 @@ export type HttpAnswer = Record<string, unknown>;
 
 function errorAnswer(err: CrucibleError): HttpAnswer {
   return { status: STATUS[err.code] ?? 400, ...err.toJSON() };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Unknown keys of an HTTP body (INVALID_OPTION naming the first), given the route's allowed keys. */
+function checkKeys(body: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) throw new CrucibleError('INVALID_OPTION', `unknown ${what} option ${JSON.stringify(k.slice(0, 64))}; allowed: ${allowed.join(', ')}`, { option: k.slice(0, 64), allowed });
+  }
+}
+
+/**
+ * The body of an HTTP join, checked against its schema (server/schema.ts HTTP_JOIN_OPTIONS: role 'agent', obs
+ * 'text', policy, token; null = absent), as a join config. Throws INVALID_OPTION saying what is wrong.
+ */
+export function parseHttpJoin(options: unknown): JoinConfig {
+  if (!isObject(options)) throw new CrucibleError('INVALID_OPTION', 'the join body must be a JSON object of join options');
+  checkKeys(options, Object.keys(HTTP_JOIN_OPTIONS), 'HTTP join');
+  const o = options;
+  if (o.obs != null && o.obs !== 'text') throw new CrucibleError('INVALID_OPTION', 'HTTP agents get text observations: obs must be "text" or absent', { option: 'obs', value: o.obs });
+  if (o.role != null && o.role !== 'agent') throw new CrucibleError('INVALID_OPTION', 'HTTP joins are for agents: role must be "agent" or absent', { option: 'role', value: o.role });
+  const join = parseJoinOptions({ ...o, obs: 'text', role: 'agent' });
+  if (!checkHttpJoin(options)) throw new CrucibleError('INVALID_OPTION', 'the join body does not fit its schema (GET /api/schema, $defs.httpJoin)');
+  return join;
 }
 
 /** A connection stand-in for a seat held over HTTP: never sent to (observations go through the text agent queue). */
@@ -124,10 +149,7 @@ export class HttpAgentSeats {
     const h = this.host;
     let join;
     try {
-      const o = typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
-      if (o.obs !== undefined && o.obs !== 'text') throw new CrucibleError('INVALID_OPTION', 'HTTP agents get text observations: obs must be "text" or absent', { option: 'obs', value: o.obs });
-      if (o.role !== undefined && o.role !== 'agent') throw new CrucibleError('INVALID_OPTION', 'HTTP joins are for agents: role must be "agent" or absent', { option: 'role', value: o.role });
-      join = parseJoinOptions({ ...o, obs: 'text', role: 'agent' });
+      join = parseHttpJoin(options);
     } catch (err) {
       return this.fail(err instanceof CrucibleError ? err : new CrucibleError('INVALID_OPTION', String(err)));
     }
@@ -245,7 +267,13 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     }
     // The room's onCreate checks the token (CRUCIBLE_TOKEN) and the operator's budgets exactly as for a matchmake
     // create; the token may come in the body or, as for the join, as `Authorization: Bearer <token>`.
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body: unknown = req.body ?? {};
+    try {
+      if (!isObject(body)) throw new CrucibleError('INVALID_OPTION', 'the create body must be a JSON object of create options');
+      checkKeys(body, Object.keys(HTTP_CREATE_OPTIONS), 'create');
+    } catch (err) {
+      return sendError(res, err as CrucibleError);
+    }
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
     const options = bearer && body.token === undefined ? { ...body, token: bearer[1] } : body;
     try {
@@ -274,7 +302,7 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     const id = String(req.params.id);
     const after = Number(req.query.after ?? 0);
     const wait = Number(req.query.wait ?? 0);
-    if (!Number.isInteger(after) || after < 0 || !Number.isFinite(wait) || wait < 0) {
+    if (!checkHttpQuery('after', after) || !checkHttpQuery('wait', wait)) {
       return sendError(res, new CrucibleError('INVALID_OPTION', `after must be an integer ≥ 0 and wait a number of ms from 0 to ${MAX_WAIT_MS}`));
     }
     const answer = await call(id, 'httpObserve', [String(req.params.key), after, Math.min(wait, MAX_WAIT_MS)], Math.min(wait, MAX_WAIT_MS) + 5000);
