@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   INVALID_MACRO: 'a macro action is malformed, unknown, or not available in this substrate (details.reason says which)',
   NOT_A_TEXT_AGENT: 'only agents that joined with obs "text" (or over HTTP) may send macros',
   UNKNOWN_AGENT: 'no HTTP agent holds that agent key in this room',
+  AGENT_TIMED_OUT: 'an HTTP agent made no request for longer than the room\'s httpIdleTimeoutMs; its seat was released',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

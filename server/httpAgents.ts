@@ -11,8 +11,9 @@
  * An HTTP agent holds a focal seat exactly as a WebSocket agent does (server/seats.ts): it counts for lockstep
  * readiness, its macros' actions go through `Seats.offer`, and it is a text agent (server/textAgents.ts). The key
  * returned by the join is its credential: every later request names it. Errors are `{code, message,
- * details?}` (as every HTTP error of the API) with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 404 unknown room
- * or key, 409 room full, 429 rate limited). The room does the work (through matchMaker.remoteRoomCall, so the
+ * details?}` (as every HTTP error of the API) with the codes of the WebSocket path and an HTTP status (400 bad input, 401 token, 403 over
+ * budget (create), 404 unknown room or key, 409 room full, 410 released for idleness, 429 rate limited). An agent that makes no
+ * request for the room's httpIdleTimeoutMs loses its seat as a disconnected WebSocket agent does (`sweep`). The room does the work (through matchMaker.remoteRoomCall, so the
  * routes also reach rooms in other processes); this module maps requests onto it.
  */
 import type { Client } from '@colyseus/core';
@@ -22,7 +23,8 @@ import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { agentId, type Environment } from '../systems/environment.js';
 import { MACRO_NAMES } from '../systems/macros.js';
 import { MAX_MESSAGE_BYTES } from './messages.js';
-import { parseJoinOptions } from './options.js';
+import { parseJoinOptions, type JoinConfig } from './options.js';
+import { checkHttpJoin, checkHttpQuery, HTTP_CREATE_OPTIONS, HTTP_JOIN_OPTIONS } from './schema.js';
 import type { Seats } from './seats.js';
 import { MAX_WAIT_MS, TextAgents, type TextAgent } from './textAgents.js';
 
@@ -38,10 +40,15 @@ export interface HttpAgentHost {
   countError(code: ErrorCode): void;
   readonly lockstep: boolean;
   readonly decisionInterval: number;
+  /** Release the seat of an agent that made no request for this long (ms; 0 = never): create option httpIdleTimeoutMs. */
+  readonly idleTimeoutMs: number;
 }
 
+/** Keys of agents released for idleness remembered (oldest forgotten first), so their next request says why. */
+const TIMED_OUT_MEMORY = 1024;
+
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  INVALID_OPTION: 400, INVALID_MACRO: 400, STALE_ACTION: 409, MALFORMED_MESSAGE: 400, INVALID_TOKEN: 401, UNKNOWN_AGENT: 404,
+  INVALID_OPTION: 400, INVALID_MACRO: 400, STALE_ACTION: 409, MALFORMED_MESSAGE: 400, INVALID_TOKEN: 401, UNKNOWN_AGENT: 404, AGENT_TIMED_OUT: 410,
   UNKNOWN_ROOM: 404, UNKNOWN_SUBSTRATE: 404, UNKNOWN_SCENARIO: 400, ROOM_FULL: 409, RATE_LIMITED: 429, MESSAGE_TOO_LARGE: 413,
 };
 
@@ -49,6 +56,30 @@ export type HttpAnswer = Record<string, unknown>;
 
 function errorAnswer(err: CrucibleError): HttpAnswer {
   return { status: STATUS[err.code] ?? 400, ...err.toJSON() };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Unknown keys of an HTTP body (INVALID_OPTION naming the first), given the route's allowed keys. */
+function checkKeys(body: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) throw new CrucibleError('INVALID_OPTION', `unknown ${what} option ${JSON.stringify(k.slice(0, 64))}; allowed: ${allowed.join(', ')}`, { option: k.slice(0, 64), allowed });
+  }
+}
+
+/**
+ * The body of an HTTP join, checked against its schema (server/schema.ts HTTP_JOIN_OPTIONS: role 'agent', obs
+ * 'text', policy, token; null = absent), as a join config. Throws INVALID_OPTION saying what is wrong.
+ */
+export function parseHttpJoin(options: unknown): JoinConfig {
+  if (!isObject(options)) throw new CrucibleError('INVALID_OPTION', 'the join body must be a JSON object of join options');
+  checkKeys(options, Object.keys(HTTP_JOIN_OPTIONS), 'HTTP join');
+  const o = options;
+  if (o.obs != null && o.obs !== 'text') throw new CrucibleError('INVALID_OPTION', 'HTTP agents get text observations: obs must be "text" or absent', { option: 'obs', value: o.obs });
+  if (o.role != null && o.role !== 'agent') throw new CrucibleError('INVALID_OPTION', 'HTTP joins are for agents: role must be "agent" or absent', { option: 'role', value: o.role });
+  const join = parseJoinOptions({ ...o, obs: 'text', role: 'agent' });
+  if (!checkHttpJoin(options)) throw new CrucibleError('INVALID_OPTION', 'the join body does not fit its schema (GET /api/schema, $defs.httpJoin)');
+  return join;
 }
 
 /** A connection stand-in for a seat held over HTTP: never sent to (observations go through the text agent queue). */
@@ -59,11 +90,54 @@ function httpClient(): Client {
 
 /** The room-side methods of the HTTP interface: plain JSON in and out. */
 export class HttpAgentSeats {
+  /** Per agent key: when its last request began or ended (ms, performance.now) and how many are in progress. */
+  private readonly activity = new Map<string, { at: number; inFlight: number }>();
+  /** Keys released for idleness → the idle time (ms) that released them. */
+  private readonly timedOut = new Map<string, number>();
+
   constructor(private readonly host: HttpAgentHost) {}
 
   private find(key: unknown): TextAgent | CrucibleError {
     const a = typeof key === 'string' ? this.host.textAgents.get(`http:${key}`) : undefined;
-    return a ?? new CrucibleError('UNKNOWN_AGENT', 'no HTTP agent of this room holds that key (it left, or never joined)');
+    if (a) {
+      const act = this.activity.get(a.key);
+      if (act) act.at = performance.now();
+      return a;
+    }
+    const idle = typeof key === 'string' ? this.timedOut.get(key) : undefined;
+    if (idle !== undefined) {
+      return new CrucibleError(
+        'AGENT_TIMED_OUT',
+        `this agent made no request for ${Math.round(idle)} ms (the room's httpIdleTimeoutMs is ${this.host.idleTimeoutMs}); its seat was released: join again`,
+        { idleMs: Math.round(idle), httpIdleTimeoutMs: this.host.idleTimeoutMs },
+      );
+    }
+    return new CrucibleError('UNKNOWN_AGENT', 'no HTTP agent of this room holds that key (it left, or never joined)');
+  }
+
+  /**
+   * Release every HTTP agent idle for longer than the room's httpIdleTimeoutMs (no request in progress, none begun or
+   * ended for that long), as a disconnect releases a WebSocket agent's seat: the slot returns to its stand-in and a
+   * lockstep room stops waiting for it. Called by the room's sweep (twice a second). Returns the agent keys released.
+   */
+  sweep(now: number): string[] {
+    const limit = this.host.idleTimeoutMs;
+    if (limit <= 0) return [];
+    const released: string[] = [];
+    for (const [key, act] of this.activity) {
+      if (act.inFlight > 0 || now - act.at <= limit) continue;
+      const a = this.host.textAgents.get(key);
+      this.activity.delete(key);
+      if (!a) continue;
+      this.host.textAgents.remove(key);
+      this.host.seats.release(a.seat);
+      const bare = key.slice('http:'.length);
+      this.timedOut.set(bare, now - act.at);
+      if (this.timedOut.size > TIMED_OUT_MEMORY) this.timedOut.delete(this.timedOut.keys().next().value as string);
+      released.push(bare);
+    }
+    if (released.length > 0) this.host.checkLockstep();
+    return released;
   }
 
   private fail(err: CrucibleError): HttpAnswer {
@@ -75,10 +149,7 @@ export class HttpAgentSeats {
     const h = this.host;
     let join;
     try {
-      const o = typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
-      if (o.obs !== undefined && o.obs !== 'text') throw new CrucibleError('INVALID_OPTION', 'HTTP agents get text observations: obs must be "text" or absent', { option: 'obs', value: o.obs });
-      if (o.role !== undefined && o.role !== 'agent') throw new CrucibleError('INVALID_OPTION', 'HTTP joins are for agents: role must be "agent" or absent', { option: 'role', value: o.role });
-      join = parseJoinOptions({ ...o, obs: 'text', role: 'agent' });
+      join = parseHttpJoin(options);
     } catch (err) {
       return this.fail(err instanceof CrucibleError ? err : new CrucibleError('INVALID_OPTION', String(err)));
     }
@@ -92,6 +163,7 @@ export class HttpAgentSeats {
     }
     const env = h.env;
     h.textAgents.add(`http:${key}`, seat, 'http');
+    this.activity.set(`http:${key}`, { at: performance.now(), inFlight: 0 });
     h.checkLockstep();
     return {
       status: 201,
@@ -119,8 +191,17 @@ export class HttpAgentSeats {
     if (limited) return this.fail(limited);
     const since = typeof after === 'number' && Number.isInteger(after) && after >= 0 ? after : 0;
     const wait = typeof waitMs === 'number' && waitMs >= 0 ? Math.min(waitMs, MAX_WAIT_MS) : 0;
-    const frames = await this.host.textAgents.observe(a, since, wait);
-    return { status: 200, observations: frames };
+    const act = this.activity.get(a.key);
+    if (act) act.inFlight++;
+    try {
+      const frames = await this.host.textAgents.observe(a, since, wait);
+      return { status: 200, observations: frames };
+    } finally {
+      if (act) {
+        act.inFlight--;
+        act.at = performance.now();
+      }
+    }
   }
 
   macro(key: unknown, body: unknown): HttpAnswer {
@@ -138,6 +219,7 @@ export class HttpAgentSeats {
     const a = this.find(key);
     if (a instanceof CrucibleError) return this.fail(a);
     this.host.textAgents.remove(a.key);
+    this.activity.delete(a.key);
     this.host.seats.release(a.seat);
     this.host.checkLockstep();
     return { status: 200, left: true, agent: agentId(a.seat.slot) };
@@ -183,13 +265,26 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     if (!roomNames.includes(name)) {
       return sendError(res, new CrucibleError('UNKNOWN_SUBSTRATE', `no substrate named ${JSON.stringify(name)}`, { allowed: roomNames }));
     }
+    // The room's onCreate checks the token (CRUCIBLE_TOKEN) and the operator's budgets exactly as for a matchmake
+    // create; the token may come in the body or, as for the join, as `Authorization: Bearer <token>`.
+    const body: unknown = req.body ?? {};
     try {
-      const room = await matchMaker.createRoom(name, (req.body ?? {}) as Record<string, unknown>);
+      if (!isObject(body)) throw new CrucibleError('INVALID_OPTION', 'the create body must be a JSON object of create options');
+      checkKeys(body, Object.keys(HTTP_CREATE_OPTIONS), 'create');
+    } catch (err) {
+      return sendError(res, err as CrucibleError);
+    }
+    const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    const options = bearer && body.token === undefined ? { ...body, token: bearer[1] } : body;
+    try {
+      const room = await matchMaker.createRoom(name, options);
       res.status(201).json({ roomId: room.roomId, substrate: name });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const m = /^([A-Z_]+): ([\s\S]*)$/.exec(message);
-      res.status(400).json({ code: m ? m[1] : 'INVALID_OPTION', message: m ? m[2] : message });
+      const code = m ? m[1] : 'INVALID_OPTION';
+      const status = (err as { code?: unknown }).code;
+      res.status(typeof status === 'number' && status >= 400 && status < 600 ? status : (STATUS[code as ErrorCode] ?? 400)).json({ code, message: m ? m[2] : message });
     }
   });
 
@@ -207,7 +302,7 @@ export function mountHttpAgents(app: Application, roomNames: readonly string[]):
     const id = String(req.params.id);
     const after = Number(req.query.after ?? 0);
     const wait = Number(req.query.wait ?? 0);
-    if (!Number.isInteger(after) || after < 0 || !Number.isFinite(wait) || wait < 0) {
+    if (!checkHttpQuery('after', after) || !checkHttpQuery('wait', wait)) {
       return sendError(res, new CrucibleError('INVALID_OPTION', `after must be an integer ≥ 0 and wait a number of ms from 0 to ${MAX_WAIT_MS}`));
     }
     const answer = await call(id, 'httpObserve', [String(req.params.key), after, Math.min(wait, MAX_WAIT_MS)], Math.min(wait, MAX_WAIT_MS) + 5000);

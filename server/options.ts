@@ -67,7 +67,12 @@ export interface RoomConfig {
   readonly autoReset: boolean;
   /** Text agents: ticks between decision points while a macro runs (0 = only when the macro ends). */
   readonly decisionInterval: number;
+  /** HTTP agents: ms without a request after which the seat is released (0 = never). */
+  readonly httpIdleTimeoutMs: number;
 }
+
+/** How long an HTTP agent may make no request before its seat is released (create option httpIdleTimeoutMs). */
+export const DEFAULT_HTTP_IDLE_TIMEOUT_MS = 300_000;
 
 export interface JoinConfig {
   readonly role: Role;
@@ -234,6 +239,7 @@ export function parseCreateOptions(raw: unknown, substrate: string, server: Serv
     observations: o.observations ?? (scenario ? 'permitted' : 'all'),
     autoReset: o.autoReset ?? !byController,
     decisionInterval: o.decisionInterval ?? 0,
+    httpIdleTimeoutMs: o.httpIdleTimeoutMs ?? DEFAULT_HTTP_IDLE_TIMEOUT_MS,
   };
   return Object.freeze(config);
 }

@@ -117,6 +117,11 @@ export const CREATE_OPTIONS = {
     description: 'text agents: a decision point every K ticks as well as at each macro\'s end (0: at macro ends only)',
     'x-default': '0',
   }),
+  httpIdleTimeoutMs: entry(Type.Integer({ minimum: 0, maximum: 86_400_000 }), {
+    description:
+      'HTTP agents: an agent that makes no request for this long (ms; a long poll in progress counts as a request) loses its seat as a disconnected agent does, and its next request gets `AGENT_TIMED_OUT`; 0: never',
+    'x-default': '300000 (5 minutes)',
+  }),
   autoReset: entry(Type.Boolean(), {
     description:
       "start the next episode by itself when one ends; false: the room stops at the end of an episode until a controller sends `reset` (agents cannot reset: a room of agents alone then waits for a controller to join and reset)",
@@ -176,6 +181,82 @@ export type OptionKey = CreateOptionKey | JoinOptionKey;
 export const CREATE_KEYS = Object.keys(CREATE_OPTIONS) as CreateOptionKey[];
 export const JOIN_KEYS = Object.keys(JOIN_OPTIONS) as JoinOptionKey[];
 export const OPTION_SCHEMAS: Readonly<Record<OptionKey, Entry>> = { ...CREATE_OPTIONS, ...JOIN_OPTIONS };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The HTTP agent interface (server/httpAgents.ts): request bodies and query parameters of its routes.
+
+/** Longest long poll an HTTP agent may ask for (ms): the `wait` parameter's ceiling. */
+export const MAX_WAIT_MS = 30_000;
+
+/** The body of an HTTP join: the join options that mean something to an agent reading text over HTTP. */
+export const HTTP_JOIN_OPTIONS = {
+  role: entry(Type.Enum(['agent']), {
+    description: 'HTTP joins are agents',
+    'x-default': "`'agent'`",
+  }),
+  obs: entry(Type.Enum(['text']), {
+    description: 'HTTP agents read text observations',
+    'x-default': "`'text'`",
+  }),
+  policy: JOIN_OPTIONS.policy,
+  token: JOIN_OPTIONS.token,
+} satisfies Record<string, Entry>;
+
+/** The create route's body: the create options, and the token when the server has one. */
+export const HTTP_CREATE_OPTIONS = { ...CREATE_OPTIONS, token: JOIN_OPTIONS.token } satisfies Record<string, Entry>;
+
+export const HTTP_QUERY = {
+  after: entry(Type.Integer({ minimum: 0 }), {
+    description: 'the `seq` of the last observation received: answer with the later ones',
+    'x-default': '0',
+  }),
+  wait: entry(Type.Number({ minimum: 0 }), {
+    description: `long poll: how long to wait (ms) for an observation when none is newer than \`after\` (above ${MAX_WAIT_MS}: ${MAX_WAIT_MS})`,
+    'x-default': '0',
+  }),
+} satisfies Record<string, Entry>;
+
+interface HttpRoute {
+  description: string;
+  /** The JSON body's schema: a key of the document's $defs. */
+  body?: 'httpCreate' | 'httpJoin' | 'macro';
+  query?: readonly (keyof typeof HTTP_QUERY)[];
+  /** The success answer, in words. */
+  answer: string;
+}
+
+/** Every route of the HTTP agent interface (README *Text agents over HTTP*). */
+export const HTTP_ROUTES = {
+  'POST /api/substrates/{name}/rooms': {
+    description: 'create a room of substrate {name}, with the checks of a matchmake create (token, budgets)',
+    body: 'httpCreate',
+    answer: '201 {roomId, substrate}',
+  },
+  'POST /api/rooms/{id}/agents': {
+    description: 'join as a text agent (token in the body or as Authorization: Bearer)',
+    body: 'httpJoin',
+    answer: '201 {key, agent, slot, substrate, scenario, players, width, height, actions, macros, lockstep, decisionInterval, tick, episode}',
+  },
+  'GET /api/rooms/{id}/agents/{key}/observations': {
+    description: 'the observations after `after`, waiting up to `wait` ms for one',
+    query: ['after', 'wait'],
+    answer: '200 {observations: [{seq, text, observation}]}',
+  },
+  'GET /api/rooms/{id}/agents/{key}/stream': {
+    description: 'Server-Sent Events, one `observation` event per observation (Last-Event-ID or `after` resumes)',
+    query: ['after'],
+    answer: '200 text/event-stream',
+  },
+  'POST /api/rooms/{id}/agents/{key}/macro': {
+    description: 'a macro: the payload of the `macro` message',
+    body: 'macro',
+    answer: '200 {accepted, macro, tick, episode}',
+  },
+  'DELETE /api/rooms/{id}/agents/{key}': {
+    description: 'leave (the seat returns to its stand-in)',
+    answer: '200 {left, agent}',
+  },
+} satisfies Record<string, HttpRoute>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Client → server messages: the msgpack payload of each message type. Fields are checked in the order listed.
@@ -274,6 +355,21 @@ export function checkOption(key: OptionKey, value: unknown): boolean {
   return optionCheckers[key].Check(value);
 }
 
+const httpJoinChecker = Compile(Type.Object(
+  Object.fromEntries(Object.entries(HTTP_JOIN_OPTIONS).map(([k, v]) => [k, Type.Optional(Type.Union([v, Type.Null()]))])),
+  { additionalProperties: false },
+));
+const httpQueryCheckers = Object.fromEntries(Object.entries(HTTP_QUERY).map(([k, s]) => [k, Compile(s)])) as unknown as Record<keyof typeof HTTP_QUERY, Checker>;
+
+/** Does `value` fit the HTTP join body's schema (an object of HTTP_JOIN_OPTIONS keys, null = absent)? */
+export function checkHttpJoin(value: unknown): boolean {
+  return httpJoinChecker.Check(value);
+}
+
+export function checkHttpQuery(key: keyof typeof HTTP_QUERY, value: unknown): boolean {
+  return httpQueryCheckers[key].Check(value);
+}
+
 /** One field of a message, ready for the hot path: its compiled check and what to say when it fails. */
 export interface FieldPlan {
   readonly name: string;
@@ -350,6 +446,29 @@ export function protocolSchema(): Record<string, unknown> {
       options: optionsObject({ ...CREATE_OPTIONS, ...JOIN_OPTIONS }, 'the body of a matchmake call: create options and join options together'),
       createOptions: optionsObject(CREATE_OPTIONS, 'options that matter to the call that creates a room'),
       joinOptions: optionsObject(JOIN_OPTIONS, 'options of each joining client'),
+      httpCreate: optionsObject(HTTP_CREATE_OPTIONS, 'HTTP agents: the body of POST /api/substrates/{name}/rooms'),
+      httpJoin: optionsObject(HTTP_JOIN_OPTIONS, 'HTTP agents: the body of POST /api/rooms/{id}/agents'),
+      http: {
+        type: 'object',
+        description:
+          'the HTTP agent interface (README "Text agents over HTTP"): per route, the JSON Schema of its body and query parameters; errors are {code, message, details?}',
+        properties: Object.fromEntries(
+          Object.entries(HTTP_ROUTES).map(([route, r]: [string, HttpRoute]) => [
+            route,
+            {
+              type: 'object',
+              description: r.description,
+              'x-answer': r.answer,
+              properties: {
+                ...(r.body ? { body: { $ref: r.body === 'macro' ? '#/$defs/messages/properties/macro' : `#/$defs/${r.body}` } } : {}),
+                ...(r.query
+                  ? { query: { type: 'object', properties: Object.fromEntries(r.query.map((q) => [q, HTTP_QUERY[q]])), additionalProperties: true } }
+                  : {}),
+              },
+            },
+          ]),
+        ),
+      },
       messages: {
         type: 'object',
         description: 'client → server message types, each with the JSON Schema of its payload',
@@ -389,12 +508,24 @@ function messagesTable(): string {
   return ['| type | payload | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
+function httpTable(): string {
+  const rows = Object.entries(HTTP_ROUTES).map(([route, r]: [string, HttpRoute]) => {
+    const body = r.body === undefined ? '—'
+      : r.body === 'macro' ? 'the `macro` message payload (*Messages*)'
+      : Object.entries(r.body === 'httpJoin' ? HTTP_JOIN_OPTIONS : { token: JOIN_OPTIONS.token }).map(([k, s]) => `\`${k}\`: ${ruleOf(s)}`).join('; ') + (r.body === 'httpCreate' ? '; and every create option' : '');
+    const query = r.query ? r.query.map((q) => `\`${q}\`: ${ruleOf(HTTP_QUERY[q])} (default ${HTTP_QUERY[q]['x-default']})`).join('; ') : '—';
+    return `| \`${route}\` | ${cell(body)} | ${cell(query)} | ${cell(`${r.description} → ${r.answer}`)} |`;
+  });
+  return ['| route | body (JSON) | query | meaning → answer |', '|---|---|---|---|', ...rows].join('\n');
+}
+
 /** Each generated README block by its marker name. */
 export function readmeTables(): Record<string, string> {
   return {
     'create-options': optionsTable(CREATE_OPTIONS),
     'join-options': optionsTable(JOIN_OPTIONS),
     'client-messages': messagesTable(),
+    'http-routes': httpTable(),
   };
 }
 

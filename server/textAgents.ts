@@ -16,12 +16,14 @@ import { CrucibleError } from '../ecs/errors.js';
 import { agentId, type Environment } from '../systems/environment.js';
 import { MacroRunner, parseMacro, type Macro } from '../systems/macros.js';
 import { describeObservation, observationText, WitnessLog, type MacroStatus, type TextObservation } from '../systems/textObservations.js';
+import { MAX_WAIT_MS } from './schema.js';
 import type { Seat, Seats } from './seats.js';
+
+/** Longest an HTTP long poll waits (ms): server/schema.ts, the `wait` parameter's ceiling. */
+export { MAX_WAIT_MS };
 
 /** Undelivered observations an HTTP agent's queue keeps (the oldest are dropped beyond this). */
 const QUEUE_LENGTH = 16;
-/** Longest an HTTP long poll waits (ms). */
-export const MAX_WAIT_MS = 30_000;
 
 export interface TextFrame {
   /** Increases by one per observation sent to this agent (HTTP: `after` for the next poll). */

@@ -5,7 +5,8 @@ import { Compile } from 'typebox/compile';
 import { CrucibleError } from '../ecs/errors.js';
 import { parseMessage } from '../server/messages.js';
 import { checkClientOptions } from '../server/options.js';
-import { CLIENT_MESSAGE_TYPES, CREATE_KEYS, JOIN_KEYS, protocolSchema, readmeTables, withReadmeTables } from '../server/schema.js';
+import { parseHttpJoin } from '../server/httpAgents.js';
+import { CLIENT_MESSAGE_TYPES, CREATE_KEYS, HTTP_ROUTES, JOIN_KEYS, protocolSchema, readmeTables, withReadmeTables } from '../server/schema.js';
 import { liveServer } from './helpers/liveServer.js';
 import { hostileValue } from './helpers/hostile.js';
 
@@ -97,6 +98,76 @@ describe('protocol schema', () => {
         }),
         { numRuns: 400 },
       );
+    });
+
+    it('describes every HTTP agent route, its body by a reference into the document and its query parameters', () => {
+      const d = doc as { $defs: Record<string, { properties: Record<string, { properties: Record<string, { $ref?: string; properties?: object }> }> }> };
+      assert.deepEqual(Object.keys(d.$defs.http.properties), Object.keys(HTTP_ROUTES));
+      const resolve = (ref: string): unknown => ref.slice(2).split('/').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], doc);
+      const bodies = Object.fromEntries(
+        Object.entries(d.$defs.http.properties).flatMap(([route, r]) => (r.properties.body ? [[route, r.properties.body.$ref as string]] : [])),
+      );
+      assert.deepEqual(bodies, {
+        'POST /api/substrates/{name}/rooms': '#/$defs/httpCreate',
+        'POST /api/rooms/{id}/agents': '#/$defs/httpJoin',
+        'POST /api/rooms/{id}/agents/{key}/macro': '#/$defs/messages/properties/macro',
+      });
+      for (const ref of Object.values(bodies)) assert.equal(typeof resolve(ref), 'object', ref);
+      assert.deepEqual(Object.keys(d.$defs.http.properties['GET /api/rooms/{id}/agents/{key}/observations'].properties.query.properties ?? {}), ['after', 'wait']);
+      assert.deepEqual(Object.keys((resolve('#/$defs/httpCreate') as { properties: object }).properties), [...CREATE_KEYS, 'token']);
+    });
+
+    it('accepts exactly the HTTP join bodies the server accepts', () => {
+      const httpJoin = Compile((doc as { $defs: { httpJoin: never } }).$defs.httpJoin);
+      const body = fc.oneof(
+        fc.dictionary(
+          fc.oneof(fc.constantFrom('role', 'obs', 'policy', 'token', 'slots', 'state', 'seed'), fc.string({ maxLength: 6 })),
+          fc.oneof(hostileValue, fc.constantFrom('agent', 'text', 'rgb', 'controller', 'rl', 's3cret', null, true, [1])),
+          { maxKeys: 3 },
+        ),
+        hostileValue,
+      );
+      fc.assert(
+        fc.property(body, (hostile) => {
+          const text = JSON.stringify(hostile, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+          if (text === undefined) return;
+          const value: unknown = JSON.parse(text);
+          let server: boolean;
+          try {
+            parseHttpJoin(value);
+            server = true;
+          } catch (err) {
+            assert.ok(err instanceof CrucibleError && err.code === 'INVALID_OPTION', String(err));
+            server = false;
+          }
+          assert.equal(httpJoin.Check(value), server, `schema and server disagree on ${text.slice(0, 200)}`);
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('refuses HTTP bodies and query parameters outside the schema with 400 INVALID_OPTION, creating and joining nothing', async () => {
+      const base = live.srv.httpUrl;
+      const post = async (path: string, body: unknown): Promise<[number, string]> => {
+        const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return [r.status, ((await r.json()) as { code: string }).code];
+      };
+      const before = ((await (await fetch(`${base}/api/rooms`)).json()) as unknown[]).length;
+      assert.deepEqual(await post('/api/substrates/commons_harvest__open/rooms', { role: 'spectator' }), [400, 'INVALID_OPTION']);
+      assert.deepEqual(await post('/api/substrates/commons_harvest__open/rooms', [1]), [400, 'INVALID_OPTION']);
+      assert.equal(((await (await fetch(`${base}/api/rooms`)).json()) as unknown[]).length, before, 'no room was created');
+      const created = await fetch(`${base}/api/substrates/commons_harvest__open/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"lockstep": true}' });
+      const { roomId } = (await created.json()) as { roomId: string };
+      assert.deepEqual(await post(`/api/rooms/${roomId}/agents`, { slots: [0] }), [400, 'INVALID_OPTION']);
+      assert.deepEqual(await post(`/api/rooms/${roomId}/agents`, { obs: 'rgb' }), [400, 'INVALID_OPTION']);
+      const joined = await fetch(`${base}/api/rooms/${roomId}/agents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const { key, slot } = (await joined.json()) as { key: string; slot: number };
+      assert.equal(slot, 0, 'the refused joins took no seat');
+      for (const q of ['after=-1', 'after=1.5', 'wait=-3', 'wait=abc']) {
+        const r = await fetch(`${base}/api/rooms/${roomId}/agents/${key}/observations?${q}`);
+        assert.deepEqual([r.status, ((await r.json()) as { code: string }).code], [400, 'INVALID_OPTION'], q);
+      }
+      assert.deepEqual(await post(`/api/rooms/${roomId}/agents/${key}/macro`, { macro: 'fly' }), [400, 'INVALID_MACRO']);
     });
   });
 });

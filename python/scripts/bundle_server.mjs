@@ -14,7 +14,7 @@
  *   node python/scripts/bundle_server.mjs [packageDir]     (default python/crucible)
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,23 @@ const node20Shim = {
   },
 };
 
+/**
+ * Sources that read the repository's package.json beside themselves at run time (server/replay.ts: the version
+ * written into replays) get its text inlined: there is no package.json beside the bundle.
+ */
+const PACKAGE_READ = /readFileSync\(new URL\('\.\.\/package\.json', import\.meta\.url\), 'utf8'\)/g;
+const packageJsonInline = {
+  name: 'crucible-package-json-inline',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]server[\\/][^\\/]+\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes("new URL('../package.json'")) return undefined;
+      const pkg = JSON.stringify(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
+      return { contents: source.replace(PACKAGE_READ, pkg), loader: 'ts', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 const t0 = performance.now();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
@@ -54,7 +71,7 @@ await build({
   external: ['msgpackr-extract', 'bufferutil', 'utf-8-validate'],
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner: { js: "import { createRequire as __crucibleRequire } from 'node:module'; const require = __crucibleRequire(import.meta.url);" },
-  plugins: [node20Shim],
+  plugins: [node20Shim, packageJsonInline],
 });
 // The vector worker (server/vectorWorker.ts): the batched path of crucible.vector, started once per worker process.
 await build({

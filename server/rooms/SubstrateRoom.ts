@@ -260,7 +260,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       (seat, frame) => seat.client?.send(MessageType.Text, frame),
     );
     this.http = new HttpAgentSeats({
-      env, seats: this.seats, textAgents: this.textAgents, lockstep: c.lockstep, decisionInterval: c.decisionInterval,
+      env, seats: this.seats, textAgents: this.textAgents, lockstep: c.lockstep, decisionInterval: c.decisionInterval, idleTimeoutMs: c.httpIdleTimeoutMs,
       tokenOk: (presented) => this.#server.token === null || sameSecret(presented ?? '', this.#server.token),
       awaitingReset: () => this.awaitingReset,
       checkLockstep: () => this.checkLockstep(),
@@ -445,6 +445,7 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   private sweep(): void {
     if (this.results.pending > 0) this.results.retry();
     const now = performance.now();
+    this.http.sweep(now);
     for (const client of this.clients) {
       const data = client.userData;
       if (!data || data.slowClosed) continue;
