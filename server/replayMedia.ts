@@ -87,6 +87,11 @@ export interface MediaOptions {
   fps?: number;
   /** Integer upscaling of the video (default 2). */
   zoom?: number;
+  /**
+   * Yield to the event loop whenever this many milliseconds of simulation and drawing have passed without a pause
+   * (a server renders this way so its rooms keep ticking); default: never (the command line).
+   */
+  yieldAfterMs?: number;
 }
 
 export interface MediaResult {
@@ -148,7 +153,12 @@ export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<
   if (opts.framesDir) mkdirSync(opts.framesDir, { recursive: true });
   const video = opts.video ? new FfmpegVideo(opts.video, composer.width, composer.height, fps, zoom) : null;
   let frames = 0;
+  let since = performance.now();
   for (;;) {
+    if (opts.yieldAfterMs !== undefined && performance.now() - since >= opts.yieldAfterMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
     const rgb = composer.draw(player.env.sim);
     if (opts.framesDir) {
       // Truecolour PNGs deflated by node:zlib (server/worldImage.ts): a few ms each, where upng-js's palette search
