@@ -221,7 +221,8 @@ export class ReplayLibrary {
 
   /**
    * The path of replay `name`'s video, rendering it first if no file newer than the replay exists. Refused with
-   * REPLAY_TOO_LARGE beyond the limits, before any work.
+   * REPLAY_TOO_LARGE beyond the limits before any work (the pixel limit: as soon as the frame size is known, before
+   * ffmpeg starts; the promise rejects).
    */
   video(name: string, format: VideoFormat): Promise<string> {
     const path = this.path(name);
@@ -237,19 +238,24 @@ export class ReplayLibrary {
         limit: this.limits.maxVideoFrames, value: frames,
       });
     }
-    const probe = new ReplayPlayer(replay);
-    const composer = new FrameComposer(probe.env.sim, null);
-    const pixels = frames * composer.width * composer.height;
-    if (pixels > this.limits.maxVideoPixels) {
-      throw new CrucibleError('REPLAY_TOO_LARGE', `${name} makes ${pixels} pixels of video (${frames} frames of ${composer.width}×${composer.height}); at most ${this.limits.maxVideoPixels} here`, {
-        limit: this.limits.maxVideoPixels, value: pixels,
-      });
-    }
     // One render at a time (each is an ffmpeg process and a simulation); the same video asked twice renders once.
     const part = `${out}.part.${format}`;
     const job = this.renderQueue.then(async () => {
       try {
-        await renderReplay(replay, { video: part, zoom: format === 'gif' ? 1 : 2, yieldAfterMs: 5 });
+        await renderReplay(replay, {
+          video: part,
+          zoom: format === 'gif' ? 1 : 2,
+          yieldAfterMs: 5,
+          // Checked once the frame size is known, before ffmpeg starts.
+          check: (width, height, n) => {
+            const pixels = n * width * height;
+            if (pixels > this.limits.maxVideoPixels) {
+              throw new CrucibleError('REPLAY_TOO_LARGE', `${name} makes ${pixels} pixels of video (${n} frames of ${width}×${height}); at most ${this.limits.maxVideoPixels} here`, {
+                limit: this.limits.maxVideoPixels, value: pixels,
+              });
+            }
+          },
+        });
         renameSync(part, out);
         return out;
       } catch (err) {

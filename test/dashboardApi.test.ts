@@ -232,7 +232,8 @@ describe('dashboard API: history, replays, room creation', function () {
     // Episode 1's video was never rendered (no cached file answers first).
     const unrendered = body.episodes.find((e) => e.episode === 1)!.replay!;
     assert.equal(code(() => new ReplayLibrary(dir, { maxVideoFrames: 12 }).video(unrendered, 'gif')), 'REPLAY_TOO_LARGE');
-    assert.equal(code(() => new ReplayLibrary(dir, { maxVideoPixels: 1000 }).video(unrendered, 'gif')), 'REPLAY_TOO_LARGE');
+    await assert.rejects(new ReplayLibrary(dir, { maxVideoPixels: 1000 }).video(unrendered, 'gif'), (e: { code?: string }) => e.code === 'REPLAY_TOO_LARGE');
+    assert.ok(!existsSync(join(dir, 'replays', unrendered.replace(/\.replay\.gz$/, '.gif'))), 'nothing written for a refused video');
     assert.equal(code(() => new ReplayLibrary(dir, { maxAgentSteps: 10 }).video(unrendered, 'mp4')), 'REPLAY_TOO_LARGE');
     assert.equal(code(() => new ReplayLibrary(dir, { maxAgentSteps: 12 * 7 }).timeline(name)), undefined);
   });
