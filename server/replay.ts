@@ -32,10 +32,20 @@ export const REPLAY_EXTENSION = '.replay.gz';
 /** Rooms write their replays into this folder of the results directory. */
 export const REPLAY_DIR = 'replays';
 
-/** The Crucible version (package.json), written into every replay. */
-export const CRUCIBLE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/**
+ * The Crucible version (package.json), written into every replay. A bundled server (the Python package's) has no
+ * package.json beside it: it says `CRUCIBLE_VERSION` from the environment, else "unknown" (a replay check then
+ * reports the versions as differing rather than failing to start).
+ */
+export const CRUCIBLE_VERSION: string = readVersion();
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return process.env.CRUCIBLE_VERSION ?? 'unknown';
+  }
+}
 
 /** From tick `tick` on, focal slot `slot` is played by bot `bot` (null: from outside: an agent, a human, or NOOP), labelled `label`. */
 export interface SeatChange {
