@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   INVALID_REPLAY: 'a replay file is not a Crucible replay, or is damaged',
   UNKNOWN_REPLAY: 'no replay file exists under that name',
   UNKNOWN_EPISODE: 'no episode in the results files has that id',
+  REPLAY_TOO_LARGE: 'a replay is too long or too large for the video or timeline asked for (details give the limit)',
   INVALID_ACTION: 'an action is not an integer index into the action table',
   STALE_ACTION: 'an action answers a tick or episode it cannot be applied to (not yet happened, older than one already taken, another episode; lockstep: not the current tick)',
   DUPLICATE_ACTION: 'a second action answering the same tick was dropped',

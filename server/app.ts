@@ -5,7 +5,8 @@
  *   GET /api/substrates               name, description, players, action names, scenarios of every substrate
  *   GET /api/rooms                    every running room: roomId, substrate, scenario, clients, agents, tick, …
  *   GET /api/rooms/:id/metrics        tick, episode, metrics snapshot and series, performance, agents, errors, …
- *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB
+ *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB; headers X-Crucible-Tick, X-Crucible-Episode and
+ *                                     X-Crucible-Agents (per slot `x,y,facing` or `-`, `;`-joined) at that tick
  *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
  *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
@@ -295,8 +296,10 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     const room = await findRoom(req.params.id);
     if (!room) return sendError(res, 404, unknownRoom(req.params.id));
     try {
-      const b64 = (await matchMaker.remoteRoomCall<SubstrateRoom>(room.roomId, 'worldPngBase64')) as string;
-      res.type('image/png').send(Buffer.from(b64, 'base64'));
+      // The tick shown and each avatar's x,y,facing at that tick (the dashboard draws its labels from these).
+      const f = (await matchMaker.remoteRoomCall<SubstrateRoom>(room.roomId, 'worldFrameBase64')) as { png: string; tick: number; episode: number; agents: string };
+      res.set({ 'X-Crucible-Tick': String(f.tick), 'X-Crucible-Episode': String(f.episode), 'X-Crucible-Agents': f.agents, 'Cache-Control': 'no-store' });
+      res.type('image/png').send(Buffer.from(f.png, 'base64'));
     } catch {
       sendError(res, 404, unknownRoom(req.params.id));
     }

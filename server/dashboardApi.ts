@@ -7,6 +7,8 @@
  *   GET  /api/replays/:name                          the replay file (application/gzip); 404 UNKNOWN_REPLAY
  *   GET  /api/replays/:name/timeline                 per-tick returns, resource stock, zaps, interactions; the replay check
  *   GET  /api/replays/:name/frame/:tick.png[?agent=N] WORLD.RGB at that tick (with agent N's view beside it)
+ *   GET  /api/replays/:name/video.mp4|video.gif     the episode as a video (rendered by ffmpeg once, then cached
+ *                                                   beside the replay); 413 REPLAY_TOO_LARGE beyond the limits
  *   GET  /api/rooms/:id/agent/:slot.png              that slot's egocentric RGB view now (the dashboard's "follow")
  *   POST /api/rooms  {substrate, options}            create a room (operator only); {roomId}
  *
@@ -27,6 +29,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_REPLAY: 404,
   UNKNOWN_ROOM: 404,
   INVALID_REPLAY: 422,
+  REPLAY_TOO_LARGE: 413,
   INVALID_OPTION: 400,
   UNKNOWN_SCENARIO: 400,
   UNKNOWN_SUBSTRATE: 404,
@@ -96,6 +99,18 @@ export function mountDashboardApi(app: Application, settings: ServerSettings, re
       const agent = typeof req.query.agent === 'string' && req.query.agent !== '' ? Number(req.query.agent) : null;
       const png = await replays.frame(req.params.name, tick, agent);
       res.type('image/png').set('Cache-Control', 'max-age=3600').send(png);
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  app.get('/api/replays/:name/video.:format', async (req, res) => {
+    try {
+      const format = req.params.format;
+      if (format !== 'mp4' && format !== 'gif') throw new CrucibleError('INVALID_OPTION', `a video is video.mp4 or video.gif, got video.${String(format).slice(0, 20)}`);
+      const file = await replays.video(req.params.name, format);
+      const download = `${req.params.name.slice(0, -'.replay.gz'.length)}.${format}`;
+      res.type(format === 'mp4' ? 'video/mp4' : 'image/gif').attachment(download).sendFile(file);
     } catch (err) {
       sendError(res, err);
     }

@@ -3,7 +3,7 @@
  *
  *   npm run -s episode -- --substrate NAME [--scenario NAME] [--steps N] [--seed S] [--focal-policy BOT]
  *                         [--scale K] [--out DIR] [--print-map] [--obs rgb|symbolic|none] [--save-obs DIR]
- *                         [--no-performance] [--replay FILE|DIR]
+ *                         [--no-performance] [--replay FILE|DIR] [--results FILE]
  *
  * The last stdout line is the episode summary as one JSON object, with the metrics at the last step and the
  * performance timers; progress goes to stderr. `--out DIR` also writes per-step figures as JSON lines
@@ -12,10 +12,13 @@
  * whole map as world.npy and world.png. The summary is byte-identical for the same seed and actions except for
  * `performance` (wall-clock timings); `--no-performance` leaves it out. `--replay FILE|DIR` records the episode as a
  * replay (server/replay.ts; a directory gets `<substrate>__<scenario>__seed<S>.replay.gz`) and the summary names it
- * (`replay`).
+ * (`replay`). `--results FILE` appends the summary (without metrics and timers, with `finished_at` and `headless: true`)
+ * as one line to that results file (server/results.ts: synced, never torn), so the dashboard's history lists the
+ * episode; a replay recorded with it must then sit in the results directory's `replays/` (the history looks there),
+ * and the line names it as `replays/<file>`.
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CrucibleError } from '../ecs/errors.js';
 import { encodeNpy, encodePng } from '../systems/encoding.js';
@@ -27,7 +30,8 @@ import {
 } from '../systems/renderObservations.js';
 import { mapToAscii, parseMap } from '../systems/sim.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
-import { REPLAY_EXTENSION, ReplayRecorder } from './replay.js';
+import { REPLAY_DIR, REPLAY_EXTENSION, ReplayRecorder } from './replay.js';
+import { ResultsWriter } from './results.js';
 
 export interface EpisodeArgs {
   substrate: string;
@@ -43,6 +47,8 @@ export interface EpisodeArgs {
   performance: boolean;
   /** Record a replay into this file (ending in .replay.gz) or directory. */
   replay?: string | null;
+  /** Append the summary as a results line to this JSON-lines file (the dashboard's history reads it). */
+  results?: string | null;
 }
 
 export interface EpisodeReport extends EpisodeSummary {
@@ -77,6 +83,7 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
       'save-obs': { type: 'string' },
       'no-performance': { type: 'boolean' },
       replay: { type: 'string' },
+      results: { type: 'string' },
     },
   });
   const obs = (values.obs ?? 'none') as ObservationMode;
@@ -86,7 +93,7 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
   if (!values.substrate) {
     throw new CrucibleError('INVALID_OPTION', `--substrate is required; known substrates: ${substrateNames().join(', ')}`);
   }
-  return {
+  const args: EpisodeArgs = {
     substrate: values.substrate,
     scenario: values.scenario ?? null,
     steps: intArg('steps', values.steps, 1, 1_000_000),
@@ -99,7 +106,22 @@ export function parseEpisodeArgs(argv: string[]): EpisodeArgs {
     saveObs: values['save-obs'] ?? null,
     performance: !(values['no-performance'] ?? false),
     replay: values.replay ?? null,
+    results: values.results ?? null,
   };
+  checkResultsArgs(args);
+  return args;
+}
+
+/** With --results, a replay must go where the history finds it: the results directory's replays/. */
+function checkResultsArgs(args: EpisodeArgs): void {
+  if (!args.results) return;
+  if (!args.results.endsWith('.jsonl')) throw new CrucibleError('INVALID_OPTION', `--results must name a .jsonl file, got "${args.results}"`);
+  if (!args.replay) return;
+  const where = resolve(dirname(args.results), REPLAY_DIR);
+  const file = resolve(replayPath(args.replay, args));
+  if (dirname(file) !== where) {
+    throw new CrucibleError('INVALID_OPTION', `with --results ${args.results}, --replay must be ${where} (or a file in it) so the history finds the replay, got "${args.replay}"`);
+  }
 }
 
 export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () => {}): EpisodeReport {
@@ -141,6 +163,16 @@ export function runEpisode(args: EpisodeArgs, log: (line: string) => void = () =
   }
   if (args.performance) summary.performance = env.reportPerformance()?.timers;
   if (args.saveObs) saveObservations(env, args.saveObs);
+  if (args.results) {
+    checkResultsArgs(args);
+    const { metrics: _m, performance: _p, replay, ...episode } = summary;
+    const line: Record<string, unknown> = { ...episode, headless: true, finished_at: new Date().toISOString() };
+    if (replay) line.replay = relative(dirname(resolve(args.results)), resolve(replay)).split('\\').join('/');
+    const writer = new ResultsWriter(args.results, { log: (m) => log(m) });
+    const ok = writer.write(line);
+    void writer.close();
+    if (!ok) throw new CrucibleError('INVALID_OPTION', `--results ${args.results}: the line could not be written (${writer.figures().last_error ?? 'unknown error'})`);
+  }
   steps?.end();
   if (args.out) writeFileSync(join(args.out, 'episode.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;

@@ -87,6 +87,13 @@ export interface MediaOptions {
   fps?: number;
   /** Integer upscaling of the video (default 2). */
   zoom?: number;
+  /**
+   * Yield to the event loop whenever this many milliseconds of simulation and drawing have passed without a pause
+   * (a server renders this way so its rooms keep ticking); default: never (the command line).
+   */
+  yieldAfterMs?: number;
+  /** Called with the picture size and frame count before anything is drawn or encoded; may throw to refuse. */
+  check?: (width: number, height: number, frames: number) => void;
 }
 
 export interface MediaResult {
@@ -138,8 +145,13 @@ class FfmpegVideo {
 
 /** Re-simulate `replay` from tick 0 to its end, writing the pictures asked for. */
 export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<MediaResult> {
+  const pause = async (): Promise<void> => {
+    if (opts.yieldAfterMs !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
   const player = new ReplayPlayer(replay);
+  await pause();
   const composer = new FrameComposer(player.env.sim, opts.agent ?? null);
+  opts.check?.(composer.width, composer.height, replay.header.steps + 1);
   const fps = opts.fps ?? 20;
   const zoom = opts.zoom ?? 2;
   if (!Number.isInteger(zoom) || zoom < 1 || zoom > 16) throw new CrucibleError('INVALID_OPTION', `--zoom must be an integer from 1 to 16, got ${zoom}`);
@@ -147,8 +159,14 @@ export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<
   if (opts.video && !/\.(mp4|gif)$/.test(opts.video)) throw new CrucibleError('INVALID_OPTION', `--video must name a .mp4 or .gif file, got ${opts.video}`);
   if (opts.framesDir) mkdirSync(opts.framesDir, { recursive: true });
   const video = opts.video ? new FfmpegVideo(opts.video, composer.width, composer.height, fps, zoom) : null;
+  await pause();
   let frames = 0;
+  let since = performance.now();
   for (;;) {
+    if (opts.yieldAfterMs !== undefined && performance.now() - since >= opts.yieldAfterMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
     const rgb = composer.draw(player.env.sim);
     if (opts.framesDir) {
       // Truecolour PNGs deflated by node:zlib (server/worldImage.ts): a few ms each, where upng-js's palette search

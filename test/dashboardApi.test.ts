@@ -4,11 +4,15 @@
  * token.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type AgentClient, type Observation } from '../client/agent.js';
 import { startServer, type RunningServer } from '../server/app.js';
+import { parseEpisodeArgs, runEpisode } from '../server/episode.js';
+import { FFMPEG } from '../server/replayMedia.js';
+import { ReplayLibrary } from '../server/replayViewer.js';
 import { decodePng } from '../systems/encoding.js';
 import { waitFor } from './helpers/liveServer.js';
 
@@ -44,6 +48,8 @@ describe('dashboard API: history, replays, room creation', function () {
   let srv: RunningServer | undefined;
   /** WORLD.RGB PNGs the live room served at ticks 0…4 of its first episode. */
   const live: Uint8Array[] = [];
+  /** With each: its X-Crucible-Tick and X-Crucible-Agents headers, and the metrics report's avatars at that moment. */
+  const liveHeads: { tick: string | null; agents: string | null; report: { x: number; y: number; facing: string; removed: boolean }[] }[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'crucible-dashapi-'));
@@ -60,7 +66,11 @@ describe('dashboard API: history, replays, room creation', function () {
       if (obs.episode === 2) break;
       if (obs.done) continue;
       if (obs.episode === 0 && obs.tick < 5) {
-        live[obs.tick] = new Uint8Array(await (await fetch(`${srv.httpUrl}/api/rooms/${roomId}/world.png`)).arrayBuffer());
+        const res = await fetch(`${srv.httpUrl}/api/rooms/${roomId}/world.png`);
+        live[obs.tick] = new Uint8Array(await res.arrayBuffer());
+        // The lockstep room waits for this agent: the report describes the same tick as the image.
+        const report = (await (await fetch(`${srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as { agents: { x: number; y: number; facing: string; removed: boolean }[] };
+        liveHeads[obs.tick] = { tick: res.headers.get('x-crucible-tick'), agents: res.headers.get('x-crucible-agents'), report: report.agents };
       }
       agent.act([1, 3, 1, 7, 2][obs.tick % 5]);
     }
@@ -156,6 +166,78 @@ describe('dashboard API: history, replays, room creation', function () {
     }
   });
 
+  it("sends the world image with its tick and every avatar's place at that tick", () => {
+    for (const t of [0, 1, 4]) {
+      const h = liveHeads[t];
+      assert.equal(h.tick, String(t));
+      const cells = (h.agents ?? '').split(';');
+      assert.equal(cells.length, 7);
+      assert.deepEqual(cells, h.report.map((a) => (a.removed ? '-' : `${a.x},${a.y},${a.facing}`)), `tick ${t}`);
+    }
+    assert.notEqual(liveHeads[0].agents, liveHeads[4].agents, 'the avatars moved between ticks 0 and 4');
+  });
+
+  it('renders a replay as a playable MP4 and a GIF, once, then serves it from beside the replay', async function () {
+    if (!existsSync(FFMPEG)) this.skip();
+    const { body } = await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history?scenario=${SCENARIO}`);
+    const name = body.episodes.find((e) => e.episode === 0)!.replay!;
+    const res = await fetch(`${srv!.httpUrl}/api/replays/${name}/video.mp4`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'video/mp4');
+    assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="?commons_harvest__open__.+__ep0\.mp4"?$/);
+    const mp4 = Buffer.from(await res.arrayBuffer());
+    assert.equal(mp4.subarray(4, 8).toString('latin1'), 'ftyp');
+    assert.ok(mp4.length > 2000, `${mp4.length} bytes`);
+    const cached = join(dir, 'replays', name.replace(/\.replay\.gz$/, '.mp4'));
+    assert.ok(Buffer.from(readFileSync(cached)).equals(mp4), 'the video is kept beside the replay');
+    const ffprobe = FFMPEG.replace(/ffmpeg$/, 'ffprobe');
+    if (existsSync(ffprobe)) {
+      const out = execFileSync(ffprobe, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'json', cached], { encoding: 'utf8' });
+      const stream = (JSON.parse(out) as { streams: { codec_name: string; nb_read_frames: string }[] }).streams[0];
+      assert.deepEqual([stream.codec_name, stream.nb_read_frames], ['h264', '13'], 'one frame per tick 0…12');
+    }
+    const mtime = statSync(cached).mtimeMs;
+    const again = await fetch(`${srv!.httpUrl}/api/replays/${name}/video.mp4`);
+    assert.ok(Buffer.from(await again.arrayBuffer()).equals(mp4));
+    assert.equal(statSync(cached).mtimeMs, mtime, 'served from the cache, not rendered again');
+    const gif = Buffer.from(await (await fetch(`${srv!.httpUrl}/api/replays/${name}/video.gif`)).arrayBuffer());
+    assert.equal(gif.subarray(0, 4).toString('latin1'), 'GIF8');
+    const bad = await json<{ code: string }>(`${srv!.httpUrl}/api/replays/${name}/video.avi`);
+    assert.deepEqual([bad.status, bad.body.code], [400, 'INVALID_OPTION']);
+    const none = await json<{ code: string }>(`${srv!.httpUrl}/api/replays/none.replay.gz/video.mp4`);
+    assert.deepEqual([none.status, none.body.code], [404, 'UNKNOWN_REPLAY']);
+  });
+
+  it('samples long timelines every stride ticks, and refuses replays, frames and videos beyond the limits', async () => {
+    const { body } = await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history?scenario=${SCENARIO}`);
+    const name = body.episodes.find((e) => e.episode === 0)!.replay!;
+    const full = new ReplayLibrary(dir).timeline(name);
+    assert.deepEqual([full.stride, full.ticks.length], [1, 13]);
+    const sampled = new ReplayLibrary(dir, { maxTimelinePoints: 5 }).timeline(name);
+    assert.equal(sampled.stride, 4);
+    assert.deepEqual(sampled.ticks, [0, 4, 8, 12]);
+    assert.deepEqual(sampled.returns[0], sampled.ticks.map((t) => full.returns[0][t]));
+    assert.deepEqual(sampled.live_apples, sampled.ticks.map((t) => full.live_apples[t]));
+    const code = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+      return undefined;
+    };
+    const small = new ReplayLibrary(dir, { maxAgentSteps: 12 * 7 - 1 });
+    assert.equal(code(() => small.timeline(name)), 'REPLAY_TOO_LARGE');
+    assert.equal(code(() => small.frame(name, 0, null)), 'REPLAY_TOO_LARGE');
+    // Episode 1's video was never rendered (no cached file answers first).
+    const unrendered = body.episodes.find((e) => e.episode === 1)!.replay!;
+    assert.equal(code(() => new ReplayLibrary(dir, { maxVideoFrames: 12 }).video(unrendered, 'gif')), 'REPLAY_TOO_LARGE');
+    await assert.rejects(new ReplayLibrary(dir, { maxVideoPixels: 1000 }).video(unrendered, 'gif'), (e: { code?: string }) => e.code === 'REPLAY_TOO_LARGE');
+    assert.ok(!existsSync(join(dir, 'replays', unrendered.replace(/\.replay\.gz$/, '.gif'))), 'nothing written for a refused video');
+    assert.equal(code(() => new ReplayLibrary(dir, { maxAgentSteps: 10 }).video(unrendered, 'mp4')), 'REPLAY_TOO_LARGE');
+    assert.equal(code(() => new ReplayLibrary(dir, { maxAgentSteps: 12 * 7 }).timeline(name)), undefined);
+  });
+
   it('creates a room only for the operator, and refuses bad options with their code', async () => {
     const post = (body: unknown, token?: string) =>
       json<{ roomId?: string; code?: string }>(`${srv!.httpUrl}/api/rooms`, {
@@ -175,5 +257,28 @@ describe('dashboard API: history, replays, room creation', function () {
     assert.equal(ok.status, 201);
     const rooms = (await json<{ roomId: string }[]>(`${srv!.httpUrl}/api/rooms`)).body;
     assert.ok(rooms.some((r) => r.roomId === ok.body.roomId));
+  });
+
+  it('lists a headless episode run with --results beside the rooms\' episodes, with its replay', async () => {
+    const before = (await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history`)).body.episodes.length;
+    const args = parseEpisodeArgs([
+      '--substrate', 'clean_up', '--scenario', 'clean_up_0', '--steps', '30', '--seed', '9', '--no-performance',
+      '--results', join(dir, 'headless.jsonl'), '--replay', join(dir, 'replays'),
+    ]);
+    const report = runEpisode(args);
+    const { body } = await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history?substrate=clean_up`);
+    assert.equal(body.episodes.length, 1);
+    const row = body.episodes[0];
+    assert.deepEqual([row.scenario, row.steps, row.replay], ['clean_up_0', 30, 'clean_up__clean_up_0__seed9.replay.gz']);
+    assert.deepEqual(row.returns, report.returns);
+    assert.equal((await json<{ episodes: Row[] }>(`${srv!.httpUrl}/api/history`)).body.episodes.length, before + 1);
+    const timeline = await json<{ steps: number; identical: boolean }>(`${srv!.httpUrl}/api/replays/${row.replay}/timeline`);
+    assert.deepEqual([timeline.status, timeline.body.steps, timeline.body.identical], [200, 30, true]);
+    // A replay the history could not find is refused before the run.
+    assert.throws(
+      () => parseEpisodeArgs(['--substrate', 'clean_up', '--results', join(dir, 'headless.jsonl'), '--replay', join(dir, 'elsewhere')]),
+      (e: { code?: string }) => e.code === 'INVALID_OPTION',
+    );
+    assert.throws(() => parseEpisodeArgs(['--substrate', 'clean_up', '--results', join(dir, 'headless.txt')]), (e: { code?: string }) => e.code === 'INVALID_OPTION');
   });
 });

@@ -129,6 +129,7 @@ describe('dashboard views in headless Chromium', function () {
     assert.equal(first[3], 'human');
     assert.match(await page.innerText('[data-testid="episode-fairness"]'), /gini coefficient/);
     await shot('episode');
+    assert.equal(await page.getAttribute('[data-testid="episode-video"]', 'href'), await page.getAttribute('[data-testid="open-replay"]', 'href').then((h) => `/api/replays/${h!.replace('#replay=', '')}/video.mp4`));
     replayName = decodeURIComponent((await page.getAttribute('[data-testid="open-replay"]', 'href'))!.replace('#replay=', ''));
     assert.match(replayName, /\.replay\.gz$/);
   });
@@ -165,6 +166,16 @@ describe('dashboard views in headless Chromium', function () {
     await page.click('[data-testid="replay-play"]');
     await canvasAt(STEPS);
     assert.equal(await page.textContent('[data-testid="replay-tick"]'), String(STEPS));
+    // The page's "Download video" link gives an MP4 of the episode.
+    const href = (await page.getAttribute('[data-testid="replay-video"]', 'href'))!;
+    assert.equal(href, `/api/replays/${encodeURIComponent(replayName)}/video.mp4`);
+    const video = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, type: res.headers.get('content-type'), size: bytes.length, box: String.fromCharCode(...bytes.subarray(4, 8)) };
+    }, href);
+    assert.deepEqual([video.status, video.type, video.box], [200, 'video/mp4', 'ftyp']);
+    assert.ok(video.size > 2000, `${video.size} bytes`);
   });
 
   let started = '';

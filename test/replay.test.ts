@@ -144,6 +144,27 @@ describe('replays', function () {
     assert.ok(g.video!.bytes > 1000 && m.video!.bytes > 1000);
   });
 
+  (existsSync(FFMPEG) ? it : it.skip)('lets other work run between frames while a server renders a video (yieldAfterMs)', async () => {
+    const replay = readReplay(join(dir, 'short.replay.gz'));
+    const turns = async (opts: { yieldAfterMs?: number }): Promise<number> => {
+      let n = 0;
+      let on = true;
+      const spin = (): void => {
+        n++;
+        if (on) setImmediate(spin);
+      };
+      setImmediate(spin);
+      const count = n;
+      // Everything up to the first frame runs synchronously; the timers below can only fire if the render yields.
+      const p = renderReplay(replay, { video: join(dir, `yield-${opts.yieldAfterMs ?? 'never'}.gif`), zoom: 1, ...opts });
+      await p;
+      on = false;
+      return n - count;
+    };
+    // 41 frames, yielding whenever 0 ms have passed: at least one turn of the event loop per frame.
+    assert.ok((await turns({ yieldAfterMs: 0 })) >= 40);
+  });
+
   it('npm run replay exits 0 for a faithful replay and 1, saying why, for a changed one', async () => {
     const good = join(dir, 'short.replay.gz');
     const ok = await run('npx', ['tsx', 'server/replayCli.ts', good]);

@@ -120,6 +120,9 @@ export interface Timeline {
   crucible: string;
   recorded_at: string;
   room: string | null;
+  /** The per-tick arrays hold these ticks (every `stride`-th, and the last). */
+  stride: number;
+  ticks: number[];
   width: number;
   height: number;
   agents: { agent: string; slot: number; policy: string; focal: boolean; colour: string }[];

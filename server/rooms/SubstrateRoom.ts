@@ -1124,6 +1124,25 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
   async worldPngBase64(): Promise<string> {
     return (await this.worldPng()).toString('base64');
   }
+
+  /**
+   * Current WORLD.RGB with the tick and episode it shows and every avatar's place at that very tick, taken together
+   * (the picture is drawn now or was drawn earlier in this same tick), so labels drawn over it never trail it.
+   * `agents`: per slot `x,y,facing` (N/E/S/W), or `-` for a removed avatar, joined by `;`.
+   */
+  async worldFrameBase64(): Promise<{ png: string; tick: number; episode: number; agents: string }> {
+    const sim = this.env.sim;
+    const { Position, Orientation, Removed } = sim.world.c;
+    const cells: string[] = [];
+    for (let slot = 0; slot < sim.players; slot++) {
+      const eid = sim.avatars[slot];
+      cells.push(Removed.until[eid] > 0 ? '-' : `${Position.x[eid]},${Position.y[eid]},${DIR_NAMES[Orientation.dir[eid]]}`);
+    }
+    const tick = this.env.tick;
+    const episode = sim.episode;
+    const png = await this.worldPng();
+    return { png: png.toString('base64'), tick, episode, agents: cells.join(';') };
+  }
 }
 
 /** Process id, CPU time (user + system, µs since start) and a monotonic clock (ms). */

@@ -103,6 +103,7 @@ function EpisodeView(props: { id: string }) {
         <a class="button" href="#history">← History</a>
         ${row.replay && html`<a class="button primary" data-testid="open-replay" href=${`#replay=${encodeURIComponent(row.replay)}`}>▶ Replay</a>`}
         ${row.replay && html`<a class="button" href=${`/api/replays/${encodeURIComponent(row.replay)}`} download>Download replay</a>`}
+        ${row.replay && html`<a class="button" data-testid="episode-video" href=${`/api/replays/${encodeURIComponent(row.replay)}/video.mp4`} download>Download video (MP4)</a>`}
       </div>
     </div>
     <p class="muted">${row.steps} steps, ${row.terminated ? 'terminated' : row.truncated ? 'truncated' : 'running'} · ${row.finished_at ?? ''} · room ${row.room ?? '—'} · ${row.file} line ${row.line}</p>

@@ -239,6 +239,9 @@ let follow: number | null = null;
 let worldUrl: string | null = null;
 let followUrl: string | null = null;
 let worldFrames = 0;
+/** Where each avatar stood at the tick the world image shows (from its headers): the labels are drawn from these. */
+interface Placed { slot: number; x: number; y: number; facing: string; removed: boolean }
+let worldAgents: Placed[] | null = null;
 let active = false;
 
 function perfKey(p: PerformanceReport | null): string {
@@ -308,6 +311,7 @@ function select(roomId: string | null): void {
   latest = null;
   follow = null;
   worldFrames = 0;
+  worldAgents = null;
   chartsKey = '';
   for (const c of charts) c.chart.destroy();
   charts = [];
@@ -542,6 +546,8 @@ function drawOverlay(): void {
   const overlay = document.getElementById('world-overlay') as HTMLCanvasElement | null;
   const r = latest;
   if (!overlay || !r) return;
+  // The places at the image's own tick; the metrics report (polled apart, another tick) only before the first image.
+  const placed: Placed[] = worldAgents ?? r.agents.map((a) => ({ slot: a.slot, x: a.x, y: a.y, facing: String(a.facing ?? 'N'), removed: a.removed === true }));
   const ctx = overlay.getContext('2d');
   if (!ctx) return;
   const scale = Number(overlay.dataset.scale || 1) * devicePixelRatio;
@@ -551,12 +557,12 @@ function drawOverlay(): void {
   ctx.font = `bold ${Math.max(9, Math.round(cell * 0.45))}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  for (const a of r.agents) {
+  for (const a of placed) {
     if (a.removed) continue;
     const cx = (a.x + 0.5) * cell;
     const cy = (a.y + 0.5) * cell;
     const colour = colours[a.slot] ?? '#888';
-    const dir = typeof a.facing === 'number' ? a.facing : DIRS.indexOf(String(a.facing));
+    const dir = DIRS.indexOf(a.facing);
     // Facing: a triangle on the cell's edge.
     const [dx, dy] = [[0, -1], [1, 0], [0, 1], [-1, 0]][dir] ?? [0, 0];
     ctx.fillStyle = '#ffffff';
@@ -604,12 +610,23 @@ function onWorldClick(e: MouseEvent): void {
   const x = Math.floor((e.clientX - rect.left) / scale / CELL_PX);
   const y = Math.floor((e.clientY - rect.top) / scale / CELL_PX);
   // The avatar on the clicked cell, else one next to it (labels sit above their avatar).
-  const exact = latest?.agents.find((a) => !a.removed && a.x === x && a.y === y);
-  const pick = exact ?? latest?.agents.find((a) => !a.removed && Math.abs(a.x - x) + Math.abs(a.y - y) <= 1);
+  const placed = worldAgents ?? latest?.agents;
+  const exact = placed?.find((a) => !a.removed && a.x === x && a.y === y);
+  const pick = exact ?? placed?.find((a) => !a.removed && Math.abs(a.x - x) + Math.abs(a.y - y) <= 1);
   if (pick) setFollow(pick.slot);
 }
 
-async function loadImage(img: HTMLImageElement, url: string, previous: string | null): Promise<string | null> {
+/** `X-Crucible-Agents`: per slot `x,y,facing` or `-` (removed), `;`-joined (server/app.ts). */
+function parsePlaced(header: string | null): Placed[] | null {
+  if (header === null) return null;
+  return header.split(';').map((cell, slot) => {
+    if (cell === '-') return { slot, x: -1, y: -1, facing: 'N', removed: true };
+    const [x, y, facing] = cell.split(',');
+    return { slot, x: Number(x), y: Number(y), facing: facing ?? 'N', removed: false };
+  });
+}
+
+async function loadImage(img: HTMLImageElement, url: string, previous: string | null, onShown?: (res: Response) => void): Promise<string | null> {
   const g = gen;
   const res = await fetch(url, { cache: 'no-store' }).catch(() => null);
   if (!res || !res.ok || g !== gen) return previous;
@@ -621,6 +638,7 @@ async function loadImage(img: HTMLImageElement, url: string, previous: string | 
     img.onerror = () => resolve();
     img.src = objectUrl;
   });
+  onShown?.(res);
   if (previous) URL.revokeObjectURL(previous);
   return objectUrl;
 }
@@ -630,7 +648,11 @@ async function pollWorld(): Promise<void> {
   if (roomId === null) return;
   const img = $('world') as HTMLImageElement;
   const before = worldUrl;
-  worldUrl = await loadImage(img, `/api/rooms/${encodeURIComponent(roomId)}/world.png?t=${Date.now()}`, worldUrl);
+  worldUrl = await loadImage(img, `/api/rooms/${encodeURIComponent(roomId)}/world.png?t=${Date.now()}`, worldUrl, (res) => {
+    // The labels' places come with the image, for its tick: they move when the sprites move, never after.
+    worldAgents = parsePlaced(res.headers.get('X-Crucible-Agents'));
+    img.dataset.tick = res.headers.get('X-Crucible-Tick') ?? '';
+  });
   if (worldUrl !== before && img.naturalWidth > 0) {
     worldFrames++;
     img.dataset.frames = String(worldFrames);

@@ -17,8 +17,20 @@ const BASE_FPS = 20;
 const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 const WINDOW_TICKS = 100;
 
-function windowed(cumulative: number[]): number[] {
-  return cumulative.map((v, t) => v - (cumulative[Math.max(0, t - WINDOW_TICKS)] ?? 0));
+/** Per window of WINDOW_TICKS ticks, from a cumulative series sampled every `stride` ticks. */
+function windowed(cumulative: number[], stride: number): number[] {
+  const back = Math.max(1, Math.round(WINDOW_TICKS / stride));
+  return cumulative.map((v, i) => v - (cumulative[Math.max(0, i - back)] ?? 0));
+}
+
+/** The sample that holds tick `tick` (the last sampled tick ≤ it). */
+function sampleAt(t: Timeline, tick: number): number {
+  return tick >= t.steps ? t.ticks.length - 1 : Math.min(t.ticks.length - 1, Math.floor(tick / t.stride));
+}
+
+/** The video routes: rendered by the server on first request, then served from its cache. */
+function videoUrl(name: string, format: 'mp4' | 'gif'): string {
+  return `/api/replays/${encodeURIComponent(name)}/video.${format}`;
 }
 
 function ReplayCharts(props: { timeline: Timeline; tick: number }) {
@@ -28,7 +40,7 @@ function ReplayCharts(props: { timeline: Timeline; tick: number }) {
     const root = ref.current;
     if (!root) return;
     const t = props.timeline;
-    const xs = Array.from({ length: t.steps + 1 }, (_, i) => i);
+    const xs = t.ticks;
     const made: Chart[] = [];
     const add = (c: Chart, ys: (number | null)[][]) => {
       c.setData(xs, ys);
@@ -40,10 +52,11 @@ function ReplayCharts(props: { timeline: Timeline; tick: number }) {
     );
     const focal = t.agents.filter((a) => a.focal).map((a) => a.slot);
     const bg = t.agents.filter((a) => !a.focal).map((a) => a.slot);
+    const idx = xs.map((_, i) => i);
     const mean = (slots: number[], i: number) => (slots.length ? slots.reduce((s, k) => s + t.returns[k][i], 0) / slots.length : null);
     add(
       new Chart({ key: 'replay_focal', title: 'Focal against background (mean return)', decimals: 2, series: [{ label: 'focal', color: C.orange }, { label: 'background', color: C.slate }] }, root),
-      [xs.map((i) => mean(focal, i)), xs.map((i) => mean(bg, i))],
+      [idx.map((i) => mean(focal, i)), idx.map((i) => mean(bg, i))],
     );
     add(
       new Chart({ key: 'replay_stock', title: 'Resource stock', decimals: 0, series: [{ label: 'live apples', color: C.green }, { label: 'resources', color: C.amber }] }, root),
@@ -54,7 +67,7 @@ function ReplayCharts(props: { timeline: Timeline; tick: number }) {
     }
     add(
       new Chart({ key: 'replay_zaps', title: `Zaps and interactions per ${WINDOW_TICKS} ticks`, decimals: 0, series: [{ label: 'zaps', color: C.red }, { label: 'interactions', color: C.purple }] }, root),
-      [windowed(t.zaps), windowed(t.interactions)],
+      [windowed(t.zaps, t.stride), windowed(t.interactions, t.stride)],
     );
     charts.current = made;
     return () => {
@@ -146,6 +159,8 @@ function ReplayViewer(props: { name: string }) {
       <div class="actions">
         <a class="button" href="#history">← History</a>
         <a class="button" href=${`/api/replays/${encodeURIComponent(t.name)}`} download>Download replay</a>
+        <a class="button" data-testid="replay-video" href=${videoUrl(t.name, 'mp4')} download>Download video (MP4)</a>
+        <a class="button" data-testid="replay-gif" href=${videoUrl(t.name, 'gif')} download>GIF</a>
       </div>
     </div>
     <p class=${t.identical ? 'muted' : 'error'} data-testid="replay-check">
@@ -180,7 +195,7 @@ function ReplayViewer(props: { name: string }) {
         <div class="card-head"><h3>At tick ${tick}</h3></div>
         <div class="legend">
           ${t.agents.map(
-            (a) => html`<div class="legend-item"><span class="swatch" style=${`background:${a.colour}`}></span><span class="mono">${a.slot}</span><span>${a.policy}</span><span class="muted">${a.focal ? 'focal' : 'bg'}</span><strong class="num">${fmt(t.returns[a.slot][tick], 1)}</strong></div>`,
+            (a) => html`<div class="legend-item"><span class="swatch" style=${`background:${a.colour}`}></span><span class="mono">${a.slot}</span><span>${a.policy}</span><span class="muted">${a.focal ? 'focal' : 'bg'}</span><strong class="num">${fmt(t.returns[a.slot][sampleAt(t, tick)], 1)}</strong></div>`,
           )}
         </div>
       </div>
