@@ -228,15 +228,23 @@ describe('dashboard views in headless Chromium', function () {
     assert.ok(moved, 'the human avatar moved');
     const sent = Number(await page.getAttribute('[data-testid="human-status"]', 'data-sent'));
     assert.ok(sent > 5, `actions sent: ${sent}`);
-    // The egocentric view is drawn (not blank).
-    const colours = await page.$eval('[data-testid="human-view"]', (el) => {
-      const c = el as HTMLCanvasElement;
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const set = new Set<number>();
-      for (let i = 0; i < px.length; i += 4) set.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-      return set.size;
-    });
-    assert.ok(colours >= 4, `the view has ${colours} colours`);
+    // The egocentric view is drawn (not blank). While the human is zapped out it is all black, as in Melting Pot (a
+    // removed player sees black), for a few ticks: wait for a drawn frame.
+    const colours = async (): Promise<number> =>
+      page.$eval('[data-testid="human-view"]', (el) => {
+        const c = el as HTMLCanvasElement;
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const set = new Set<number>();
+        for (let i = 0; i < px.length; i += 4) set.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+        return set.size;
+      });
+    const deadline = Date.now() + 10_000;
+    let seen = await colours();
+    while (seen < 4 && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+      seen = await colours();
+    }
+    assert.ok(seen >= 4, `the view has ${seen} colours`);
     await shot('human');
   });
 
