@@ -5,6 +5,11 @@
  */
 import type { MetricsSnapshot } from '../../systems/computeMetrics.js';
 import type { PerformanceReport } from '../../systems/performanceMonitor.js';
+// The server's own types of what its routes answer (type-only: nothing of the server enters the page's bundle).
+import type { EpisodeDetail, EpisodeRow } from '../history.js';
+import type { Stock, Timeline } from '../replayViewer.js';
+
+export type { EpisodeDetail, EpisodeRow, Stock, Timeline };
 
 export interface RoomInfo {
   roomId: string;
@@ -33,13 +38,6 @@ export interface AgentRow {
   frozen?: boolean;
 }
 
-export interface Stock {
-  live_apples: number;
-  dirt_fraction: number | null;
-  resources: number | null;
-  zaps: number;
-  interactions: number;
-}
 
 export interface MetricsReport {
   roomId: string;
@@ -78,63 +76,8 @@ export interface SubstrateInfo {
   scenarios: { name: string; description: string; focal: number; bots: string[] }[];
 }
 
-export interface EpisodeRow {
-  id: string;
-  file: string;
-  line: number;
-  finished_at: string | null;
-  substrate: string;
-  scenario: string | null;
-  seed: number;
-  episode: number;
-  steps: number;
-  terminated: boolean;
-  truncated: boolean;
-  room: string | null;
-  players: number;
-  collective_return: number;
-  focal_per_capita_return: number | null;
-  background_per_capita_return: number | null;
-  gini_coefficient: number;
-  background_equality: number;
-  policies: string[];
-  replay: string | null;
-  returns: Record<string, number>;
-}
 
-export interface EpisodeDetail {
-  row: EpisodeRow;
-  record: Record<string, unknown>;
-  agents: { agent: string; slot: number; policy: string; focal: boolean; return: number }[];
-  fairness: Record<string, number | null>;
-}
 
-export interface Timeline {
-  name: string;
-  substrate: string;
-  scenario: string | null;
-  seed: number;
-  episode: number;
-  steps: number;
-  players: number;
-  crucible: string;
-  recorded_at: string;
-  room: string | null;
-  /** The per-tick arrays hold these ticks (every `stride`-th, and the last). */
-  stride: number;
-  ticks: number[];
-  width: number;
-  height: number;
-  agents: { agent: string; slot: number; policy: string; focal: boolean; colour: string }[];
-  returns: number[][];
-  live_apples: number[];
-  dirt_fraction: (number | null)[];
-  resources: (number | null)[];
-  zaps: number[];
-  interactions: number[];
-  identical: boolean;
-  first_divergence: { tick: number; agent: string; recorded: number; replayed: number } | null;
-}
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
