@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { decodeObservation, MessageType, type Observation } from '../client/protocol.js';
+import { matchmake } from './rawClient.js';
 
 /** The part of ws's WebSocket used here. */
 export interface RawWs {
@@ -39,17 +40,10 @@ export interface RawClient {
 
 /** Reserve a seat with `method` (joinById needs roomId) and connect. Rejects with the server's answer on a refusal. */
 export async function rawJoin(httpUrl: string, method: 'create' | 'joinById', target: string, options: Record<string, unknown>): Promise<RawClient> {
-  const res = await fetch(`${httpUrl}/matchmake/${method}/${target}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(options),
-  });
-  const body = (await res.json()) as { sessionId?: string; roomId?: string; processId?: string; room?: { roomId: string; processId: string }; error?: string };
-  if (res.status !== 200 || typeof body.sessionId !== 'string') throw new Error(`${res.status} ${body.error ?? JSON.stringify(body)}`);
-  const roomId = body.roomId ?? body.room?.roomId ?? '';
-  const processId = body.processId ?? body.room?.processId ?? '';
-  const ws = new WebSocketClass(`${httpUrl.replace(/^http/, 'ws')}/${processId}/${roomId}?sessionId=${body.sessionId}`);
-  const client: RawClient = { ws, sessionId: body.sessionId, roomId, observations: [], closeCode: null };
+  // The reservation, as the wire-protocol client makes it (loadtest/rawClient.ts): rejects with the server's answer.
+  const { sessionId, roomId, processId } = await matchmake(httpUrl, method, target, options);
+  const ws = new WebSocketClass(`${httpUrl.replace(/^http/, 'ws')}/${processId}/${roomId}?sessionId=${sessionId}`);
+  const client: RawClient = { ws, sessionId, roomId, observations: [], closeCode: null };
   ws.on('close', (code: number) => (client.closeCode = code));
   ws.on('message', (data: Buffer) => {
     if (data[0] === JOIN_ROOM) ws.send(Uint8Array.of(JOIN_ROOM));
