@@ -139,7 +139,7 @@ export class ReplayLibrary {
     try {
       statSync(path);
     } catch {
-      throw new CrucibleError('UNKNOWN_REPLAY', `no replay ${JSON.stringify(name)} in ${this.dir}`, { value: name });
+      throw new CrucibleError('UNKNOWN_REPLAY', `no replay ${JSON.stringify(name)} in the results directory's replays`, { value: name });
     }
     return path;
   }
