@@ -3,6 +3,7 @@
  * Adding a variant = adding a file and one line here.
  */
 import { CrucibleError } from '../ecs/errors.js';
+import { substrate as allelopathicHarvestOpen } from './allelopathic_harvest__open.js';
 import { substrate as chickenInTheMatrixRepeated } from './chicken_in_the_matrix__repeated.js';
 import { substrate as cleanUp } from './clean_up.js';
 import { substrate as commonsHarvestClosed } from './commons_harvest__closed.js';
@@ -26,6 +27,7 @@ function deepFreeze<T>(o: T): T {
 const ALL: readonly SubstrateSpec[] = [
   commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership, cleanUp,
   pdInTheMatrixRepeated, pdInTheMatrixArena, pdInTheMatrixConsent, stagHuntInTheMatrixRepeated, chickenInTheMatrixRepeated,
+  allelopathicHarvestOpen,
 ];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(

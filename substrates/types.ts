@@ -12,7 +12,7 @@
  * - `resource:<k>`: a collectable of class k (1-based, the matrix games); `resource:choice` picks a class at random.
  * - `tile:<name>`: an inert marker tile with no effect under the default roles (commons_harvest__partnership `I`).
  */
-export type BackgroundTile = 'floor' | 'grass' | 'sand' | 'river';
+export type BackgroundTile = 'floor' | 'grass' | 'sand' | 'river' | 'soil';
 export type Prefab =
   | BackgroundTile
   | 'wall'
@@ -23,7 +23,9 @@ export type Prefab =
   | `spawn:${string}`
   | `resource:${number}`
   | 'resource:choice'
-  | `tile:${string}`;
+  | `tile:${string}`
+  /** Allelopathic Harvest: an unripe berry of colour k (1-based, `allelopathicHarvest.colors[k − 1]`). */
+  | `berry:${number}`;
 
 /** One entry of the discrete action table: Lab2D primitives. */
 export interface ActionSpec {
@@ -36,7 +38,8 @@ export interface ActionSpec {
   readonly fire?: BeamName;
 }
 
-export type BeamName = 'zap' | 'clean' | 'interact';
+/** `color:k`: Allelopathic Harvest's planting beam of berry colour k (1-based). */
+export type BeamName = 'zap' | 'clean' | 'interact' | `color:${number}`;
 
 /** Beam geometry and timing shared by every beam. */
 export interface BeamSpec {
@@ -215,6 +218,58 @@ export interface SubstrateSpec {
   readonly appleGrowth?: AppleGrowthSpec;
   /** The matrix games: resources, inventories, payoff matrices and the interaction beam. */
   readonly matrix?: MatrixSpec;
+  /** Lab2D's TORUS topology: the map wraps at its edges (moves, beams, views). Default false (BOUNDED). */
+  readonly torus?: boolean;
+  /** Allelopathic Harvest: berries, planting beams, tastes and graduated sanctions (systems/allelopathicHarvest/). */
+  readonly allelopathicHarvest?: AllelopathicHarvestSpec;
+}
+
+/**
+ * One level of Melting Pot's `GraduatedSanctionsMarking` hit logic: what a zap hit does to a player marked at this
+ * level (levels count from 1; the marking starts at level 1).
+ */
+export interface SanctionLevelSpec {
+  /** Added to the level after the hit. */
+  readonly levelIncrement: number;
+  readonly sourceReward: number;
+  readonly targetReward: number;
+  /** Ticks the hit player can neither move nor zap (0 = none). */
+  readonly freeze: number;
+  /** The hit player leaves the map one tick later and respawns after the zapper's `framesTillRespawn`. */
+  readonly remove: boolean;
+}
+
+/**
+ * Allelopathic Harvest (Melting Pot `allelopathic_harvest`): berry patches of several colours that players replant
+ * with colouring beams, ripening at a rate that grows with the number of berries of the same colour; players of
+ * each population prefer one colour. Zap hits are graduated sanctions (`GraduatedSanctionsMarking`).
+ */
+export interface AllelopathicHarvestSpec {
+  /** Berry colours, in colour-id order (colour k ↔ legend `berry:k` and beam `color:k`, 1-based). */
+  readonly colors: readonly Rgb[];
+  /**
+   * The populations in slot order: the players split into equal consecutive groups (Melting Pot's role lists are
+   * always `likes_red × n` then `likes_green × n`); group g prefers colour `mostTasty` (1-based).
+   */
+  readonly populations: readonly { readonly role: string; readonly mostTasty: number }[];
+  /** `Taste`: reward for a ripe berry of the preferred colour, and for any other. */
+  readonly rewardMostTasty: number;
+  readonly rewardDefault: number;
+  /**
+   * `Regrowth`: a berry made unripe (planted, recoloured or eaten) waits `minimumTimeToRipen` ticks, then ripens
+   * each tick with p = baseRate · n (linear) or baseRate · n + baseRate · cubicRate · n³, n = berries of its colour.
+   */
+  readonly regrowth: { readonly minimumTimeToRipen: number; readonly baseRate: number; readonly cubicRate: number; readonly linearGrowth: boolean };
+  /** `ColorZapper`: one planting beam per colour, sharing one cooling timer. */
+  readonly plantingBeam: BeamSpec;
+  /**
+   * `stochasticallyCryptic`: eating a berry turns the eater back to the newborn colour with probability 1 − the
+   * largest colour's share of all berries; otherwise after `crypticConsumptionThreshold` berries.
+   */
+  readonly stochasticallyCryptic: boolean;
+  readonly crypticConsumptionThreshold: number;
+  /** `GraduatedSanctionsMarking`: the hit logic per level, and ticks alive after which the level goes back to 1. */
+  readonly sanctions: { readonly levels: readonly SanctionLevelSpec[]; readonly recoveryTime: number };
 }
 
 /**
@@ -264,6 +319,12 @@ export type BotPolicy =
   | { readonly kind: 'tit_for_tat'; readonly margin: number; readonly tremble: number }
   /** `in_the_matrix.Corrigible`: defects until defected on `threshold` times, then tit-for-tat. */
   | { readonly kind: 'corrigible'; readonly threshold: number; readonly margin: number; readonly tremble: number }
+  /**
+   * Allelopathic Harvest: plants colour `plants` (1-based) and eats (the trained `bot_that_supports_*`), or, with
+   * `conventionFollower`, follows the dominant colour of its recent frames (`allelopathic_harvest.ConventionFollower`).
+   */
+  | { readonly kind: 'berry_planter'; readonly plants: number }
+  | { readonly kind: 'convention_follower'; readonly colorThreshold: number; readonly recencyWindow: number }
   /** `in_the_matrix.ScheduledFlip`: cooperates (margin `initialMargin`) for `threshold` interactions, then defects. */
   | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number };
 

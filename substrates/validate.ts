@@ -7,14 +7,14 @@ import { VECTOR_OBSERVATIONS } from '../systems/vectorObservations.js';
 import type { Prefab, SubstrateSpec } from './types.js';
 
 const FIXED_PREFABS = new Set<string>([
-  'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'potentialApple', 'dirt', 'potentialDirt', 'resource:choice',
+  'floor', 'grass', 'sand', 'river', 'soil', 'wall', 'apple', 'potentialApple', 'dirt', 'potentialDirt', 'resource:choice',
 ]);
 
 /** Observation names the renderer, the binary header and systems/vectorObservations.ts produce. */
 const KNOWN_OBSERVATIONS = new Set<string>(['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD', ...VECTOR_OBSERVATIONS]);
 
 export function isKnownPrefab(p: string): p is Prefab {
-  return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p);
+  return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p) || /^berry:[1-9]\d*$/.test(p);
 }
 
 function probability(problems: string[], what: string, p: number): void {
@@ -75,6 +75,10 @@ export function substrateProblems(s: SubstrateSpec): string[] {
     if (a.fire === 'zap' && !s.zapper) problems.push(`action ${a.name} fires a zap but the substrate has no zapper`);
     if (a.fire === 'clean' && !s.cleaner) problems.push(`action ${a.name} fires a cleaning beam but the substrate has no cleaner`);
     if (a.fire === 'interact' && !s.matrix) problems.push(`action ${a.name} fires an interaction beam but the substrate has no matrix`);
+    const color = a.fire?.startsWith('color:') ? Number(a.fire.slice(6)) : 0;
+    if (color > 0 && !(color <= (s.allelopathicHarvest?.colors.length ?? 0))) {
+      problems.push(`action ${a.name} fires a planting beam of colour ${color}, which the substrate's allelopathicHarvest block lacks`);
+    }
   });
   if (s.actions[0] && (s.actions[0].move !== 0 || s.actions[0].turn !== 0 || s.actions[0].fire)) {
     problems.push('action 0 must be NOOP: a missing action is replaced by action 0');
@@ -122,6 +126,10 @@ export function substrateProblems(s: SubstrateSpec): string[] {
     if (s.regrowth) problems.push('appleGrowth and regrowth are two apple regrowth rules: give at most one');
     const dirtChars = Object.entries(s.legend).filter(([, ps]) => ps.includes('dirt') || ps.includes('potentialDirt')).map(([ch]) => ch);
     if (!dirtChars.some((ch) => used.has(ch))) problems.push('appleGrowth needs at least one dirt or potentialDirt cell on the map (its rate is a dirt fraction)');
+  }
+  if (s.allelopathicHarvest) allelopathicProblems(problems, s, used);
+  else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('berry:')))) {
+    problems.push('the legend places berries but the substrate has no allelopathicHarvest block');
   }
   if (s.matrix) matrixProblems(problems, s, used);
   else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('resource:')))) {
@@ -176,6 +184,45 @@ function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<
     for (const p of s.legend[ch] ?? []) {
       const cls = /^resource:(\d+)$/.exec(p);
       if (cls && Number(cls[1]) > k) problems.push(`legend "${ch}" places resource class ${cls[1]}, but the matrix has ${k} classes`);
+    }
+  }
+}
+
+/** Berry colours Melting Pot's art is drawn for (`NUM_BERRY_TYPES`), and the planting beams' overlay kinds. */
+export const MAX_BERRY_COLORS = 3;
+
+/** The allelopathicHarvest block: 1–3 colours, populations preferring one of them, rates and sanction levels. */
+function allelopathicProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<string>): void {
+  const a = s.allelopathicHarvest;
+  if (!a) return;
+  const k = a.colors.length;
+  if (k < 1 || k > MAX_BERRY_COLORS) problems.push(`allelopathicHarvest.colors has ${k} colours; 1 to ${MAX_BERRY_COLORS} are supported`);
+  if (a.populations.length < 1 || a.populations.length > s.population.players) {
+    problems.push(`allelopathicHarvest.populations has ${a.populations.length} groups for ${s.population.players} players`);
+  }
+  a.populations.forEach((p, i) => {
+    if (!Number.isInteger(p.mostTasty) || p.mostTasty < 1 || p.mostTasty > k) problems.push(`allelopathicHarvest.populations[${i}].mostTasty must be a colour 1..${k}`);
+  });
+  positiveInt(problems, 'allelopathicHarvest.regrowth.minimumTimeToRipen', a.regrowth.minimumTimeToRipen, 0);
+  if (!(a.regrowth.baseRate >= 0) || !(a.regrowth.cubicRate >= 0)) problems.push('allelopathicHarvest.regrowth rates must be ≥ 0');
+  positiveInt(problems, 'allelopathicHarvest.plantingBeam.cooldown', a.plantingBeam.cooldown, 0);
+  positiveInt(problems, 'allelopathicHarvest.plantingBeam.length', a.plantingBeam.length);
+  positiveInt(problems, 'allelopathicHarvest.plantingBeam.radius', a.plantingBeam.radius, 0);
+  positiveInt(problems, 'allelopathicHarvest.crypticConsumptionThreshold', a.crypticConsumptionThreshold);
+  positiveInt(problems, 'allelopathicHarvest.sanctions.recoveryTime', a.sanctions.recoveryTime);
+  const levels = a.sanctions.levels.length;
+  if (levels < 1) problems.push('allelopathicHarvest.sanctions.levels is empty');
+  a.sanctions.levels.forEach((l, i) => {
+    const next = i + 1 + l.levelIncrement;
+    if (!Number.isInteger(next) || next < 1 || next > levels) problems.push(`allelopathicHarvest.sanctions.levels[${i}] leads to level ${next}, outside 1..${levels}`);
+    positiveInt(problems, `allelopathicHarvest.sanctions.levels[${i}].freeze`, l.freeze, 0);
+  });
+  if (!s.zapper) problems.push('allelopathicHarvest needs a zapper (its hits are the sanctions)');
+  else if (s.zapper.removeHitPlayer) problems.push('allelopathicHarvest removes players by its sanctions: zapper.removeHitPlayer must be false');
+  for (const ch of used) {
+    for (const p of s.legend[ch] ?? []) {
+      const m = /^berry:(\d+)$/.exec(p);
+      if (m && Number(m[1]) > k) problems.push(`legend "${ch}" places berry colour ${m[1]}, but allelopathicHarvest has ${k} colours`);
     }
   }
 }

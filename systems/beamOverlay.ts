@@ -13,6 +13,10 @@ export const enum BeamKind {
   Zap = 1,
   Clean = 2,
   Interact = 4,
+  /** Allelopathic Harvest's planting beams, colours 1 to 3. */
+  Color1 = 8,
+  Color2 = 16,
+  Color3 = 32,
 }
 
 export interface BeamOverlay {

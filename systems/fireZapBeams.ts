@@ -55,6 +55,12 @@ const firing: Firing = { beam: 'zap', cooldown: 0, timer: new Int32Array(0), per
 let queuedShooter: Int32Array = new Int32Array(64);
 let queuedVictim: Int32Array = new Int32Array(64);
 
+/**
+ * This tick's hits in the order they landed (shooter slot, victim entity), for rules that act on each hit after the
+ * beam pass (Allelopathic Harvest's graduated sanctions). Valid for `world` at `tick` only.
+ */
+export const zapHits = { world: null as object | null, tick: -1, count: 0, shooter: queuedShooter, victim: queuedVictim };
+
 export function fireZapBeams(sim: Sim): void {
   const zap = sim.spec.zapper;
   if (!zap) return;
@@ -96,6 +102,11 @@ export function fireZapBeams(sim: Sim): void {
     }
   }
   for (let i = 0; i < queued; i++) hitPlayer(sim, zap, queuedShooter[i], queuedVictim[i]);
+  zapHits.world = world;
+  zapHits.tick = tick;
+  zapHits.count = queued;
+  zapHits.shooter = queuedShooter;
+  zapHits.victim = queuedVictim;
 }
 
 function grow(a: Int32Array): Int32Array {

@@ -21,6 +21,12 @@ import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
 import { spawnDirt } from './spawnDirt.js';
 import { spawnResourcesWhenAllPlayersRemoved } from './spawnResourcesWhenAllPlayersRemoved.js';
+import { applySanctionTimers } from './allelopathicHarvest/applySanctionTimers.js';
+import { eatBerries } from './allelopathicHarvest/eatBerries.js';
+import { firePlantingBeams } from './allelopathicHarvest/firePlantingBeams.js';
+import { recoverSanctionLevels } from './allelopathicHarvest/recoverSanctionLevels.js';
+import { ripenBerries } from './allelopathicHarvest/ripenBerries.js';
+import { sanctionZappedPlayers } from './allelopathicHarvest/sanctionZappedPlayers.js';
 
 export type System = (sim: Sim) => void;
 
@@ -36,14 +42,22 @@ export const PIPELINE: readonly Stage[] = [
   // Component-phase effects (Clean Up's AppleGrow, then DirtSpawner) land before the step's moves.
   { name: 'growCleanUpApples', run: growCleanUpApples },
   { name: 'spawnDirt', run: spawnDirt },
+  // Allelopathic Harvest's component updates (Avatar/Zapper `update`, then Regrowth `update`), before any updater.
+  { name: 'applySanctionTimers', run: applySanctionTimers },
+  { name: 'ripenBerries', run: ripenBerries },
   // The matrix games' regrowth draws and occupancy check (updater priority 100) see the avatars before the moves.
   { name: 'chooseRegrowingResources', run: chooseRegrowingResources },
   { name: 'moveAvatars', run: moveAvatars },
   { name: 'eatApples', run: eatApples },
+  { name: 'eatBerries', run: eatBerries },
   { name: 'collectResources', run: collectResources },
   // Both beams have priority 140; cleaning is traced before any zap hit lands (a zapped player still cleans).
   { name: 'fireCleaningBeams', run: fireCleaningBeams },
   { name: 'fireZapBeams', run: fireZapBeams },
+  // Allelopathic Harvest (140): each zap hit's graduated sanction, then the planting beams (`ColorZapper` registers
+  // its updaters after the `Zapper`).
+  { name: 'sanctionZappedPlayers', run: sanctionZappedPlayers },
+  { name: 'firePlantingBeams', run: firePlantingBeams },
   // The matrix games' interaction beam (140), then Crucible's consent requests that ran out.
   { name: 'fireInteractionBeams', run: fireInteractionBeams },
   { name: 'expireConsentRequests', run: expireConsentRequests },
@@ -53,6 +67,8 @@ export const PIPELINE: readonly Stage[] = [
   // The matrix games' SpawnResourcesWhenAllPlayersZapped (7), then the interactions' scheduled effects (4).
   { name: 'spawnResourcesWhenAllPlayersRemoved', run: spawnResourcesWhenAllPlayersRemoved },
   { name: 'applyInteractionEffects', run: applyInteractionEffects },
+  // Allelopathic Harvest's marking recovery (GraduatedSanctionsMarking, priority 3).
+  { name: 'recoverSanctionLevels', run: recoverSanctionLevels },
   { name: 'collectRewards', run: collectRewards },
   { name: 'endEpisode', run: endEpisode },
 ];

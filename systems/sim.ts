@@ -16,6 +16,8 @@ import type { SimEvents } from './events.js';
 import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
 import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
 import { createBeamOverlay, type BeamOverlay } from './beamOverlay.js';
+import { activeMechanics, createMechanicStates } from './mechanics.js';
+import { MECHANICS } from './mechanics/registry.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
 export interface Bot {
@@ -129,6 +131,7 @@ const BACKGROUND_SPRITE: Readonly<Record<string, Sprite>> = {
   grass: Sprite.Grass,
   sand: Sprite.Sand,
   river: Sprite.River,
+  soil: Sprite.Soil,
 };
 
 /** Tile the substrate map K×K. */
@@ -190,7 +193,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     width: map.width,
     height: map.height,
     players,
-    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec) }),
+    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec), torus: spec.torus }),
     episode: -1,
     seed: opts.seed,
     avatars: new Int32Array(players),
@@ -229,6 +232,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };
+  createMechanicStates(sim, MECHANICS);
   return sim;
 }
 
@@ -237,7 +241,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
   const capacity = sim.apples.indexOf.length - 1;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec) },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec), torus: spec.torus },
     { events: sim.world.events },
   );
   sim.world = world;
@@ -247,9 +251,12 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   apples.count = 0;
   apples.indexOf.fill(-1);
   resetRiver(sim);
+  const mechanics = activeMechanics(sim);
+  for (const [m, state] of mechanics) m.reset?.(sim, state);
   for (let cell = 0; cell < map.chars.length; cell++) {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
+      for (const [m, state] of mechanics) if (m.prefabs.includes(p)) m.place?.(sim, state, x, y, p);
       if (p === 'wall') {
         spawnMapObject(world, x, y, Layer.Upper, Sprite.Wall, c.Wall);
       } else if (p === 'dirt' || p === 'potentialDirt') {
@@ -264,6 +271,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
     }
   }
   indexAppleNeighbours(sim);
+  for (const [m, state] of mechanics) m.afterMap?.(sim, state);
   sim.counters.applesEaten = 0;
   sim.counters.zapsFired = 0;
   sim.counters.zapHits = 0;
@@ -292,6 +300,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   }
   // The matrix games' resources and inventories, after the avatars (their `resource:choice` draws come last).
   buildMatrixEpisode(sim);
+  for (const [m, state] of mechanics) m.afterAvatars?.(sim, state);
 }
 
 /** Length of the Inventory vector: the matrix games' resource classes (2 otherwise, the world's default). */

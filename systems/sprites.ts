@@ -19,10 +19,19 @@ export const enum Sprite {
    * out itself each tick (systems/renderObservations.ts); a background set to it draws the same.
    */
   Dessicated = 11,
+  /** Allelopathic Harvest: the soil under a berry, and the berries, unripe then ripe, by colour (1 red, 2 green, 3 blue). */
+  Soil = 12,
+  UnripeBerry1 = 13,
+  UnripeBerry2 = 14,
+  UnripeBerry3 = 15,
+  RipeBerry1 = 16,
+  RipeBerry2 = 17,
+  RipeBerry3 = 18,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
   'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
+  'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3',
 ];
 
 export const SPRITE_COUNT = SPRITE_NAMES.length;
