@@ -46,6 +46,9 @@
  * | 15   | dirt        |                                                               |
  * | 16   | resource1   |                                                               |
  * | 17   | resource2   |                                                               |
+ * | 18   | soil        | soil without a berry (Allelopathic Harvest)                   |
+ * | 19–21| unripeBerry1…3 | an unripe berry of colour 1 (red), 2 (green), 3 (blue)      |
+ * | 22–24| ripeBerry1…3   | a ripe berry of colour 1, 2, 3                              |
  *
  * Facing "in the view": (avatar facing − observer facing) mod 4, 0 = up, clockwise.
  */
@@ -66,7 +69,8 @@ import {
   UPPER_WALL,
   type SpriteAtlas,
 } from './spriteSheet.js';
-import { Sprite } from './sprites.js';
+import { Sprite, SPRITE_COUNT } from './sprites.js';
+import { allelopathicOf } from './allelopathicHarvest/index.js';
 
 /** Symbolic codes, by code. The order is the table above; `SYMBOL_CODES` is derived from it. */
 export const SYMBOL_NAMES = [
@@ -74,6 +78,7 @@ export const SYMBOL_NAMES = [
   'selfUp', 'selfRight', 'selfDown', 'selfLeft',
   'otherUp', 'otherRight', 'otherDown', 'otherLeft',
   'sand', 'river', 'dirt', 'resource1', 'resource2',
+  'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3',
 ] as const;
 export type SymbolName = (typeof SYMBOL_NAMES)[number];
 
@@ -90,15 +95,22 @@ const TILE_SYMBOL: Uint8Array = (() => {
   t[Tile.Sand] = SYMBOL_CODES.sand;
   t[Tile.Dessicated] = SYMBOL_CODES.floor;
   for (let f = 0; f < 4; f++) t[Tile.River0 + f] = SYMBOL_CODES.river;
+  t[Tile.Soil] = SYMBOL_CODES.soil;
   return t;
 })();
-/** Lower class → code. */
+/** Lower-layer sprite → code (by sprite: Allelopathic Harvest's berries share the resources' lower classes). */
 const LOWER_SYMBOL: Uint8Array = (() => {
-  const t = new Uint8Array(LOWER_RESOURCE + 2);
-  t[LOWER_APPLE] = SYMBOL_CODES.apple;
-  t[LOWER_DIRT] = SYMBOL_CODES.dirt;
-  t[LOWER_RESOURCE] = SYMBOL_CODES.resource1;
-  t[LOWER_RESOURCE + 1] = SYMBOL_CODES.resource2;
+  const t = new Uint8Array(SPRITE_COUNT);
+  t[Sprite.Apple] = SYMBOL_CODES.apple;
+  t[Sprite.Dirt] = SYMBOL_CODES.dirt;
+  t[Sprite.Resource1] = SYMBOL_CODES.resource1;
+  t[Sprite.Resource2] = SYMBOL_CODES.resource2;
+  t[Sprite.UnripeBerry1] = SYMBOL_CODES.unripeBerry1;
+  t[Sprite.UnripeBerry2] = SYMBOL_CODES.unripeBerry2;
+  t[Sprite.UnripeBerry3] = SYMBOL_CODES.unripeBerry3;
+  t[Sprite.RipeBerry1] = SYMBOL_CODES.ripeBerry1;
+  t[Sprite.RipeBerry2] = SYMBOL_CODES.ripeBerry2;
+  t[Sprite.RipeBerry3] = SYMBOL_CODES.ripeBerry3;
   return t;
 })();
 const WALL_SYMBOL = SYMBOL_CODES.wall;
@@ -272,20 +284,24 @@ class Scene {
     this.addLower(sim, sim.apples.eids, sim.apples.count);
     this.addLower(sim, sim.dirt.eids, sim.dirt.count);
     if (sim.matrix) this.addLower(sim, sim.matrix.eids, sim.matrix.count);
+    const berries = allelopathicOf(sim);
+    if (berries) this.addLower(sim, berries.eids, berries.count);
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
     const facing = c.Orientation.dir;
     const sUpper = atlas.sUpper, slotColour = atlas.slotColour;
+    const stateColour = atlas.appearance.avatarColors && berries ? berries.avatarColor : null;
     for (let slot = 0; slot < sim.players; slot++) {
       const eid = sim.avatars[slot];
       if (grid.layerOfEntity(eid) !== Layer.Upper || spriteId[eid] !== Sprite.Avatar) continue;
       const cell = grid.cellOfEntity(eid);
       if (grid.atCell(cell, Layer.Upper) !== eid) continue;
       const p = this.index(cell, posY[eid]);
-      keys[p] += atlas.avatarClass(slotColour[slot], facing[eid]) * sUpper;
+      keys[p] += atlas.avatarClass(stateColour ? stateColour[slot] : slotColour[slot], facing[eid]) * sUpper;
       codes[p] = OTHER_UP + (facing[eid] & 3);
     }
     if (sim.matrix && atlas.appearance.markers) this.addMarkers(sim);
+    if (berries && atlas.appearance.marks) this.addMarks(sim, berries.shownLevel);
     this.addBeams(sim);
     if (grid.torus) this.wrapPadding(sim);
   }
@@ -337,7 +353,7 @@ class Scene {
       const p = this.index(cell, posY[eid]);
       keys[p] += lc * sLower;
       // Under a wall (never in practice) the wall still shows.
-      if (codes[p] !== WALL_SYMBOL) codes[p] = LOWER_SYMBOL[lc];
+      if (codes[p] !== WALL_SYMBOL) codes[p] = LOWER_SYMBOL[spriteId[eid]];
     }
   }
 
@@ -371,6 +387,18 @@ class Scene {
       } else if (st.ready[slot] === 1) marker = 1;
       if (marker === 0) continue;
       keys[this.index(grid.cellOfEntity(eid), c.Position.y[eid])] += marker * sMarker;
+    }
+  }
+
+  /** Allelopathic Harvest's sanction mark over each player on the map whose marking level is above 1. */
+  private addMarks(sim: Sim, level: Uint8Array): void {
+    const { c, grid } = sim.world;
+    const keys = this.keys, sMarker = this.atlas.sMarker;
+    for (let slot = 0; slot < sim.players; slot++) {
+      if (level[slot] <= 1) continue;
+      const eid = sim.avatars[slot];
+      if (grid.layerOfEntity(eid) !== Layer.Upper || grid.atCell(grid.cellOfEntity(eid), Layer.Upper) !== eid) continue;
+      keys[this.index(grid.cellOfEntity(eid), c.Position.y[eid])] += level[slot] * sMarker;
     }
   }
 
@@ -433,6 +461,8 @@ const win = {
   dir: 0,
   /** Window index of the observer's own cell, −1 when the observer is off the map. */
   self: -1,
+  /** Avatar colour the observer's own cell is drawn in. */
+  selfColour: 0,
 };
 
 function placeWindow(sim: Sim, scene: Scene, eid: number): void {
@@ -450,6 +480,9 @@ function placeWindow(sim: Sim, scene: Scene, eid: number): void {
   win.rowStep = -(fy * s + fx);
   win.dir = dir;
   win.self = grid.has(eid) ? view.forward * viewCols(view) + view.left : -1;
+  // The observer is drawn as Self (colour 0), or in its colour state where avatars are coloured by state.
+  const st = allelopathicOf(sim);
+  win.selfColour = st && c.Avatar.slot[eid] >= 0 ? st.avatarColor[c.Avatar.slot[eid]] : 0;
 }
 
 /** Copy composite tile starting at unit `s` to the frame at unit `d`, `size` rows of `rowUnits`, frame rows `stride` apart. */
@@ -499,7 +532,7 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
   const stride = cols * rowUnits;
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
-  const selfClass = atlas.avatarClass(0, dir);
+  const selfClass = atlas.avatarClass(win.selfColour, dir);
   const slots = atlas.slots, base = dir * atlas.keys;
   let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
   const byWords = words !== null && tileWords !== null && rowUnits === 6;

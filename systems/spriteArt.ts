@@ -263,6 +263,16 @@ export const SHAPES = {
     'xxxxxxxx',
     'xxxxxxxx',
   ],
+  /** utils/substrates/shapes.py:1957-1966 (Allelopathic Harvest's floor) */
+  DIRT_PATTERN: ['xxxxxxxx', 'xXXXxxxx', 'xXXXxxxx', 'xxxxxxxx', 'xxxxXXXx', 'xxxxxXXx', 'xxxXXxxx', 'xxxxXXXX'],
+  /** utils/substrates/shapes.py:2138-2147 */
+  SOIL: ['xXDxDDxx', 'XdDdDDDx', 'DdDDdDdd', 'dDdDDdDd', 'xDdDdDdX', 'DDDDDDXd', 'ddDdDDdD', 'xDdDdDDx'],
+  /** utils/substrates/shapes.py:2149-2158 */
+  BERRY_SEEDS: ['xxxxxxxx', 'xxxxxxxx', 'xxxOxxxx', 'xxxxoxOx', 'xxoxxxxx', 'xxxxxxxx', 'xxxxoxxx', 'xxxxxxxx'],
+  /** utils/substrates/shapes.py:2160-2169 */
+  BERRY_RIPE: ['xxxxxxxx', 'xxxxxxxx', 'xxooxxxx', 'xxooOOxx', 'xxxdOOxx', 'xxxddxxx', 'xxxxxxxx', 'xxxxxxxx'],
+  /** `MARKING_SPRITE`, configs/substrates/allelopathic_harvest.py:109-118 */
+  MARKING: ['oxxxxxxo', 'xoxxxxox', 'xxoxxoxx', 'xxxooxxx', 'xxxooxxx', 'xxoxxoxx', 'xoxxxxox', 'oxxxxxxo'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** `utils/substrates/shapes.py:25-28`. */
@@ -322,6 +332,8 @@ export interface Appearance {
   readonly floor?: SpriteArt;
   readonly grass?: SpriteArt;
   readonly sand?: SpriteArt;
+  /** Allelopathic Harvest's soil under the berries. */
+  readonly soil?: SpriteArt;
   /** Grass under an apple that can no longer regrow (Commons Harvest's `dessicated` state). */
   readonly dessicated?: SpriteArt;
   /** The river's animation frames, each shown `riverTicksPerFrame` ticks, from a random frame per cell. */
@@ -330,8 +342,15 @@ export interface Appearance {
   readonly wall: SpriteArt;
   readonly apple?: SpriteArt;
   readonly dirt?: SpriteArt;
-  /** The matrix games' resources, by class. */
+  /** The matrix games' resources, by class; Allelopathic Harvest's berries, unripe then ripe, by colour. */
   readonly resources?: readonly SpriteArt[];
+  /**
+   * Avatars coloured by their state instead of by player (Allelopathic Harvest's colour overlay): palette k for
+   * colour id k, the observer's own avatar included (no Self palette).
+   */
+  readonly avatarColors?: readonly (readonly number[])[];
+  /** Sanction marks over a player, by marking level from 1 (Allelopathic Harvest's `GraduatedSanctionsMarking`). */
+  readonly marks?: readonly SpriteArt[];
   /**
    * Cosmetic pieces a map character adds (Clean Up's shadows and grass edges): `below` is drawn over the
    * background and under everything else, `above` over the avatars (the `overlay` layer).
@@ -343,7 +362,13 @@ export interface Appearance {
    */
   readonly avatarsOverOverlay?: boolean;
   /** Beam sprites, drawn in this order (Lab2D's render order: each beam layer is appended as its component registers). */
-  readonly beams: { readonly zap?: SpriteArt; readonly clean?: SpriteArt; readonly interact?: SpriteArt };
+  readonly beams: {
+    readonly zap?: SpriteArt;
+    readonly clean?: SpriteArt;
+    readonly interact?: SpriteArt;
+    /** Allelopathic Harvest's planting beams, by colour (drawn over the zap: the `ColorZapper` registers later). */
+    readonly colors?: readonly SpriteArt[];
+  };
   /** The matrix games' markers over a player: ready to interact, and the result of its interaction. */
   readonly markers?: {
     readonly ready: SpriteArt;
@@ -469,10 +494,37 @@ const MATRIX_BY_PREFIX: readonly (readonly [string, Appearance])[] = [
 ];
 
 /**
+ * Allelopathic Harvest (`configs/substrates/allelopathic_harvest.py`). Berries: `BERRY_SEEDS` unripe, `BERRY_RIPE`
+ * ripe, in the berry colour and scaled shades (:326-381), upright. Avatars show their colour overlay (`CUTE_AVATAR`
+ * in `get_palette` of grey (125, 125, 125) when newborn, else of the colour last planted, :899-912), which covers
+ * the avatar's own sprite exactly; the observer is not drawn as Self. The sanction mark is `MARKING_SPRITE`, black
+ * at alpha 0, 127 and 255 for levels 1-3 (:121-124, :807-818), on the superOverlay layer over the avatar. The zap
+ * beam is white (253, 253, 253) (:502), the planting beams the berry colours (`ColorZapper:addSprites`,
+ * `lua/levels/allelopathic_harvest/components.lua:560-565`).
+ */
+const BERRY_RGB = [[200, 10, 10], [10, 200, 10], [10, 10, 200]] as const;
+const marking = (alpha: number): SpriteArt => art(SHAPES.MARKING, { x: ALPHA, o: [0, 0, 0, Math.trunc(alpha * 255)] }, false);
+export const ALLELOPATHIC_HARVEST: Appearance = {
+  floor: art(SHAPES.DIRT_PATTERN, { x: [55, 55, 55, 255], X: [60, 60, 60, 255] }, false), // :128-159
+  soil: art(SHAPES.SOIL, { D: [40, 40, 40, 255], d: [50, 50, 50, 255], X: [60, 60, 60, 255], x: [70, 70, 70, 255] }, true), // :161-193
+  wall: solid([40, 40, 40]), // :195-219
+  resources: [
+    ...BERRY_RGB.map((c) => art(SHAPES.BERRY_SEEDS, { o: [c[0], c[1], c[2], 255], O: scaleColor(c, 1.5, 255), x: ALPHA }, false)),
+    ...BERRY_RGB.map((c) => art(SHAPES.BERRY_RIPE, {
+      d: [c[0], c[1], c[2], 255], O: scaleColor(c, 1.5, 255), o: scaleColor(c, 1.25, 255), x: ALPHA,
+    }, false)),
+  ],
+  avatarColors: [[125, 125, 125], ...BERRY_RGB],
+  marks: [marking(0), marking(0.5), marking(1)],
+  beams: { zap: solid([253, 253, 253]), colors: BERRY_RGB.map((c) => solid(c)) },
+};
+
+/**
  * The appearance of a substrate, by its family: a matrix game (its colour intervals by game name, the Prisoner's
  * Dilemma's for another), Clean Up (a cleaning beam), else Commons Harvest.
  */
-export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner'>): Appearance {
+export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest'>): Appearance {
+  if (spec.allelopathicHarvest) return ALLELOPATHIC_HARVEST;
   if (spec.matrix) {
     for (const [prefix, a] of MATRIX_BY_PREFIX) if (spec.name.startsWith(prefix)) return a;
     return PRISONERS_DILEMMA;

@@ -18,10 +18,12 @@
  *
  * Composite key = bg + nBg · (lower + nLower · (upper + nUpper · (marker + nMarker · beams))), with
  * - bg = tile + TILE_COUNT · decor: the background `Tile` and the map character's decor index (0 = none);
- * - lower: 0 nothing, 1 apple, 2 dirt, 3 + k resource class k;
+ * - lower: 0 nothing, 1 apple, 2 dirt, 3 + k resource class k (Allelopathic Harvest: unripe berries of colour
+ *   k + 1, then ripe ones from 3 + 3);
  * - upper: 0 nothing, 1 wall, 2 + 4 · colour + facing: an avatar in avatar colour `colour` (0 = Self, then the
  *   other players' colours) with its absolute facing;
- * - marker: 0 nothing, 1 ready to interact, 2 + r interaction result r;
+ * - marker: 0 nothing, 1 ready to interact, 2 + r interaction result r (Allelopathic Harvest: m = sanction mark
+ *   of level m; an avatar's colour there is its colour id, the observer's own included);
  * - beams: bit i set when the substrate's i-th beam kind (zap, clean, interact, those it has) covers the cell.
  * Key 0 is an empty cell: black, which is also what Lab2D shows off the map.
  *
@@ -42,8 +44,10 @@ export const enum Tile {
   Sand = 3,
   Dessicated = 4,
   River0 = 5,
+  /** After the river's four frames. */
+  Soil = 9,
 }
-export const TILE_COUNT = 9;
+export const TILE_COUNT = 10;
 
 /** `Sprite` id → background tile (the river as its first frame). */
 export const TILE_OF_SPRITE: Uint8Array = (() => {
@@ -53,6 +57,7 @@ export const TILE_OF_SPRITE: Uint8Array = (() => {
   t[Sprite.Sand] = Tile.Sand;
   t[Sprite.River] = Tile.River0;
   t[Sprite.Dessicated] = Tile.Dessicated;
+  t[Sprite.Soil] = Tile.Soil;
   return t;
 })();
 
@@ -68,6 +73,11 @@ export const LOWER_OF_SPRITE: Uint8Array = (() => {
   t[Sprite.Dirt] = LOWER_DIRT;
   t[Sprite.Resource1] = LOWER_RESOURCE;
   t[Sprite.Resource2] = LOWER_RESOURCE + 1;
+  // Allelopathic Harvest's berries take the resource classes (its appearance lists them as its `resources`).
+  for (let k = 0; k < 3; k++) {
+    t[Sprite.UnripeBerry1 + k] = LOWER_RESOURCE + k;
+    t[Sprite.RipeBerry1 + k] = LOWER_RESOURCE + 3 + k;
+  }
   return t;
 })();
 
@@ -79,8 +89,12 @@ export const UPPER_AVATAR = 2;
 /** Bytes per element of `tileUnits`: 4 when a tile row is a whole number of 32-bit words, else 1. */
 export type CopyUnit = 1 | 4;
 
-/** Avatar palettes of a substrate: Self first, then the other players' colours in slot order (cycled). */
-function avatarPalettes(spec: SubstrateSpec, players: number): Palette[] {
+/**
+ * Avatar palettes of a substrate: Self first, then the other players' colours in slot order (cycled); or, where
+ * avatars are coloured by their state (`avatarColors`), one palette per colour id.
+ */
+function avatarPalettes(spec: SubstrateSpec, players: number, a: Appearance): Palette[] {
+  if (a.avatarColors) return a.avatarColors.map((rgb) => getPalette(rgb));
   const others = spec.observation.playerColors;
   const used = Math.max(1, Math.min(players, others.length));
   const list = [getPalette(spec.observation.selfColor)];
@@ -244,6 +258,7 @@ export class SpriteAtlas {
     tile[Tile.Grass] = add(a.grass);
     tile[Tile.Sand] = add(a.sand);
     tile[Tile.Dessicated] = add(a.dessicated ?? a.grass);
+    tile[Tile.Soil] = add(a.soil);
     for (let f = 0; f < 4; f++) tile[Tile.River0 + f] = add(a.river?.[f % a.river.length]);
     this.tileSprite = tile;
 
@@ -260,21 +275,26 @@ export class SpriteAtlas {
     const resources = a.resources ?? [];
     this.lowerSprite = Int32Array.from([NO_SPRITE, add(a.apple), add(a.dirt), ...resources.map(add)]);
     this.wallSprite = add(a.wall);
-    const palettes = avatarPalettes(spec, players);
+    const palettes = avatarPalettes(spec, players, a);
     this.colours = palettes.length;
     this.avatarSprite = new Int32Array(palettes.length * 4);
     palettes.forEach((palette, k) => {
       for (let f = 0; f < 4; f++) this.avatarSprite[k * 4 + f] = add({ shape: AVATAR_SHAPES[f], palette, rotates: false });
     });
     this.slotColour = new Uint8Array(players);
-    for (let s = 0; s < players; s++) this.slotColour[s] = 1 + (s % (palettes.length - 1));
+    for (let s = 0; s < players; s++) this.slotColour[s] = palettes.length > 1 ? 1 + (s % (palettes.length - 1)) : 0;
     const m = a.markers;
-    this.markerSprite = Int32Array.from(m ? [NO_SPRITE, add(m.ready), ...m.results.map(add)] : [NO_SPRITE]);
-    const kinds: [BeamKind, SpriteArt | undefined][] = [[BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact]];
+    // Marker m: the matrix games' ready (1) and results (2 + r); or a sanction mark at level m (`marks[m − 1]`).
+    this.markerSprite = Int32Array.from(m ? [NO_SPRITE, add(m.ready), ...m.results.map(add)] : [NO_SPRITE, ...(a.marks ?? []).map(add)]);
+    const colors = a.beams.colors ?? [];
+    const kinds: [BeamKind, SpriteArt | undefined][] = [
+      [BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact],
+      [BeamKind.Color1, colors[0]], [BeamKind.Color2, colors[1]], [BeamKind.Color3, colors[2]],
+    ];
     const present = kinds.filter(([, art]) => art);
     this.beamSprite = Int32Array.from(present.map(([, art]) => add(art)));
-    this.beamBits = new Uint8Array(8);
-    for (let mask = 0; mask < 8; mask++) {
+    this.beamBits = new Uint8Array(64);
+    for (let mask = 0; mask < 64; mask++) {
       present.forEach(([kind], bit) => {
         if (mask & kind) this.beamBits[mask] |= 1 << bit;
       });
