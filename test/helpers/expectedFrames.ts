@@ -20,6 +20,7 @@ import { riverFrame } from '../../systems/renderObservations.js';
 import type { Sim } from '../../systems/sim.js';
 import { appearanceOf, AVATAR_SHAPES, getPalette, type Rgba, type SpriteArt } from '../../systems/spriteArt.js';
 import { Sprite } from '../../systems/sprites.js';
+import { allelopathicOf } from '../../systems/allelopathicHarvest/index.js';
 
 /** What a test expects beyond the grid: beam sprites and markers by map cell, and dead patches. */
 export interface Extras {
@@ -91,7 +92,11 @@ export function recordedBeams(sim: Sim): Map<number, SpriteArt[]> {
   if (o.world !== sim.world || o.tick !== sim.world.tick) return out;
   for (let i = 0; i < o.count; i++) {
     const cell = o.cells[i], mask = o.mask[cell];
-    const arts = [[BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact]] as const;
+    const colors = a.beams.colors ?? [];
+    const arts = [
+      [BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact],
+      [BeamKind.Color1, colors[0]], [BeamKind.Color2, colors[1]], [BeamKind.Color3, colors[2]],
+    ] as const;
     out.set(cell, arts.filter(([k, art]) => (mask & k) !== 0 && art).map(([, art]) => art as SpriteArt));
   }
   return out;
@@ -112,6 +117,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   else if (bg === Sprite.Grass) push(extras.dessicated?.has(cell) ? a.dessicated : a.grass);
   else if (bg === Sprite.Sand) push(a.sand);
   else if (bg === Sprite.River) push(a.river?.[riverFrame(sim, cell)]);
+  else if (bg === Sprite.Soil) push(a.soil);
   const decor = a.decor?.[sim.map.chars[cell]];
   for (const d of decor?.below ?? []) push(d);
   const lower = grid.at(x, y, Layer.Lower);
@@ -121,6 +127,8 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     else if (id === Sprite.Dirt) push(a.dirt);
     else if (id === Sprite.Resource1) push(a.resources?.[0]);
     else if (id === Sprite.Resource2) push(a.resources?.[1]);
+    // Allelopathic Harvest's berries: unripe colours 1-3, then ripe colours 1-3 (systems/spriteArt.ts).
+    else if (id >= Sprite.UnripeBerry1 && id <= Sprite.RipeBerry3) push(a.resources?.[id - Sprite.UnripeBerry1]);
   }
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
@@ -129,12 +137,19 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
     const o = sim.spec.observation;
-    const palette = slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
+    // Allelopathic Harvest: every avatar, the observer too, in its colour state (its colour overlay).
+    const st = allelopathicOf(sim);
+    const palette = a.avatarColors && st
+      ? getPalette(a.avatarColors[st.avatarColor[slot]])
+      : slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }
   if (!a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
   push(extras.markers?.get(cell));
+  // Allelopathic Harvest's sanction mark (superOverlay) over a player on the map marked above level 1.
+  const marked = upper !== 0 && c.Sprite.id[upper] === Sprite.Avatar ? allelopathicOf(sim) : null;
+  if (marked && a.marks && marked.shownLevel[c.Avatar.slot[upper]] > 1) push(a.marks[marked.shownLevel[c.Avatar.slot[upper]] - 1]);
   for (const b of extras.beams?.get(cell) ?? []) push(b);
   return layers;
 }
