@@ -21,7 +21,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_green_0',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_green_0',
+    model: 'allelopathic_harvest__open/bot_that_loves_green_0',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:511',
     policy: { kind: 'berry_planter', plants: 2 },
@@ -29,7 +29,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_green_1',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_green_1',
+    model: 'allelopathic_harvest__open/bot_that_loves_green_1',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:516',
     policy: { kind: 'berry_planter', plants: 2 },
@@ -37,7 +37,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_green_2',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_green_2',
+    model: 'allelopathic_harvest__open/bot_that_loves_green_2',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:521',
     policy: { kind: 'berry_planter', plants: 2 },
@@ -45,7 +45,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_green_3',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_green_3',
+    model: 'allelopathic_harvest__open/bot_that_loves_green_3',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:526',
     policy: { kind: 'berry_planter', plants: 2 },
@@ -53,7 +53,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_red_0',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_red_0',
+    model: 'allelopathic_harvest__open/bot_that_loves_red_0',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:531',
     policy: { kind: 'berry_planter', plants: 1 },
@@ -61,7 +61,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_red_1',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_red_1',
+    model: 'allelopathic_harvest__open/bot_that_loves_red_1',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:536',
     policy: { kind: 'berry_planter', plants: 1 },
@@ -69,7 +69,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_red_2',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_red_2',
+    model: 'allelopathic_harvest__open/bot_that_loves_red_2',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:541',
     policy: { kind: 'berry_planter', plants: 1 },
@@ -77,7 +77,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__bot_that_supports_red_3',
     substrate: 'allelopathic_harvest__open',
-    model: 'bot_that_loves_red_3',
+    model: 'allelopathic_harvest__open/bot_that_loves_red_3',
     puppeteer: null,
     source: 'meltingpot/configs/bots/__init__.py:546',
     policy: { kind: 'berry_planter', plants: 1 },
@@ -85,7 +85,7 @@ export const BOTS: readonly BotSpec[] = [
   {
     name: 'allelopathic_harvest__open__puppet_convention_follower_0',
     substrate: 'allelopathic_harvest__open',
-    model: 'puppet_0',
+    model: 'allelopathic_harvest__open/puppet_0',
     puppeteer: 'allelopathic_harvest.ConventionFollower',
     source: 'meltingpot/configs/bots/__init__.py:551',
     policy: { kind: 'convention_follower', colorThreshold: 57, recencyWindow: 5 },
