@@ -2,6 +2,8 @@
  * An environment: a substrate, a population and the pipeline, behind reset/step. The headless runner, the
  * benchmarks and the server rooms all drive substrates through this one class.
  */
+import { allelopathicFigures, type AllelopathicFigures } from './allelopathicHarvest/figures.js';
+import { allelopathicOf } from './allelopathicHarvest/index.js';
 import { CrucibleError } from '../ecs/errors.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { findBotSpec, getScenario, scenarioSubstrate, type ScenarioSpec } from '../substrates/scenarios.js';
@@ -48,6 +50,12 @@ export interface PostStage {
   run(env: Environment): void;
 }
 
+/** Allelopathic Harvest's figures for the summary, or nothing for another substrate. */
+function allelopathicSummary(sim: Sim): { allelopathic_harvest?: AllelopathicFigures } {
+  const st = allelopathicOf(sim);
+  return st ? { allelopathic_harvest: allelopathicFigures(sim, st) } : {};
+}
+
 export interface EpisodeSummary {
   substrate: string;
   scenario: string | null;
@@ -73,6 +81,8 @@ export interface EpisodeSummary {
   events: { apples_eaten: number; zaps_fired: number; zap_hits: number };
   /** The matrix games' figures (absent for other substrates). */
   matrix?: MatrixFigures;
+  /** Allelopathic Harvest's figures (absent for other substrates): systems/allelopathicHarvest/figures.ts. */
+  allelopathic_harvest?: AllelopathicFigures;
 }
 
 export function agentId(slot: number): string {
@@ -283,6 +293,7 @@ export class Environment {
       hashes: this.hashes,
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
       ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
+      ...allelopathicSummary(sim),
     };
   }
 }

@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { Dir } from '../ecs/components.js';
 import { substrate as open } from '../substrates/allelopathic_harvest__open.js';
 import type { AllelopathicHarvestSpec, SubstrateSpec } from '../substrates/types.js';
-import { ripen } from '../systems/allelopathicHarvest/berries.js';
+import { ripen, unripeSprite } from '../systems/allelopathicHarvest/berries.js';
+import { allelopathicFigures } from '../systems/allelopathicHarvest/figures.js';
 import { allelopathicOf } from '../systems/allelopathicHarvest/index.js';
 import { monocultureFraction, NEWBORN, ripeningProbability, type AllelopathicState } from '../systems/allelopathicHarvest/state.js';
 import { Environment } from '../systems/environment.js';
@@ -362,5 +363,82 @@ describe('zapping and graduated sanctions (MP lua/modules/avatar_library.lua Gra
     const y = view.forward * spriteSize + 3, x = view.left * spriteSize + 3; // a body pixel of CUTE_AVATAR_N
     const px = [...frame.subarray((y * w + x) * 3, (y * w + x) * 3 + 3)];
     assert.ok(px[0] > px[1] && px[0] > px[2], `observer pixel ${px} is red`);
+  });
+});
+
+describe('Allelopathic Harvest figures and stand-in bots', () => {
+  /** Replant every berry to colour k (the colour of an unripe berry; counts kept in step) except `keep`. */
+  function paint(sim: Sim, k: number, keep: (i: number) => boolean = () => false): void {
+    const st = stateOf(sim);
+    for (let i = 0; i < st.count; i++) {
+      if (keep(i) || st.ripe[i] === 1 || st.color[i] === k) continue;
+      st.unripeCount[st.color[i]]--;
+      st.unripeCount[k]++;
+      st.color[i] = k;
+      sim.world.c.Sprite.id[st.eids[i]] = unripeSprite(k);
+    }
+  }
+
+  it('reports planting and eating by population, free riding and who sanctioned whom (allelopathic_harvest.py:696-765)', () => {
+    const sim = tinySim(ahSpec(['P1.', '.2.', 'P..'], 2, NO_RIPENING, { legend: { ...open.legend, '.': ['floor'] } }));
+    const st = stateOf(sim);
+    // Slot 0 (likes red) replants the green berry red; slot 1 (likes green) eats it without planting anything.
+    placeAll(sim, [[0, 1, 2, Dir.N], [1, 2, 1, Dir.W]]);
+    step(sim, { 0: 'FIRE_ONE' });
+    ripen(sim, st, berry(sim, 1, 1));
+    placeAll(sim, [[0, 0, 2, Dir.N], [1, 2, 1, Dir.W]]);
+    step(sim, { 1: 'FORWARD' });
+    placeAll(sim, [[0, 1, 2, Dir.N], [1, 1, 1, Dir.N]]);
+    stepN(sim, 3);
+    step(sim, { 0: 'FIRE_ZAP' });
+    const f = allelopathicFigures(sim, st);
+    assert.deepEqual(f.berries, { red: 2, green: 0, blue: 0 });
+    assert.equal(f.monoculture_fraction, 1);
+    assert.equal(f.dominant_color, 'red');
+    assert.deepEqual(f.by_population.map((p) => [p.role, p.players, p.planted.red, p.eaten.red]), [
+      ['player_who_likes_red', 1, 1, 0],
+      ['player_who_likes_green', 1, 0, 1],
+    ]);
+    assert.equal(f.free_riding_share, 1, 'the only berry eaten went to a player who planted none');
+    assert.deepEqual(f.by_population[0].zapped, { player_who_likes_red: 0, player_who_likes_green: 1 });
+    assert.equal(f.freezes, 1);
+  });
+
+  it('an episode summary carries the figures', () => {
+    const env = new Environment({ substrate: 'allelopathic_harvest__open', seed: 2 });
+    env.reset();
+    for (let t = 0; t < 20; t++) env.step(new Int32Array(env.players));
+    const s = env.summary();
+    assert.ok(s.allelopathic_harvest);
+    assert.deepEqual(s.allelopathic_harvest.berries, { red: 116, green: 116, blue: 116 });
+    assert.equal(new Environment({ substrate: 'commons_harvest__open', seed: 2 }).summary().allelopathic_harvest, undefined);
+  });
+
+  it('bots that support red replant the field red and never zap (MP configs/scenarios/__init__.py:84-110)', () => {
+    const env = new Environment({ substrate: 'allelopathic_harvest__open', scenario: 'allelopathic_harvest__open_1', seed: 3 });
+    env.reset();
+    const st = stateOf(env.sim);
+    for (let t = 0; t < 300; t++) env.step(new Int32Array(env.players));
+    const f = allelopathicFigures(env.sim, st);
+    assert.ok(f.berries.red > 116 + 40, `red berries ${f.berries.red}`);
+    for (const p of f.by_population) assert.deepEqual([p.planted.green, p.planted.blue], [0, 0], p.role);
+    assert.equal(env.sim.counters.zapsFired, 0);
+  });
+
+  it('the convention follower eats only until its view is mostly one colour, then plants that colour (MP utils/puppeteers/allelopathic_harvest.py)', () => {
+    const run = (green: boolean): number[] => {
+      const env = new Environment({ substrate: 'allelopathic_harvest__open', scenario: 'allelopathic_harvest__open_7', seed: 4 });
+      env.reset();
+      const sim = env.sim;
+      // A field of green with one berry in four left red, or the map's even mix.
+      if (green) paint(sim, 2, (i) => i % 4 === 0 && stateOf(sim).color[i] === 1);
+      for (let t = 0; t < 150; t++) env.step(new Int32Array(env.players));
+      const st = stateOf(sim);
+      // Slots 5..9 are the followers: berries they replanted, by colour.
+      return [1, 2, 3].map((k) => [5, 6, 7, 8, 9].reduce((a, s) => a + st.plantedBy[(k - 1) * sim.players + s], 0));
+    };
+    assert.deepEqual(run(false), [0, 0, 0], 'CONSUME_ANY in a mixed field: no planting');
+    const [red, green, blue] = run(true);
+    assert.ok(green > 0 && red === 0 && blue === 0, `planted red ${red}, green ${green}, blue ${blue}`);
   });
 });
