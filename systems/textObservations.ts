@@ -85,6 +85,9 @@ const LISTED: Readonly<Record<string, string>> = {
   wall: 'wall', apple: 'apple', dirt: 'dirt', resource1: 'resource1', resource2: 'resource2',
   selfUp: 'self', selfRight: 'self', selfDown: 'self', selfLeft: 'self',
   otherUp: 'player', otherRight: 'player', otherDown: 'player', otherLeft: 'player',
+  // Allelopathic Harvest's berries (colours 1-3 are red, green, blue).
+  unripeBerry1: 'unripe_red_berry', unripeBerry2: 'unripe_green_berry', unripeBerry3: 'unripe_blue_berry',
+  ripeBerry1: 'ripe_red_berry', ripeBerry2: 'ripe_green_berry', ripeBerry3: 'ripe_blue_berry',
 };
 
 const scratchOf = new WeakMap<Sim, Uint8Array>();
