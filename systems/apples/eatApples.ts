@@ -9,8 +9,9 @@ import type { Sim } from '../sim.js';
 
 export function eatApples(sim: Sim): void {
   const eating = sim.spec.eating;
+  if (!eating) return;
   const apples = applesOf(sim);
-  if (!eating || !apples) return;
+  if (!apples) return;
   const { world } = sim;
   const { c, events } = world;
   for (let slot = 0; slot < sim.players; slot++) {

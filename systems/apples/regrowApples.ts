@@ -16,8 +16,9 @@ import type { Sim } from '../sim.js';
 
 export function regrowApples(sim: Sim): void {
   const regrowth = sim.spec.regrowth;
+  if (!regrowth) return;
   const a = applesOf(sim);
-  if (!regrowth || !a) return;
+  if (!a) return;
   const p = regrowth.probabilities;
   const last = p.length - 1;
   const { rng, grid, c } = sim.world;

@@ -56,8 +56,9 @@ const firing: Firing = { beam: 'clean', cooldown: 0, timer: new Int32Array(0), p
 
 export function fireCleaningBeams(sim: Sim): void {
   const beam = sim.spec.cleaner;
+  if (!beam) return;
   const st = cleanUpOf(sim);
-  if (!beam || !st) return;
+  if (!st) return;
   const { world } = sim;
   const { c, events } = world;
   const tick = world.tick;

@@ -9,11 +9,12 @@ import type { Sim } from '../sim.js';
 
 export function spawnDirt(sim: Sim): void {
   const spawn = sim.spec.dirt;
-  const st = cleanUpOf(sim);
-  if (!spawn || !st) return;
+  if (!spawn) return;
   const { rng, tick } = sim.world;
   if (tick <= spawn.delayStart) return;
   if (rng.float() >= spawn.spawnProbability) return;
+  const st = cleanUpOf(sim);
+  if (!st) return;
   const d = st.dirt;
   if (d.cleanCount === 0) return;
   setDirty(sim, d.clean[rng.int(d.cleanCount)]);
