@@ -46,7 +46,7 @@ export const ALLELOPATHIC_HARVEST: Mechanic<AllelopathicState> = {
   },
 };
 
-/** This sim's Allelopathic Harvest state, or null when its substrate has none. */
+/** This sim's Allelopathic Harvest state, or null when its substrate has none (one field read then). */
 export function allelopathicOf(sim: Sim): AllelopathicState | null {
-  return stateOf(sim, ALLELOPATHIC_HARVEST);
+  return sim.spec.allelopathicHarvest ? stateOf(sim, ALLELOPATHIC_HARVEST) : null;
 }
