@@ -4,15 +4,28 @@
  * beam settings every variant here uses. Values only; each variant file states its own map, matrices and tunables.
  */
 import { MOVEMENT_ACTIONS } from './shared.js';
-import type { ActionSpec, Rgb } from './types.js';
+import type { ActionSpec, ResourceClassSpec, Rgb } from './types.js';
 
 /** NOOP, FORWARD, BACKWARD, STEP_LEFT, STEP_RIGHT, TURN_LEFT, TURN_RIGHT, INTERACT (8 actions). */
 export const MATRIX_ACTIONS: readonly ActionSpec[] = [...MOVEMENT_ACTIONS, { name: 'INTERACT', move: 0, turn: 0, fire: 'interact' }];
 
 /** Resource class 1, green (`RESOURCE1_COLOR`): cooperate / stag / dove. */
 export const RESOURCE1_COLOR: Rgb = [30, 225, 185];
+export const RESOURCE1_HIGHLIGHT: Rgb = [98, 234, 206];
 /** Resource class 2, red (`RESOURCE2_COLOR`): defect / hare / hawk. */
 export const RESOURCE2_COLOR: Rgb = [225, 30, 70];
+export const RESOURCE2_HIGHLIGHT: Rgb = [234, 98, 126];
+
+/**
+ * Running with Scissors' three classes and colours (`running_with_scissors_in_the_matrix__repeated.py:75-86`; the
+ * same in __arena and __one_shot, and in rationalizable_coordination_in_the_matrix__arena): rock yellow, paper
+ * violet, scissors cyan.
+ */
+export const RWS_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'rock', color: [255, 227, 11], highlight: [255, 214, 91] },
+  { name: 'paper', color: [109, 42, 255], highlight: [132, 91, 255] },
+  { name: 'scissors', color: [42, 188, 255], highlight: [91, 214, 255] },
+];
 
 /** Every other player in the two-player variants (`TARGET_SPRITE_OTHER`, `get_palette((200, 100, 50))`). */
 export const OTHER_COLOR: Rgb = [200, 100, 50];

@@ -121,6 +121,11 @@ export interface ObservationSpec {
   readonly selfColor: Rgb;
   /** Other players' colours by player slot (cycled); a single entry means every other player looks the same. */
   readonly playerColors: readonly Rgb[];
+  /**
+   * Each player sees itself in its own slot colour, as others see it, instead of `selfColor` (Melting Pot avatars
+   * without a `spriteMap`: Bach or Stravinsky, whose colour shows the role).
+   */
+  readonly selfInOwnColor?: boolean;
 }
 
 /** Who plays: the number of player slots and the default scenario's bots. */
@@ -143,7 +148,9 @@ export interface PopulationSpec {
  */
 export interface ResourceClassSpec {
   readonly name: string;
+  /** The resource sprite's colour and its highlight (`RESOURCE<k>_COLOR`, `RESOURCE<k>_HIGHLIGHT_COLOR`). */
   readonly color: Rgb;
+  readonly highlight: Rgb;
   readonly role?: 'cooperate' | 'defect';
 }
 
@@ -163,6 +170,11 @@ export interface InteractionSpec extends BeamSpec {
   /** Who is removed after an interaction (`winningPlayerDies`, `losingPlayerDies`). Ties go to the row player. */
   readonly winnerRemoved: boolean;
   readonly loserRemoved: boolean;
+  /**
+   * The episode ends after the first interaction (`endEpisodeOnFirstInteraction`, the one-shot variants): on the
+   * tick after its effects land.
+   */
+  readonly endEpisodeOnFirstInteraction?: boolean;
 }
 
 /**
@@ -189,6 +201,14 @@ export interface MatrixSpec {
   readonly spawnResourcesWhenAllPlayersRemoved: boolean;
   /** Crucible only: a beam hit asks the target, who accepts by firing INTERACT within `windowTicks` ticks. */
   readonly consent?: { readonly windowTicks: number };
+  /** Equal payoffs make a random winner (p = 0.5 each, from the world's generator) instead of the row player (`randomTieBreaking`). */
+  readonly randomTieBreaking?: boolean;
+  /**
+   * Dyadic roles (`DyadicRole`, Bach or Stravinsky): by player slot (cycled), true for a row player. With roles, only
+   * a row player and a column player interact — the row player is the row player whoever fires — and a hit between
+   * two players of the same role does nothing (the beam still stops there). Without, the firer is the row player.
+   */
+  readonly rowPlayers?: readonly boolean[];
 }
 
 export interface SubstrateSpec {

@@ -19,12 +19,15 @@
  *    ("ready": `playerCollectedAtLeastOneResource`); otherwise nothing happens;
  * 4. consent variant (Crucible only): a player in an open request cannot be asked; otherwise the target is sent a
  *    request and nothing else happens now (see below);
- * 5. the interaction resolves: the firer is the row player, the target the column player.
+ * 5. with dyadic roles (`rowPlayers`, `components.lua:771-785`), two players of the same role do not interact, and
+ *    the row-role player is the row player whoever fired;
+ * 6. the interaction resolves: the firer is the row player, the target the column player.
  *
  * Resolving (`_resolve`): with r, c the row and column inventories over their sums, the row player is owed r·M_row·c
  * and the column player r·M_col·c. Both freeze: they cannot act on ticks t + 1 … t + freezeTicks + 1, cannot be hit,
  * and on tick t + freezeTicks + 1 the payoffs, inventory resets and removals land (systems/applyInteractionEffects.ts).
- * The row player wins ties. Melting Pot resets a winning row player's inventory (and readiness) immediately as well
+ * The row player wins ties, or with `randomTieBreaking` each wins with p = 0.5 (one draw from the world's generator,
+ * `components.lua:609-625`). Melting Pot resets a winning row player's inventory (and readiness) immediately as well
  * as with the other effects (`reset_winner_inventory` in the row-wins branch only); this is kept, so that player's
  * INVENTORY reads the initial one while it is frozen. INTERACTION_INVENTORIES shows both inventories on the tick of the interaction.
  * An interaction in which one player's inventory majority is the `defect` class and the other's the `cooperate`
@@ -137,6 +140,15 @@ function hitPlayer(sim: Sim, row: number, col: number): void {
     if (events.wants('consent_request')) events.emit('consent_request', { tick, requester: row, target: col });
     return;
   }
+  const roles = m.rowPlayers;
+  if (roles) {
+    const rowIsRow = roles[row % roles.length], colIsRow = roles[col % roles.length];
+    if (rowIsRow === colIsRow) return;
+    if (!rowIsRow) {
+      resolveInteraction(sim, col, row);
+      return;
+    }
+  }
   resolveInteraction(sim, row, col);
 }
 
@@ -202,7 +214,7 @@ export function resolveInteraction(sim: Sim, row: number, col: number): void {
     else if (colChoice === defect && rowChoice === coop) events.emit('hostile_attempt', { tick, attacker: col, target: row, landed: true });
   }
   const b = m.interaction;
-  const rowWon = rowReward >= colReward;
+  const rowWon = rowReward > colReward || (rowReward === colReward && (m.randomTieBreaking !== true || world.rng.float() <= 0.5));
   if (rowWon && b.resetWinnerInventory) resetInventory(sim, row);
   st.pendingRow[col] = row;
   st.pendingRowReward[col] = rowReward;

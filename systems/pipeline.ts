@@ -9,6 +9,7 @@ import { collectResources } from './collectResources.js';
 import { collectRewards } from './collectRewards.js';
 import { eatApples } from './eatApples.js';
 import { endEpisode } from './endEpisode.js';
+import { endEpisodeAfterInteraction } from './endEpisodeAfterInteraction.js';
 import { expireConsentRequests } from './expireConsentRequests.js';
 import { fireCleaningBeams } from './fireCleaningBeams.js';
 import { fireInteractionBeams } from './fireInteractionBeams.js';
@@ -54,6 +55,8 @@ export const PIPELINE: readonly Stage[] = [
   { name: 'spawnResourcesWhenAllPlayersRemoved', run: spawnResourcesWhenAllPlayersRemoved },
   { name: 'applyInteractionEffects', run: applyInteractionEffects },
   { name: 'collectRewards', run: collectRewards },
+  // The one-shot matrix games end the tick after the interaction's effects (updater priority 900, next frame).
+  { name: 'endEpisodeAfterInteraction', run: endEpisodeAfterInteraction },
   { name: 'endEpisode', run: endEpisode },
 ];
 

@@ -46,6 +46,7 @@
  * | 15   | dirt        |                                                               |
  * | 16   | resource1   |                                                               |
  * | 17   | resource2   |                                                               |
+ * | 18   | resource3   | (Running with Scissors and the coordination games)            |
  *
  * Facing "in the view": (avatar facing − observer facing) mod 4, 0 = up, clockwise.
  */
@@ -73,7 +74,7 @@ export const SYMBOL_NAMES = [
   'outOfBounds', 'floor', 'wall', 'apple', 'grass',
   'selfUp', 'selfRight', 'selfDown', 'selfLeft',
   'otherUp', 'otherRight', 'otherDown', 'otherLeft',
-  'sand', 'river', 'dirt', 'resource1', 'resource2',
+  'sand', 'river', 'dirt', 'resource1', 'resource2', 'resource3',
 ] as const;
 export type SymbolName = (typeof SYMBOL_NAMES)[number];
 
@@ -94,11 +95,12 @@ const TILE_SYMBOL: Uint8Array = (() => {
 })();
 /** Lower class → code. */
 const LOWER_SYMBOL: Uint8Array = (() => {
-  const t = new Uint8Array(LOWER_RESOURCE + 2);
+  const t = new Uint8Array(LOWER_RESOURCE + 3);
   t[LOWER_APPLE] = SYMBOL_CODES.apple;
   t[LOWER_DIRT] = SYMBOL_CODES.dirt;
   t[LOWER_RESOURCE] = SYMBOL_CODES.resource1;
   t[LOWER_RESOURCE + 1] = SYMBOL_CODES.resource2;
+  t[LOWER_RESOURCE + 2] = SYMBOL_CODES.resource3;
   return t;
 })();
 const WALL_SYMBOL = SYMBOL_CODES.wall;
@@ -499,7 +501,8 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
   const stride = cols * rowUnits;
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
-  const selfClass = atlas.avatarClass(0, dir);
+  // Self is drawn in the Self colour, unless players see themselves as the others do (`selfInOwnColor`).
+  const selfClass = sim.spec.observation.selfInOwnColor === true ? -1 : atlas.avatarClass(0, dir);
   const slots = atlas.slots, base = dir * atlas.keys;
   let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
   const byWords = words !== null && tileWords !== null && rowUnits === 6;
@@ -508,7 +511,7 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
     let d = i * size * stride;
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep, d += rowUnits) {
       let key = keys[p];
-      if (k === self) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
+      if (k === self && selfClass >= 0) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
       let t = slots[base + key];
       if (t < 0) {
         // First sight of this combination: compose it (the pool may grow, so take its view again).

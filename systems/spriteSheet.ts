@@ -68,6 +68,7 @@ export const LOWER_OF_SPRITE: Uint8Array = (() => {
   t[Sprite.Dirt] = LOWER_DIRT;
   t[Sprite.Resource1] = LOWER_RESOURCE;
   t[Sprite.Resource2] = LOWER_RESOURCE + 1;
+  t[Sprite.Resource3] = LOWER_RESOURCE + 2;
   return t;
 })();
 

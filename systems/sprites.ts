@@ -19,10 +19,18 @@ export const enum Sprite {
    * out itself each tick (systems/renderObservations.ts); a background set to it draws the same.
    */
   Dessicated = 11,
+  /** The third resource class (Running with Scissors' scissors, the coordination games' third colour). */
+  Resource3 = 12,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
-  'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
+  'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated', 'resource3',
 ];
+
+/**
+ * The sprite of each matrix resource class (0-based), in class order: look classes up here, never by arithmetic on
+ * sprite ids (the ids of the classes are not consecutive).
+ */
+export const RESOURCE_SPRITES: readonly Sprite[] = [Sprite.Resource1, Sprite.Resource2, Sprite.Resource3];
 
 export const SPRITE_COUNT = SPRITE_NAMES.length;

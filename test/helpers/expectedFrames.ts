@@ -121,6 +121,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     else if (id === Sprite.Dirt) push(a.dirt);
     else if (id === Sprite.Resource1) push(a.resources?.[0]);
     else if (id === Sprite.Resource2) push(a.resources?.[1]);
+    else if (id === Sprite.Resource3) push(a.resources?.[2]);
   }
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
@@ -129,7 +130,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
     const o = sim.spec.observation;
-    const palette = slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
+    const palette = slot === observer && o.selfInOwnColor !== true ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }

@@ -1,0 +1,11 @@
+/**
+ * The rest of Melting Pot's Matrix family ("*_in_the_matrix__*"), listed once here so the registry takes them with
+ * one line: Running with Scissors (three resources), Bach or Stravinsky (roles), the coordination games and the
+ * arenas of Chicken and the Stag Hunt.
+ */
+import { substrate as rwsArena } from './running_with_scissors_in_the_matrix__arena.js';
+import { substrate as rwsOneShot } from './running_with_scissors_in_the_matrix__one_shot.js';
+import { substrate as rwsRepeated } from './running_with_scissors_in_the_matrix__repeated.js';
+import type { SubstrateSpec } from './types.js';
+
+export const MATRIX_FAMILY: readonly SubstrateSpec[] = [rwsRepeated, rwsArena, rwsOneShot];

@@ -1,0 +1,243 @@
+/**
+ * The rest of the Matrix family: Running with Scissors (three resources; __repeated, __arena, __one_shot), Bach or
+ * Stravinsky (dyadic roles, random tie-breaking), the coordination games and the arenas of Chicken and the Stag Hunt.
+ * Facts from Melting Pot's `configs/substrates/*_in_the_matrix__*.py` and `lua/levels/the_matrix/components.lua`,
+ * cited as path:line. The determinism, spec and rendering tests every registered substrate gets run elsewhere
+ * (test/substrates.test.ts, test/renderFrames.test.ts, test/observations.test.ts).
+ */
+import { strict as assert } from 'node:assert';
+import { getSubstrate } from '../substrates/registry.js';
+import { HUMAN_READABLE_COLORS } from '../substrates/shared.js';
+import type { MatrixSpec, Prefab, SubstrateSpec } from '../substrates/types.js';
+import { substrateProblems } from '../substrates/validate.js';
+import { Layer } from '../systems/layers.js';
+import { inventoryOf } from '../systems/matrixObservations.js';
+import { interactionPayoffs } from '../systems/matrixState.js';
+import { renderRgb, renderSymbolic, SYMBOL_CODES } from '../systems/renderObservations.js';
+import type { Sim } from '../systems/sim.js';
+import { RESOURCE_SPRITES, Sprite } from '../systems/sprites.js';
+import { Dir, onMap, placeAll, pos, step, stepN, tinySim } from './helpers/tinyWorld.js';
+
+const RWS = 'running_with_scissors_in_the_matrix__repeated';
+const MP = 'meltingpot/configs/substrates';
+const LUA = 'meltingpot/lua/levels/the_matrix/components.lua';
+
+/** 7 × 6 open room, spawn points on the bottom row; `r`, `p`, `s` place one resource of each class. */
+const ROOM = ['WWWWWWW', 'W rps W', 'W     W', 'W     W', 'WPPPPPW', 'WWWWWWW'];
+
+/** `base` on `map`, no stochastic ending (unless kept), facing north on spawn. */
+function roomSpec(baseName: string, map: readonly string[] = ROOM, opts: { players?: number; matrix?: Partial<MatrixSpec>; keepEpisode?: boolean } = {}): SubstrateSpec {
+  const base = getSubstrate(baseName);
+  return {
+    ...base,
+    name: `${baseName.split('__')[0]}__tiny`,
+    map,
+    legend: {
+      W: ['wall'], ' ': ['floor'], P: ['floor', 'spawn:spawnPoints'],
+      r: ['floor', 'resource:1'], p: ['floor', 'resource:2'], s: ['floor', 'resource:3'],
+    } satisfies Record<string, readonly Prefab[]>,
+    population: { ...base.population, players: opts.players ?? 2, randomizeInitialOrientation: false },
+    episode: opts.keepEpisode ? base.episode : { maxSteps: 100_000, minimumSteps: 0, interval: 100, probability: 0 },
+    matrix: { ...(base.matrix as MatrixSpec), ...opts.matrix },
+  };
+}
+
+function setInventory(sim: Sim, slot: number, counts: readonly number[]): void {
+  const inv = sim.world.c.Inventory;
+  counts.forEach((v, k) => (inv.count[sim.avatars[slot] * inv.size + k] = v));
+  (sim.matrix as NonNullable<Sim['matrix']>).ready[slot] = 1;
+}
+
+function inventory(sim: Sim, slot: number): number[] {
+  return Array.from(inventoryOf(sim, slot, new Float64Array(sim.matrix?.classes ?? 0)));
+}
+
+/** Two ready players side by side: 0 at (2, 2) facing east, 1 at (3, 2) facing north. */
+function pair(spec: SubstrateSpec, row: readonly number[], col: readonly number[]): Sim {
+  const sim = tinySim(spec);
+  placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);
+  setInventory(sim, 0, row);
+  setInventory(sim, 1, col);
+  return sim;
+}
+
+/** Counts of each map character. */
+function census(map: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const ch of map.join('')) out[ch] = (out[ch] ?? 0) + 1;
+  return out;
+}
+
+const near = (a: number, b: number): boolean => Math.abs(a - b) < 1e-12;
+
+describe('Running with Scissors in the Matrix: three resource classes', () => {
+  it(`uses rock-paper-scissors as the row matrix and its transpose for the column player (${MP}/running_with_scissors_in_the_matrix__repeated.py:254-258, ${LUA}:213-218)`, () => {
+    const m = getSubstrate(RWS).matrix as MatrixSpec;
+    assert.deepEqual(m.rowMatrix, [[0, -10, 10], [10, 0, -10], [-10, 10, 0]]);
+    m.rowMatrix.forEach((row, i) => row.forEach((v, j) => assert.equal(m.columnMatrix[j][i], v, `column[${j}][${i}] = row[${i}][${j}]`)));
+    assert.deepEqual(m.resources.map((r) => r.name), ['rock', 'paper', 'scissors']);
+    assert.deepEqual(m.initialInventory, [1, 1, 1]);
+  });
+
+  it('pays the pure strategies ±10: paper beats rock, scissors beat paper, rock beats scissors, a draw pays 0', () => {
+    const m = getSubstrate(RWS).matrix as MatrixSpec;
+    const out = new Float64Array(2);
+    const R = [3, 0, 0], P = [0, 2, 0], S = [0, 0, 5];
+    for (const [row, col, want] of [[P, R, [10, -10]], [S, P, [10, -10]], [R, S, [10, -10]], [R, P, [-10, 10]], [S, S, [0, 0]]] as const) {
+      interactionPayoffs(m, row, 0, col, 0, out);
+      assert.deepEqual(Array.from(out), want, `${row} vs ${col}`);
+    }
+    // The uniform mix is the equilibrium: it pays 0 against anything. And [2, 1, 0] vs [0, 1, 2], by hand:
+    // r = (2/3, 1/3, 0), c = (0, 1/3, 2/3): row = 2/3·(1/3·−10 + 2/3·10) + 1/3·(2/3·−10) = 20/9 − 20/9 = 0 … plus
+    // 1/3·1/3·0; so 0. Column: the negative, 0.
+    interactionPayoffs(m, [1, 1, 1], 0, [0, 0, 4], 0, out);
+    assert.deepEqual(Array.from(out), [0, 0]);
+    interactionPayoffs(m, [3, 1, 0], 0, [0, 1, 1], 0, out);
+    // r = (3/4, 1/4, 0), c = (0, 1/2, 1/2): row = 3/4·(−5 + 5) + 1/4·(0 − 5) = −1.25; column +1.25.
+    assert.ok(near(out[0], -1.25) && near(out[1], 1.25), `${Array.from(out)}`);
+  });
+
+  it('collects a third-class resource into the third inventory slot, and lays it with its own sprite (not the avatar\'s id)', () => {
+    const sim = tinySim(roomSpec(RWS));
+    placeAll(sim, [[0, 4, 2, Dir.N], [1, 1, 3, Dir.N]]);
+    const lower = sim.world.grid.at(4, 1, Layer.Lower);
+    assert.notEqual(lower, 0, 'a scissors resource at (4, 1)');
+    assert.equal(sim.world.c.Sprite.id[lower], Sprite.Resource3);
+    assert.notEqual(Sprite.Resource3 as number, Sprite.Avatar as number);
+    assert.deepEqual(RESOURCE_SPRITES.map((s) => sim.world.c.Sprite.id[sim.world.grid.at(2 + RESOURCE_SPRITES.indexOf(s), 1, Layer.Lower)]), [...RESOURCE_SPRITES]);
+    assert.deepEqual(inventory(sim, 0), [1, 1, 1]);
+    step(sim, { 0: 'FORWARD' });
+    assert.deepEqual(pos(sim, 0), [4, 1]);
+    assert.deepEqual(inventory(sim, 0), [1, 1, 2]);
+    assert.equal(sim.matrix?.ready[0], 1, 'collecting makes the player ready');
+  });
+
+  it(`draws the three classes in Melting Pot's colours, rock yellow, paper violet, scissors cyan (${MP}/running_with_scissors_in_the_matrix__repeated.py:75-86), and codes them 16, 17, 18 in the symbolic window`, () => {
+    const sim = tinySim(roomSpec(RWS));
+    placeAll(sim, [[0, 3, 3, Dir.N], [1, 1, 3, Dir.N]]);
+    const rgb = new Uint8Array(40 * 40 * 3);
+    renderRgb(sim, 0, rgb);
+    // The observer sits at window row 3, column 2; the resources are two rows ahead, columns 1, 2, 3.
+    const px = (r: number, c: number, u: number, v: number): number[] => {
+      const i = ((r * 8 + v) * 40 + c * 8 + u) * 3;
+      return Array.from(rgb.subarray(i, i + 3));
+    };
+    assert.deepEqual(px(1, 1, 1, 1), [255, 227, 11], 'rock rim');
+    assert.deepEqual(px(1, 2, 1, 1), [109, 42, 255], 'paper rim');
+    assert.deepEqual(px(1, 3, 1, 1), [42, 188, 255], 'scissors rim');
+    assert.deepEqual(px(1, 3, 3, 3), [91, 214, 255], 'scissors highlight');
+    const codes = new Uint8Array(5 * 5);
+    renderSymbolic(sim, 0, codes);
+    assert.deepEqual(Array.from(codes.subarray(5, 10)), [SYMBOL_CODES.floor, SYMBOL_CODES.resource1, SYMBOL_CODES.resource2, SYMBOL_CODES.resource3, SYMBOL_CODES.floor]);
+    assert.equal(SYMBOL_CODES.resource3, 18);
+  });
+
+  it('pays a losing row player −10 through the sim (no reward floor: `rewardFloor` defaults to −1e6, components.lua:349)', () => {
+    const sim = pair(roomSpec(RWS), [4, 0, 0], [0, 3, 0]);
+    step(sim, { 0: 'INTERACT' });
+    assert.equal(sim.matrix?.counters.interactions, 1);
+    const rewards = stepN(sim, 17);
+    assert.deepEqual(Array.from(rewards[16]), [-10, 10], 'paid on tick 18 = 1 + 16 + 1');
+    assert.deepEqual(inventory(sim, 0), [1, 1, 1]);
+    assert.deepEqual(inventory(sim, 1), [1, 1, 1]);
+    assert.ok(!onMap(sim, 0) && !onMap(sim, 1), 'both removed');
+  });
+
+  it('validation accepts three classes and rejects a fourth (no sprite for it)', () => {
+    const spec = getSubstrate(RWS);
+    assert.deepEqual(substrateProblems(spec), []);
+    const m = spec.matrix as MatrixSpec;
+    const four: SubstrateSpec = {
+      ...spec,
+      matrix: {
+        ...m,
+        resources: [...m.resources, { name: 'lizard', color: [0, 0, 0], highlight: [1, 1, 1] }],
+        initialInventory: [1, 1, 1, 1],
+        rowMatrix: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+        columnMatrix: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+      },
+    };
+    assert.match(substrateProblems(four).join('\n'), /4 classes; 1 to 3 are supported/);
+  });
+
+  it(`has Melting Pot's repeated map (15 × 23: r, p, s 6 each, a 15, n 13), regrowth 0.02 after 15 steps and p = 0.2 endings (${MP}/running_with_scissors_in_the_matrix__repeated.py:88-104, 271-273, 322-323, 625)`, () => {
+    const s = getSubstrate(RWS);
+    assert.equal(s.map.length, 15);
+    assert.ok(s.map.every((row) => row.length === 23));
+    const c = census(s.map);
+    assert.deepEqual([c.r, c.p, c.s, c.a, c.n, c.W], [6, 6, 6, 15, 13, 109]);
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.regeneration, { delay: 15, rate: 0.02 });
+    assert.deepEqual(s.episode, { maxSteps: 5000, minimumSteps: 1000, interval: 100, probability: 0.2 });
+    assert.equal(m.interaction.framesTillRespawn, 5);
+    assert.equal(m.spawnResourcesWhenAllPlayersRemoved, true);
+    assert.deepEqual(s.observation.view, { left: 2, right: 2, forward: 3, backward: 1 });
+  });
+
+  it(`the arena: 8 players, 24 × 25 map (1, 2, 3 12 each, a 8, P 64), 11 × 11 view, regrowth 0.04 after 10, out 50 steps, human_readable colours (${MP}/running_with_scissors_in_the_matrix__arena.py:58-83, 163-176, 294-295, 419)`, () => {
+    const s = getSubstrate('running_with_scissors_in_the_matrix__arena');
+    assert.equal(s.population.players, 8);
+    assert.equal(s.map.length, 24);
+    assert.ok(s.map.every((row) => row.length === 25));
+    const c = census(s.map);
+    assert.deepEqual([c['1'], c['2'], c['3'], c.a, c.P, c.W], [12, 12, 12, 8, 64, 120]);
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.regeneration, { delay: 10, rate: 0.04 });
+    assert.equal(m.interaction.framesTillRespawn, 50);
+    assert.equal(m.spawnResourcesWhenAllPlayersRemoved, false);
+    assert.deepEqual(s.observation.view, { left: 5, right: 5, forward: 9, backward: 1 });
+    assert.deepEqual(s.observation.selfColor, HUMAN_READABLE_COLORS[0]);
+    assert.deepEqual(s.observation.playerColors[0], [125, 50, 200], 'player 0 = human_readable[1]');
+  });
+});
+
+describe('running_with_scissors_in_the_matrix__one_shot: the episode ends after the first interaction', () => {
+  const ONE_SHOT = 'running_with_scissors_in_the_matrix__one_shot';
+
+  it(`ends on the tick after the interaction's effects land: hit at 1, paid at 18, terminated at the end of 19 (${MP}/running_with_scissors_in_the_matrix__one_shot.py:437, ${LUA}:465-466, 484-492)`, () => {
+    const sim = pair(roomSpec(ONE_SHOT, ROOM, { keepEpisode: true }), [0, 0, 2], [0, 2, 0]);
+    step(sim, { 0: 'INTERACT' });
+    for (let t = 2; t <= 17; t++) {
+      step(sim);
+      assert.equal(sim.terminated, false, `tick ${t}: still running`);
+    }
+    const paid = step(sim);
+    assert.deepEqual(Array.from(paid), [10, -10], 'scissors beat paper, paid on tick 18');
+    assert.equal(sim.terminated, false, 'the effects tick itself is not the last');
+    step(sim);
+    assert.equal(sim.world.tick, 19);
+    assert.equal(sim.terminated, true, 'terminated at the end of tick 19');
+    assert.equal(sim.truncated, false);
+  });
+
+  it('runs until the 1000-step cap when nobody interacts, with no stochastic ending and no regrowth', () => {
+    const s = getSubstrate(ONE_SHOT);
+    assert.deepEqual(s.episode, { maxSteps: 1000, minimumSteps: 0, interval: 1, probability: 0 });
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.regeneration, { delay: 1000, rate: 0 });
+    assert.equal(m.interaction.framesTillRespawn, 100);
+    assert.equal(m.spawnResourcesWhenAllPlayersRemoved, false);
+    const sim = tinySim(roomSpec(ONE_SHOT, ROOM, { keepEpisode: true }));
+    stepN(sim, 999);
+    assert.equal(sim.terminated || sim.truncated, false);
+    step(sim);
+    assert.equal(sim.truncated, true);
+    assert.equal(sim.terminated, false);
+  });
+
+  it(`has Melting Pot's one-shot map: 15 × 23, rows of r / p / s / a, 15 spawn points (${MP}/running_with_scissors_in_the_matrix__one_shot.py:87-102)`, () => {
+    const s = getSubstrate(ONE_SHOT);
+    const c = census(s.map);
+    assert.deepEqual([s.map.length, s.map[0].length], [15, 23]);
+    assert.deepEqual([c.r, c.p, c.s, c.a, c.n, c.W], [6, 6, 6, 18, 15, 72]);
+  });
+
+  it('a repeated variant does not end at its first interaction', () => {
+    const sim = pair(roomSpec(RWS), [0, 0, 2], [0, 2, 0]);
+    step(sim, { 0: 'INTERACT' });
+    stepN(sim, 30);
+    assert.equal(sim.terminated, false);
+    assert.equal(sim.matrix?.endEpisodeAt, 0);
+  });
+});
+
