@@ -3,9 +3,11 @@
  * one line: Running with Scissors (three resources), Bach or Stravinsky (roles), the coordination games and the
  * arenas of Chicken and the Stag Hunt.
  */
+import { substrate as bosArena } from './bach_or_stravinsky_in_the_matrix__arena.js';
+import { substrate as bosRepeated } from './bach_or_stravinsky_in_the_matrix__repeated.js';
 import { substrate as rwsArena } from './running_with_scissors_in_the_matrix__arena.js';
 import { substrate as rwsOneShot } from './running_with_scissors_in_the_matrix__one_shot.js';
 import { substrate as rwsRepeated } from './running_with_scissors_in_the_matrix__repeated.js';
 import type { SubstrateSpec } from './types.js';
 
-export const MATRIX_FAMILY: readonly SubstrateSpec[] = [rwsRepeated, rwsArena, rwsOneShot];
+export const MATRIX_FAMILY: readonly SubstrateSpec[] = [rwsRepeated, rwsArena, rwsOneShot, bosRepeated, bosArena];

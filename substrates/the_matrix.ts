@@ -27,6 +27,19 @@ export const RWS_RESOURCES: readonly ResourceClassSpec[] = [
   { name: 'scissors', color: [42, 188, 255], highlight: [91, 214, 255] },
 ];
 
+/**
+ * Bach or Stravinsky's classes (`bach_or_stravinsky_in_the_matrix__repeated.py:52-58`, the same in __arena): Bach
+ * light blue, Stravinsky light orange.
+ */
+export const BACH_OR_STRAVINSKY_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'bach', color: [123, 231, 255], highlight: [157, 217, 230] },
+  { name: 'stravinsky', color: [255, 163, 123], highlight: [230, 170, 157] },
+];
+
+/** Bach or Stravinsky's role colours (`create_avatar_objects`): a bach fan (row player) blue, a stravinsky fan orange. */
+export const BACH_FAN_COLOR: Rgb = [50, 100, 200];
+export const STRAVINSKY_FAN_COLOR: Rgb = [200, 100, 50];
+
 /** Every other player in the two-player variants (`TARGET_SPRITE_OTHER`, `get_palette((200, 100, 50))`). */
 export const OTHER_COLOR: Rgb = [200, 100, 50];
 

@@ -172,6 +172,8 @@ function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<
   positiveInt(problems, 'matrix.interaction.freezeTicks', b.freezeTicks, 0);
   positiveInt(problems, 'matrix.interaction.framesTillRespawn', b.framesTillRespawn, 0);
   if (m.consent) positiveInt(problems, 'matrix.consent.windowTicks', m.consent.windowTicks);
+  if (m.rowPlayers && m.rowPlayers.length === 0) problems.push('matrix.rowPlayers must name the role of at least one slot');
+  if (m.rowPlayers && m.consent) problems.push('matrix.rowPlayers (dyadic roles) and matrix.consent are not combined');
   if (!s.actions.some((a) => a.fire === 'interact')) problems.push('a matrix substrate needs an action that fires the interaction beam');
   if (s.zapper) problems.push('zapper and matrix both use the one beam cooldown timer: give at most one');
   for (const ch of used) {

@@ -27,7 +27,7 @@
  * and the column player r·M_col·c. Both freeze: they cannot act on ticks t + 1 … t + freezeTicks + 1, cannot be hit,
  * and on tick t + freezeTicks + 1 the payoffs, inventory resets and removals land (systems/applyInteractionEffects.ts).
  * The row player wins ties, or with `randomTieBreaking` each wins with p = 0.5 (one draw from the world's generator,
- * `components.lua:609-625`). Melting Pot resets a winning row player's inventory (and readiness) immediately as well
+ * `components.lua:609-629`). Melting Pot resets a winning row player's inventory (and readiness) immediately as well
  * as with the other effects (`reset_winner_inventory` in the row-wins branch only); this is kept, so that player's
  * INVENTORY reads the initial one while it is frozen. INTERACTION_INVENTORIES shows both inventories on the tick of the interaction.
  * An interaction in which one player's inventory majority is the `defect` class and the other's the `cooperate`

@@ -241,3 +241,106 @@ describe('running_with_scissors_in_the_matrix__one_shot: the episode ends after 
   });
 });
 
+
+describe('Bach or Stravinsky in the Matrix: dyadic roles', () => {
+  const BOS = 'bach_or_stravinsky_in_the_matrix__repeated';
+  const BOS_SRC = `${MP}/bach_or_stravinsky_in_the_matrix__repeated.py`;
+
+  it(`pays the bach fan 3 and the stravinsky fan 2 at Bach, 2 and 3 at Stravinsky, 0 apart (${BOS_SRC}:219-230)`, () => {
+    const m = getSubstrate(BOS).matrix as MatrixSpec;
+    assert.deepEqual(m.rowMatrix, [[3, 0], [0, 2]]);
+    assert.deepEqual(m.columnMatrix, [[2, 0], [0, 3]]);
+    assert.deepEqual(m.resources.map((r) => r.name), ['bach', 'stravinsky']);
+    const out = new Float64Array(2);
+    // r = (.75, .25), c = (.25, .75): row = .75·.25·3 + .25·.75·2 = .9375; column = .75·.25·2 + .25·.75·3 = .9375.
+    interactionPayoffs(m, [3, 1], 0, [1, 3], 0, out);
+    assert.ok(near(out[0], 0.9375) && near(out[1], 0.9375), `${Array.from(out)}`);
+  });
+
+  it(`makes the bach fan the row player even when the stravinsky fan fires (${LUA}:771-785, ${BOS_SRC}:478-496)`, () => {
+    // Both mostly Bach. Slot 1 (stravinsky fan) fires at slot 0 (bach fan, row player): the bach fan is paid 3 · ….
+    const sim = tinySim(roomSpec(BOS));
+    placeAll(sim, [[0, 3, 2, Dir.N], [1, 2, 2, Dir.E]]);
+    setInventory(sim, 0, [2, 0]);
+    setInventory(sim, 1, [4, 0]);
+    const seen: { row: number; col: number }[] = [];
+    sim.world.events.subscribe('interaction', (batch) => seen.push(...batch));
+    step(sim, { 1: 'INTERACT' });
+    assert.equal(seen.length, 1);
+    assert.deepEqual([seen[0].row, seen[0].col], [0, 1], 'row = the bach fan, whoever fired');
+    const paid = stepN(sim, 17)[16];
+    assert.deepEqual(Array.from(paid), [3, 2]);
+  });
+
+  it('does nothing when two players of the same role meet, and the beam still stops at the one it hits', () => {
+    // Three players in a row: 0 fires east at 1 (same role), 2 stands behind 1.
+    const spec = roomSpec(BOS, ROOM, { players: 3, matrix: { rowPlayers: [true, true, false] } });
+    const sim = tinySim(spec);
+    placeAll(sim, [[0, 1, 2, Dir.E], [1, 2, 2, Dir.N], [2, 3, 2, Dir.N]]);
+    for (const s of [0, 1, 2]) setInventory(sim, s, [3, 0]);
+    step(sim, { 0: 'INTERACT' });
+    assert.equal(sim.matrix?.counters.interactions, 0, 'no interaction between two bach fans');
+    assert.deepEqual(inventory(sim, 0), [3, 0]);
+    assert.deepEqual(inventory(sim, 1), [3, 0]);
+    assert.equal(sim.world.c.Frozen.until[sim.avatars[1]] > sim.world.tick, false, 'nobody frozen');
+    // Now 1 (bach fan) fires at 2 (stravinsky fan) three ticks later: they interact.
+    stepN(sim, 2);
+    step(sim, { 1: 'INTERACT' });
+    assert.equal(sim.matrix?.counters.interactions, 1);
+  });
+
+  it(`breaks ties at random (${LUA}:609-629): a tied row player wins about half the time, visible as its inventory reset at the hit`, () => {
+    // The row-wins branch resets the winner's inventory at once (components.lua:656); a column winner waits for
+    // the scheduled effects. [3, 1] against [1, 3] ties at 0.9375 each.
+    let rowWins = 0;
+    const n = 200;
+    for (let seed = 1; seed <= n; seed++) {
+      const sim = tinySim(roomSpec(BOS), seed);
+      placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);
+      setInventory(sim, 0, [3, 1]);
+      setInventory(sim, 1, [1, 3]);
+      step(sim, { 0: 'INTERACT' });
+      assert.equal(sim.matrix?.counters.interactions, 1);
+      if (inventory(sim, 0)[0] === 1) rowWins++;
+    }
+    assert.ok(rowWins > 0.35 * n && rowWins < 0.65 * n, `row player won ${rowWins} of ${n} ties`);
+    // Without randomTieBreaking the row player always wins a tie.
+    const sim = pair(roomSpec(BOS, ROOM, { matrix: { randomTieBreaking: false } }), [3, 1], [1, 3]);
+    step(sim, { 0: 'INTERACT' });
+    assert.deepEqual(inventory(sim, 0), [1, 1]);
+    assert.deepEqual(inventory(sim, 1), [1, 3]);
+  });
+
+  it(`draws each player in its role colour, itself included: the bach fan blue, the stravinsky fan orange (${BOS_SRC}:478-496, no spriteMap)`, () => {
+    const sim = tinySim(roomSpec(BOS));
+    placeAll(sim, [[0, 2, 3, Dir.N], [1, 3, 3, Dir.N]]);
+    const rgb = new Uint8Array(40 * 40 * 3);
+    // The observer sits at window row 3, column 2; the other player is beside it. CUTE_AVATAR's body pixel (3, 4).
+    const px = (r: number, c: number): number[] => {
+      const i = ((r * 8 + 4) * 40 + c * 8 + 3) * 3;
+      return Array.from(rgb.subarray(i, i + 3));
+    };
+    renderRgb(sim, 0, rgb);
+    assert.deepEqual(px(3, 2), [50, 100, 200], 'the bach fan sees itself blue');
+    assert.deepEqual(px(3, 3), [200, 100, 50], 'and the stravinsky fan to its right orange');
+    renderRgb(sim, 1, rgb);
+    assert.deepEqual(px(3, 2), [200, 100, 50], 'the stravinsky fan sees itself orange');
+    assert.deepEqual(px(3, 1), [50, 100, 200], 'and the bach fan to its left blue');
+  });
+
+  it(`the arena: four bach fans then four stravinsky fans on the PD arena map, p = 0.2 (${MP}/bach_or_stravinsky_in_the_matrix__arena.py:224, 248, 534-535)`, () => {
+    const s = getSubstrate('bach_or_stravinsky_in_the_matrix__arena');
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.rowPlayers, [true, true, true, true, false, false, false, false]);
+    assert.equal(m.randomTieBreaking, true);
+    assert.deepEqual(s.map, getSubstrate('prisoners_dilemma_in_the_matrix__arena').map);
+    assert.equal(s.episode.probability, 0.2);
+    assert.deepEqual(m.regeneration, { delay: 10, rate: 0.04 });
+    assert.equal(m.interaction.framesTillRespawn, 50);
+    assert.deepEqual(s.observation.playerColors.slice(3, 5), [[50, 100, 200], [200, 100, 50]]);
+    const r = getSubstrate(BOS);
+    assert.deepEqual(r.map, getSubstrate('prisoners_dilemma_in_the_matrix__repeated').map, `${BOS_SRC} keeps the PD map`);
+    assert.equal(r.episode.probability, 0.1);
+    assert.deepEqual((r.matrix as MatrixSpec).rowPlayers, [true, false]);
+  });
+});
