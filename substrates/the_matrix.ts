@@ -28,6 +28,16 @@ export const RWS_RESOURCES: readonly ResourceClassSpec[] = [
 ];
 
 /**
+ * The coordination games' classes in their repeated variants and in pure_coordination_in_the_matrix__arena
+ * (`pure_coordination_in_the_matrix__repeated.py:43-53`): red, green, blue.
+ */
+export const COORDINATION_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'red', color: [150, 0, 0], highlight: [200, 0, 0] },
+  { name: 'green', color: [0, 150, 0], highlight: [0, 200, 0] },
+  { name: 'blue', color: [0, 0, 150], highlight: [0, 0, 200] },
+];
+
+/**
  * Bach or Stravinsky's classes (`bach_or_stravinsky_in_the_matrix__repeated.py:52-58`, the same in __arena): Bach
  * light blue, Stravinsky light orange.
  */

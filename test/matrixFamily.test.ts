@@ -344,3 +344,99 @@ describe('Bach or Stravinsky in the Matrix: dyadic roles', () => {
     assert.deepEqual((r.matrix as MatrixSpec).rowPlayers, [true, false]);
   });
 });
+
+describe('the coordination games and the remaining arenas', () => {
+  const PURE = 'pure_coordination_in_the_matrix__repeated';
+  const RATIONAL = 'rationalizable_coordination_in_the_matrix__repeated';
+
+  it(`pure coordination pays 1 each for meeting on the same colour, 0 otherwise (${MP}/pure_coordination_in_the_matrix__repeated.py:222-227)`, () => {
+    for (const name of [PURE, 'pure_coordination_in_the_matrix__arena']) {
+      const m = getSubstrate(name).matrix as MatrixSpec;
+      assert.deepEqual(m.rowMatrix, [[1, 0, 0], [0, 1, 0], [0, 0, 1]], name);
+      assert.deepEqual(m.columnMatrix, m.rowMatrix, `${name}: the transpose of a symmetric matrix`);
+    }
+    const sim = pair(roomSpec(PURE), [0, 3, 0], [0, 2, 0]);
+    step(sim, { 0: 'INTERACT' });
+    assert.deepEqual(Array.from(stepN(sim, 17)[16]), [1, 1], 'both on green');
+    const apart = pair(roomSpec(PURE), [3, 0, 0], [0, 0, 2]);
+    step(apart, { 0: 'INTERACT' });
+    assert.deepEqual(Array.from(stepN(apart, 17)[16]), [0, 0], 'red meets blue');
+  });
+
+  it(`rationalizable coordination pays 1, 2 or 3 each on red, green or blue (${MP}/rationalizable_coordination_in_the_matrix__repeated.py:222-227, __arena.py:236-241)`, () => {
+    for (const name of [RATIONAL, 'rationalizable_coordination_in_the_matrix__arena']) {
+      const m = getSubstrate(name).matrix as MatrixSpec;
+      assert.deepEqual(m.rowMatrix, [[1, 0, 0], [0, 2, 0], [0, 0, 3]], name);
+      assert.deepEqual(m.columnMatrix, m.rowMatrix, name);
+    }
+    const out = new Float64Array(2);
+    // Half blue, half red against all blue: r = (.5, 0, .5), c = (0, 0, 1): .5 · 3 = 1.5 each.
+    interactionPayoffs(getSubstrate(RATIONAL).matrix as MatrixSpec, [1, 0, 1], 0, [0, 0, 4], 0, out);
+    assert.deepEqual(Array.from(out), [1.5, 1.5]);
+  });
+
+  it(`the coordination games use Running with Scissors' maps with red, green, blue resources, except the rationalizable arena's yellow, violet, cyan (${MP}/pure_coordination_in_the_matrix__repeated.py:43-53, rationalizable_coordination_in_the_matrix__arena.py:46-56)`, () => {
+    const rgb = (name: string): number[][] => (getSubstrate(name).matrix as MatrixSpec).resources.map((r) => [...r.color]);
+    const rwb = [[150, 0, 0], [0, 150, 0], [0, 0, 150]];
+    assert.deepEqual(rgb(PURE), rwb);
+    assert.deepEqual(rgb(RATIONAL), rwb);
+    assert.deepEqual(rgb('pure_coordination_in_the_matrix__arena'), rwb);
+    assert.deepEqual(rgb('rationalizable_coordination_in_the_matrix__arena'), [[255, 227, 11], [109, 42, 255], [42, 188, 255]]);
+    for (const name of [PURE, RATIONAL]) assert.deepEqual(getSubstrate(name).map, getSubstrate(RWS).map, name);
+    for (const name of ['pure_coordination_in_the_matrix__arena', 'rationalizable_coordination_in_the_matrix__arena']) {
+      assert.deepEqual(getSubstrate(name).map, getSubstrate('running_with_scissors_in_the_matrix__arena').map, name);
+    }
+  });
+
+  it('the coordination games end with p = 0.1 (repeated) and 0.2 (arena); regrowth 0.02 after 10 steps (repeated), 0.04 after 10 (arena)', () => {
+    for (const name of [PURE, RATIONAL]) {
+      const s = getSubstrate(name);
+      assert.equal(s.episode.probability, 0.1, name);
+      assert.deepEqual((s.matrix as MatrixSpec).regeneration, { delay: 10, rate: 0.02 }, name);
+      assert.equal((s.matrix as MatrixSpec).spawnResourcesWhenAllPlayersRemoved, true, name);
+    }
+    for (const name of ['pure_coordination_in_the_matrix__arena', 'rationalizable_coordination_in_the_matrix__arena']) {
+      const s = getSubstrate(name);
+      const m = s.matrix as MatrixSpec;
+      assert.equal(s.episode.probability, 0.2, name);
+      assert.deepEqual(m.regeneration, { delay: 10, rate: 0.04 }, name);
+      assert.equal(m.interaction.framesTillRespawn, 50, name);
+      assert.equal(m.spawnResourcesWhenAllPlayersRemoved, false, name);
+      assert.equal(s.population.players, 8, name);
+    }
+  });
+
+  it(`the coordination arenas draw every other player alike, Other orange, and Self blue (${MP}/pure_coordination_in_the_matrix__arena.py:196-209)`, () => {
+    for (const name of ['pure_coordination_in_the_matrix__arena', 'rationalizable_coordination_in_the_matrix__arena']) {
+      const o = getSubstrate(name).observation;
+      assert.deepEqual(o.selfColor, [50, 100, 200], name);
+      assert.deepEqual(o.playerColors, [[200, 100, 50]], name);
+    }
+  });
+
+  it(`chicken's arena: the PD arena's map and timings with Chicken's matrices, p = 0.2, human_readable colours (${MP}/chicken_in_the_matrix__arena.py:156-169, 220-231, 243)`, () => {
+    const s = getSubstrate('chicken_in_the_matrix__arena');
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.rowMatrix, [[3, 2], [5, 0]]);
+    assert.deepEqual(m.columnMatrix, [[3, 5], [2, 0]]);
+    assert.deepEqual(s.map, getSubstrate('prisoners_dilemma_in_the_matrix__arena').map);
+    assert.equal(s.episode.probability, 0.2);
+    assert.deepEqual(m.regeneration, { delay: 10, rate: 0.04 });
+    assert.equal(m.interaction.framesTillRespawn, 50);
+    assert.deepEqual(s.observation.selfColor, HUMAN_READABLE_COLORS[0]);
+    assert.deepEqual(m.resources.map((r) => [r.name, r.role]), [['dove', 'cooperate'], ['hawk', 'defect']]);
+  });
+
+  it(`stag hunt's arena: its own map (P 88, stag 23, hare 40, a 12), the Stag Hunt's matrices, p = 0.1 (${MP}/stag_hunt_in_the_matrix__arena.py:56-82, 223-234, 246)`, () => {
+    const s = getSubstrate('stag_hunt_in_the_matrix__arena');
+    const m = s.matrix as MatrixSpec;
+    assert.deepEqual(m.rowMatrix, [[4, 0], [2, 2]]);
+    assert.deepEqual(m.columnMatrix, [[4, 2], [0, 2]]);
+    assert.deepEqual([s.map.length, s.map[0].length], [24, 25]);
+    const c = census(s.map);
+    assert.deepEqual([c.P, c['1'], c['2'], c.a, c.W], [88, 23, 40, 12, 120]);
+    assert.equal(s.episode.probability, 0.1);
+    assert.equal(s.population.players, 8);
+    assert.deepEqual(s.observation.playerColors[0], [125, 50, 200]);
+  });
+});
