@@ -30,8 +30,15 @@
  * `components.lua:609-629`). Melting Pot resets a winning row player's inventory (and readiness) immediately as well
  * as with the other effects (`reset_winner_inventory` in the row-wins branch only); this is kept, so that player's
  * INVENTORY reads the initial one while it is frozen. INTERACTION_INVENTORIES shows both inventories on the tick of the interaction.
- * An interaction in which one player's inventory majority is the `defect` class and the other's the `cooperate`
- * class is reported as a landed `hostile_attempt` by the defector on the cooperator (the exploitation figure).
+ * The exploitation figure (`hostile_attempt` events) depends on the game:
+ * - with `cooperate` and `defect` classes (the Prisoner's Dilemma, Chicken, the Stag Hunt), an interaction in which
+ *   one player's inventory majority is the defect class and the other's the cooperate class is a landed attempt by
+ *   the defector on the cooperator;
+ * - in a zero-sum game (M_row + M_col = 0 everywhere: Running with Scissors), every interaction is an attempt by
+ *   the row player (the firer) on the column player; it lands when the row player is paid more, and the target
+ *   defended itself when it was paid at least as much (its counter beat the challenge or drew);
+ * - in the other games (Bach or Stravinsky, the coordination games) both players gain from meeting on the same
+ *   class, so no interaction counts as hostile.
  *
  * Consent (Crucible's `consent` block): a request made on tick t may be accepted on ticks t + 1 … t + windowTicks by
  * the target firing INTERACT (a shot that counts: on the map, not frozen, timer at 0); that shot fires no beam and
@@ -43,6 +50,7 @@ import { traceBeam, type BeamVisitor } from './beam.js';
 import { chooseFirers, type Firing } from './chooseFirers.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
+import type { MatrixSpec } from '../substrates/types.js';
 
 class InteractionBeam implements BeamVisitor {
   sim!: Sim;
@@ -172,6 +180,13 @@ function acceptRequest(sim: Sim, target: number): void {
   resolveInteraction(sim, requester, target);
 }
 
+/** Is every outcome's row payoff the negative of its column payoff (M_row + M_col = 0)? */
+export function isZeroSum(m: MatrixSpec): boolean {
+  const k = m.resources.length;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (m.rowMatrix[i][j] + m.columnMatrix[i][j] !== 0) return false;
+  return true;
+}
+
 /** Compute the payoffs of `row` (firer) and `col`, record the interaction, freeze both and schedule the effects. */
 export function resolveInteraction(sim: Sim, row: number, col: number): void {
   const m = sim.spec.matrix;
@@ -212,6 +227,8 @@ export function resolveInteraction(sim: Sim, row: number, col: number): void {
   if (coop >= 0 && defect >= 0 && events.wants('hostile_attempt')) {
     if (rowChoice === defect && colChoice === coop) events.emit('hostile_attempt', { tick, attacker: row, target: col, landed: true });
     else if (colChoice === defect && rowChoice === coop) events.emit('hostile_attempt', { tick, attacker: col, target: row, landed: true });
+  } else if (isZeroSum(m) && events.wants('hostile_attempt')) {
+    events.emit('hostile_attempt', { tick, attacker: row, target: col, landed: rowReward > colReward });
   }
   const b = m.interaction;
   const rowWon = rowReward > colReward || (rowReward === colReward && (m.randomTieBreaking !== true || world.rng.float() <= 0.5));

@@ -440,3 +440,40 @@ describe('the coordination games and the remaining arenas', () => {
     assert.deepEqual(s.observation.playerColors[0], [125, 50, 200]);
   });
 });
+
+describe('the exploitation figure across the Matrix family', () => {
+  function attempts(spec: SubstrateSpec, row: readonly number[], col: readonly number[]): { attacker: number; target: number; landed: boolean }[] {
+    const sim = pair(spec, row, col);
+    const out: { attacker: number; target: number; landed: boolean }[] = [];
+    sim.world.events.subscribe('hostile_attempt', (batch) => out.push(...batch.map(({ attacker, target, landed }) => ({ attacker, target, landed }))));
+    step(sim, { 0: 'INTERACT' });
+    assert.equal(sim.matrix?.counters.interactions, 1);
+    return out;
+  }
+
+  it('in zero-sum Running with Scissors every challenge is an attempt by the firer: landed when it wins, defended when the target wins or draws', () => {
+    const spec = roomSpec(RWS);
+    assert.deepEqual(attempts(spec, [0, 3, 0], [2, 0, 0]), [{ attacker: 0, target: 1, landed: true }], 'paper on rock');
+    assert.deepEqual(attempts(spec, [2, 0, 0], [0, 3, 0]), [{ attacker: 0, target: 1, landed: false }], 'rock on paper: defended');
+    assert.deepEqual(attempts(spec, [0, 0, 2], [0, 0, 2]), [{ attacker: 0, target: 1, landed: false }], 'a draw: defended');
+  });
+
+  it('counts nothing as hostile in Bach or Stravinsky and the coordination games, where both gain from meeting', () => {
+    assert.deepEqual(attempts(roomSpec('bach_or_stravinsky_in_the_matrix__repeated'), [3, 0], [0, 3]), []);
+    assert.deepEqual(attempts(roomSpec('pure_coordination_in_the_matrix__repeated'), [3, 0, 0], [0, 0, 3]), []);
+    assert.deepEqual(attempts(roomSpec('rationalizable_coordination_in_the_matrix__repeated'), [0, 0, 3], [0, 3, 0]), []);
+  });
+
+  it('keeps the defection-on-a-cooperator rule in the Chicken arena (hawk on dove)', () => {
+    const arena = getSubstrate('chicken_in_the_matrix__arena');
+    const spec: SubstrateSpec = {
+      ...arena,
+      name: 'chicken_in_the_matrix__tiny',
+      map: ['WWWWWWW', 'W     W', 'W     W', 'W     W', 'WPPPPPW', 'WWWWWWW'],
+      legend: { W: ['wall'], ' ': ['floor'], P: ['floor', 'spawn:spawnPoints'] },
+      population: { ...arena.population, players: 2, randomizeInitialOrientation: false },
+      episode: { maxSteps: 1000, minimumSteps: 0, interval: 100, probability: 0 },
+    };
+    assert.deepEqual(attempts(spec, [0, 3], [3, 0]), [{ attacker: 0, target: 1, landed: true }]);
+  });
+});
