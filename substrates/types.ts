@@ -285,7 +285,34 @@ export type BotPolicy =
   /** `in_the_matrix.Corrigible`: defects until defected on `threshold` times, then tit-for-tat. */
   | { readonly kind: 'corrigible'; readonly threshold: number; readonly margin: number; readonly tremble: number }
   /** `in_the_matrix.ScheduledFlip`: cooperates (margin `initialMargin`) for `threshold` interactions, then defects. */
-  | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number };
+  | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number }
+  // The puppeteers below name resource classes by index (0-based, the game's inventory order), for the games whose
+  // classes are not cooperate / defect (Bach or Stravinsky, the coordination games, Running with Scissors).
+  /** `in_the_matrix.Specialist` with a class: always collects `target`, interacting once it leads by `margin`. */
+  | { readonly kind: 'class_specialist'; readonly target: number; readonly margin: number }
+  /** `in_the_matrix.AlternatingSpecialist`: targets[⌊interactions / interactionsPerTarget⌋ mod n]. */
+  | { readonly kind: 'alternating_specialist'; readonly targets: readonly number[]; readonly interactionsPerTarget: number; readonly margin: number }
+  /** `in_the_matrix.ScheduledFlip` with classes: `initialTarget` for `threshold` interactions, then `finalTarget`. */
+  | {
+      readonly kind: 'class_flip';
+      readonly threshold: number;
+      readonly initialTarget: number;
+      readonly finalTarget: number;
+      readonly initialMargin: number;
+      readonly finalMargin: number;
+    }
+  /**
+   * `in_the_matrix.RespondToPrevious` (`CounterPrevious`, `CoordinateWithPrevious`): targets `responses[c]` after a
+   * partner whose clear majority was class c (an unclear one changes nothing); starts on a random response.
+   */
+  | { readonly kind: 'respond_to_previous'; readonly responses: readonly number[]; readonly margin: number }
+  /** `in_the_matrix.TitForTat` with the classes it treats as cooperating and defecting (Bach or Stravinsky). */
+  | { readonly kind: 'class_tit_for_tat'; readonly cooperate: number; readonly defect: number; readonly margin: number; readonly tremble: number }
+  /**
+   * A trained bot without a puppeteer (`saved_model`, e.g. running_with_scissors' `free_0`): stood in for by a
+   * uniformly random class after every interaction, the mixed strategy a free player converges to in zero-sum play.
+   */
+  | { readonly kind: 'free_mixed'; readonly margin: number };
 
 /** The goals Melting Pot's Clean Up puppets are given (`puppet_goals` of `clean_up_3_goals`). */
 export type CleanUpGoal = 'CLEAN' | 'EAT' | 'SANCTION';

@@ -6,13 +6,17 @@
  * (test/substrates.test.ts, test/renderFrames.test.ts, test/observations.test.ts).
  */
 import { strict as assert } from 'node:assert';
+import { Rng } from '../ecs/rng.js';
 import { getSubstrate } from '../substrates/registry.js';
+import { findBotSpec, getScenario } from '../substrates/scenarios.js';
 import { HUMAN_READABLE_COLORS } from '../substrates/shared.js';
 import type { MatrixSpec, Prefab, SubstrateSpec } from '../substrates/types.js';
 import { substrateProblems } from '../substrates/validate.js';
+import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
 import { inventoryOf } from '../systems/matrixObservations.js';
 import { interactionPayoffs } from '../systems/matrixState.js';
+import { isMatrixPolicy, puppeteerFor } from '../systems/policies/matrix.js';
 import { renderRgb, renderSymbolic, SYMBOL_CODES } from '../systems/renderObservations.js';
 import type { Sim } from '../systems/sim.js';
 import { RESOURCE_SPRITES, Sprite } from '../systems/sprites.js';
@@ -475,5 +479,92 @@ describe('the exploitation figure across the Matrix family', () => {
       episode: { maxSteps: 1000, minimumSteps: 0, interval: 100, probability: 0 },
     };
     assert.deepEqual(attempts(spec, [0, 3], [3, 0]), [{ attacker: 0, target: 1, landed: true }]);
+  });
+});
+
+describe('scripted stand-ins for the Matrix family\'s puppeteers (MP utils/puppeteers/in_the_matrix.py)', () => {
+  const NONE = -1;
+  /** The target class (and margin) after each partner choice; an interaction happens on each step with a choice. */
+  function play(name: string, partners: readonly number[], seed = 1): string {
+    const spec = findBotSpec(name);
+    assert.ok(spec, name);
+    assert.ok(isMatrixPolicy(spec.policy));
+    const k = (getSubstrate(spec.substrate).matrix as MatrixSpec).resources.length;
+    const p = puppeteerFor(spec.policy, 0, 1, k);
+    const rng = new Rng(seed);
+    return partners.map((x) => {
+      p.step(rng, x !== NONE, x);
+      return `${p.target}/${p.margin}`;
+    }).join(' ');
+  }
+
+  it('a Bach picker always collects Bach (class 0) with margin 5; the arena\'s with margin 3 (MP configs/bots/__init__.py:573-591, 621-630)', () => {
+    assert.equal(play('bach_or_stravinsky_in_the_matrix__repeated__bach_picker_0', [NONE, 1, 1]), '0/5 0/5 0/5');
+    assert.equal(play('bach_or_stravinsky_in_the_matrix__arena__stravinsky_picker_0', [NONE, 0]), '1/3 1/3');
+  });
+
+  it('a turn-taker switches its target every `interactions_per_target` interactions (MP in_the_matrix.py:209-227; bots/__init__.py:689-743)', () => {
+    assert.equal(play('bach_or_stravinsky_in_the_matrix__repeated__turn_taking_initial_bach_0', [NONE, 0, NONE, 1, 0, 0]), '0/5 1/5 1/5 0/5 1/5 0/5');
+    assert.equal(play('bach_or_stravinsky_in_the_matrix__repeated__turn_taking_initial_stravinsky_1', [NONE, 0, 0, 0, 1]), '1/5 1/5 1/5 0/5 0/5');
+  });
+
+  it('a Stravinsky tit-for-tat treats Stravinsky as cooperating: it starts on Stravinsky and copies the partner\'s last clear choice (MP in_the_matrix.py:410-433, bots/__init__.py:665-676)', () => {
+    assert.equal(play('bach_or_stravinsky_in_the_matrix__repeated__stravinsky_tft_0', [NONE, 0, NONE, 1, 0]), '1/5 0/5 0/5 1/5 0/5');
+  });
+
+  it('a flip bot plays its first class for `threshold` interactions, then the second (MP in_the_matrix.py:275-293; flip_p2r_0 threshold 3, margins 1 then 5)', () => {
+    // "p2r" flips to scissors in Melting Pot's configuration (bots/__init__.py:2962-2972: final_target SCISSORS).
+    assert.equal(play('running_with_scissors_in_the_matrix__arena__flip_p2r_0', [NONE, 0, 0, NONE, 0, NONE]), '1/1 1/1 1/1 1/1 2/5 2/5');
+    assert.equal(play('pure_coordination_in_the_matrix__repeated__flip_a2b_0', [0, 0, 0, 0, NONE]), '0/5 0/5 0/5 1/5 1/5');
+  });
+
+  it('a counter-previous bot plays what beats its partner\'s last clear choice: paper after rock, scissors after paper, rock after scissors (MP running_with_scissors_in_the_matrix.py:48-53)', () => {
+    const out = play('running_with_scissors_in_the_matrix__repeated__resp2prev_margin_0', [NONE, 0, NONE, 1, 2]).split(' ');
+    assert.ok(['0/5', '1/5', '2/5'].includes(out[0]), 'a random class before the first interaction');
+    assert.deepEqual(out.slice(1), ['1/5', '1/5', '2/5', '0/5']);
+  });
+
+  it('a coordinate-with-previous bot plays its partner\'s last clear choice, starting on a random class drawn from the world\'s generator (MP coordination_in_the_matrix.py:45, in_the_matrix.py:572-588)', () => {
+    assert.equal(play('pure_coordination_in_the_matrix__repeated__resp2prev_margin_0', [NONE, 2, NONE, 1]).split(' ').slice(1).join(' '), '2/5 2/5 1/5');
+    const firsts = new Set<string>();
+    for (let seed = 1; seed <= 30; seed++) firsts.add(play('pure_coordination_in_the_matrix__repeated__resp2prev_margin_0', [NONE], seed));
+    assert.deepEqual([...firsts].sort(), ['0/5', '1/5', '2/5']);
+  });
+
+  it('the free bot (a trained bot with no puppeteer) draws a new class after each interaction', () => {
+    const out = play('running_with_scissors_in_the_matrix__repeated__free_0', Array<number>(300).fill(0), 4).split(' ');
+    const counts = [0, 1, 2].map((c) => out.filter((x) => x === `${c}/1`).length);
+    assert.ok(counts.every((n) => n > 60), `classes drawn ${counts.join('/')}`);
+  });
+
+  it('Chicken and Stag Hunt arena bots name the cooperate / defect class as in the repeated games', () => {
+    assert.deepEqual(findBotSpec('chicken_in_the_matrix__arena__puppet_hawk_margin_0')?.policy, { kind: 'specialist', target: 'defect', margin: 5 });
+    assert.deepEqual(findBotSpec('stag_hunt_in_the_matrix__arena__puppet_grim_two_strikes_0')?.policy.kind, 'grim_trigger');
+  });
+});
+
+describe('the Matrix family\'s scenarios', () => {
+  it('seats a Bach or Stravinsky focal player in the slot of its Melting Pot role: repeated_0\'s focal stravinsky fan plays slot 1 (MP configs/scenarios/__init__.py:406-418)', () => {
+    const s = getScenario('bach_or_stravinsky_in_the_matrix__repeated_0');
+    assert.deepEqual(s.isFocal, [false, true]);
+    assert.deepEqual((getSubstrate(s.substrate).matrix as MatrixSpec).rowPlayers, [true, false], 'slot 1 is the stravinsky fan');
+    assert.deepEqual(getScenario('bach_or_stravinsky_in_the_matrix__repeated_1').isFocal, [true, false]);
+  });
+
+  it('runs a Bach or Stravinsky arena scenario: the bots interact only across roles, and the same seed replays it', () => {
+    const trace = (): string => {
+      const env = new Environment({ substrate: 'bach_or_stravinsky_in_the_matrix__arena', scenario: 'bach_or_stravinsky_in_the_matrix__arena_0', seed: 3, focalPolicy: 'random', metrics: false, monitor: false });
+      env.reset();
+      const pairs: string[] = [];
+      env.sim.world.events.subscribe('interaction', (b) => pairs.push(...b.map((e) => `${e.tick}:${e.row}-${e.col}`)));
+      for (let t = 0; t < 1500 && !env.done; t++) env.step();
+      for (const p of pairs) {
+        const [row, col] = p.split(':')[1].split('-').map(Number);
+        assert.ok(row < 4 && col >= 4, `${p}: a bach fan (0–3) is the row player, a stravinsky fan (4–7) the column player`);
+      }
+      assert.ok(pairs.length > 0, 'the bach pickers interacted');
+      return pairs.join(' ');
+    };
+    assert.equal(trace(), trace());
   });
 });
