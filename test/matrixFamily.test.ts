@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { Rng } from '../ecs/rng.js';
+import { substrateSpecs } from '../server/specs.js';
 import { getSubstrate } from '../substrates/registry.js';
 import { findBotSpec, getScenario } from '../substrates/scenarios.js';
 import { HUMAN_READABLE_COLORS } from '../substrates/shared.js';
@@ -145,6 +146,15 @@ describe('Running with Scissors in the Matrix: three resource classes', () => {
     assert.deepEqual(inventory(sim, 0), [1, 1, 1]);
     assert.deepEqual(inventory(sim, 1), [1, 1, 1]);
     assert.ok(!onMap(sim, 0) && !onMap(sim, 1), 'both removed');
+  });
+
+  it(`declares INVENTORY (3) and INTERACTION_INVENTORIES (2, 3) in the specs, as Melting Pot's (${MP}/running_with_scissors_in_the_matrix__repeated.py:596-603)`, () => {
+    const specs = substrateSpecs(getSubstrate(RWS), 'rgb');
+    const shape = (name: string): readonly number[] | undefined => specs.observations.find((o) => o.name === name)?.shape;
+    assert.deepEqual(shape('INVENTORY'), [3]);
+    assert.deepEqual(shape('INTERACTION_INVENTORIES'), [2, 3]);
+    assert.deepEqual(shape('RGB'), [40, 40, 3]);
+    assert.equal(substrateSpecs(getSubstrate(RWS), 'symbolic').observations.find((o) => o.name === 'SYMBOLIC')?.maximum, 18);
   });
 
   it('validation accepts three classes and rejects a fourth (no sprite for it)', () => {

@@ -118,6 +118,6 @@ describe('permitted observations and content hashes through a real server', func
         assert.ok(sc.players <= getSubstrate(s.name).population.players);
       }
     }
-    assert.equal(body.flatMap((s) => s.scenarios).length, 88);
+    assert.equal(body.flatMap((s) => s.scenarios).length, 169, 'Melting Pot\'s 168 and the consent variant\'s');
   });
 });

@@ -12,9 +12,12 @@
  *   majority at their last interaction (an unclear partner changes nothing).
  * - grim_trigger (`GrimTrigger`, threshold 1): cooperates until a partner's majority at an interaction is the defect
  *   class, then defects for the rest of the episode.
- * - Melting Pot's own Matrix bots (`BotSpec.policy`, substrates/scenarios_in_the_matrix.ts) follow their configured
- *   puppeteer (`puppeteerFor`): Specialist, GrimTrigger (any threshold), TitForTat and Corrigible (with tremble),
- *   ScheduledFlip, each with its own margins. Trembles draw from the world's generator.
+ * - Melting Pot's own Matrix bots (`BotSpec.policy`, substrates/scenarios_in_the_matrix.ts and
+ *   scenarios_matrix_family.ts) follow their configured puppeteer (`puppeteerFor`): Specialist, GrimTrigger (any
+ *   threshold), TitForTat and Corrigible (with tremble), ScheduledFlip, each with its own margins; and, naming the
+ *   class by index for the games without cooperate / defect classes, Specialist, AlternatingSpecialist,
+ *   ScheduledFlip, RespondToPrevious (CounterPrevious, CoordinateWithPrevious) and TitForTat over two given classes.
+ *   Trembles and random first targets draw from the world's generator.
  *
  * Consent policy (Crucible's consent variant), the suffix of the bot name: none = always_accept (answer every
  * request with INTERACT), `__accept_known_cooperators` (accept only a requester whose unique majority at its last
