@@ -15,8 +15,9 @@ import type { MatrixSpec, Prefab, SubstrateSpec } from '../substrates/types.js';
 import { substrateProblems } from '../substrates/validate.js';
 import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
-import { inventoryOf } from '../systems/matrixObservations.js';
-import { interactionPayoffs } from '../systems/matrixState.js';
+import { inventoryOf } from '../systems/matrix/matrixObservations.js';
+import { interactionPayoffs } from '../systems/matrix/matrixState.js';
+import { matrixOf } from '../systems/matrix/index.js';
 import { isMatrixPolicy, puppeteerFor } from '../systems/policies/matrix.js';
 import { renderRgb, renderSymbolic, SYMBOL_CODES } from '../systems/renderObservations.js';
 import type { Sim } from '../systems/sim.js';
@@ -50,11 +51,11 @@ function roomSpec(baseName: string, map: readonly string[] = ROOM, opts: { playe
 function setInventory(sim: Sim, slot: number, counts: readonly number[]): void {
   const inv = sim.world.c.Inventory;
   counts.forEach((v, k) => (inv.count[sim.avatars[slot] * inv.size + k] = v));
-  (sim.matrix as NonNullable<Sim['matrix']>).ready[slot] = 1;
+  (matrixOf(sim) as NonNullable<ReturnType<typeof matrixOf>>).ready[slot] = 1;
 }
 
 function inventory(sim: Sim, slot: number): number[] {
-  return Array.from(inventoryOf(sim, slot, new Float64Array(sim.matrix?.classes ?? 0)));
+  return Array.from(inventoryOf(sim, slot, new Float64Array(matrixOf(sim)?.classes ?? 0)));
 }
 
 /** Two ready players side by side: 0 at (2, 2) facing east, 1 at (3, 2) facing north. */
@@ -114,7 +115,7 @@ describe('Running with Scissors in the Matrix: three resource classes', () => {
     step(sim, { 0: 'FORWARD' });
     assert.deepEqual(pos(sim, 0), [4, 1]);
     assert.deepEqual(inventory(sim, 0), [1, 1, 2]);
-    assert.equal(sim.matrix?.ready[0], 1, 'collecting makes the player ready');
+    assert.equal(matrixOf(sim)?.ready[0], 1, 'collecting makes the player ready');
   });
 
   it(`draws the three classes in Melting Pot's colours, rock yellow, paper violet, scissors cyan (${MP}/running_with_scissors_in_the_matrix__repeated.py:75-86), and codes them 16, 17, 18 in the symbolic window`, () => {
@@ -140,7 +141,7 @@ describe('Running with Scissors in the Matrix: three resource classes', () => {
   it('pays a losing row player −10 through the sim (no reward floor: `rewardFloor` defaults to −1e6, components.lua:349)', () => {
     const sim = pair(roomSpec(RWS), [4, 0, 0], [0, 3, 0]);
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
     const rewards = stepN(sim, 17);
     assert.deepEqual(Array.from(rewards[16]), [-10, 10], 'paid on tick 18 = 1 + 16 + 1');
     assert.deepEqual(inventory(sim, 0), [1, 1, 1]);
@@ -251,7 +252,7 @@ describe('running_with_scissors_in_the_matrix__one_shot: the episode ends after 
     step(sim, { 0: 'INTERACT' });
     stepN(sim, 30);
     assert.equal(sim.terminated, false);
-    assert.equal(sim.matrix?.endEpisodeAt, 0);
+    assert.equal(matrixOf(sim)?.endEpisodeAt, 0);
   });
 });
 
@@ -293,14 +294,14 @@ describe('Bach or Stravinsky in the Matrix: dyadic roles', () => {
     placeAll(sim, [[0, 1, 2, Dir.E], [1, 2, 2, Dir.N], [2, 3, 2, Dir.N]]);
     for (const s of [0, 1, 2]) setInventory(sim, s, [3, 0]);
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 0, 'no interaction between two bach fans');
+    assert.equal(matrixOf(sim)?.counters.interactions, 0, 'no interaction between two bach fans');
     assert.deepEqual(inventory(sim, 0), [3, 0]);
     assert.deepEqual(inventory(sim, 1), [3, 0]);
     assert.equal(sim.world.c.Frozen.until[sim.avatars[1]] > sim.world.tick, false, 'nobody frozen');
     // Now 1 (bach fan) fires at 2 (stravinsky fan) three ticks later: they interact.
     stepN(sim, 2);
     step(sim, { 1: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
   });
 
   it(`breaks ties at random (${LUA}:609-629): a tied row player wins about half the time, visible as its inventory reset at the hit`, () => {
@@ -314,7 +315,7 @@ describe('Bach or Stravinsky in the Matrix: dyadic roles', () => {
       setInventory(sim, 0, [3, 1]);
       setInventory(sim, 1, [1, 3]);
       step(sim, { 0: 'INTERACT' });
-      assert.equal(sim.matrix?.counters.interactions, 1);
+      assert.equal(matrixOf(sim)?.counters.interactions, 1);
       if (inventory(sim, 0)[0] === 1) rowWins++;
     }
     assert.ok(rowWins > 0.35 * n && rowWins < 0.65 * n, `row player won ${rowWins} of ${n} ties`);
@@ -461,7 +462,7 @@ describe('the exploitation figure across the Matrix family', () => {
     const out: { attacker: number; target: number; landed: boolean }[] = [];
     sim.world.events.subscribe('hostile_attempt', (batch) => out.push(...batch.map(({ attacker, target, landed }) => ({ attacker, target, landed }))));
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
     return out;
   }
 

@@ -9,13 +9,13 @@
  * the effects set a flag that an updater of priority 900 reads on the following frame (`components.lua:466-491`);
  * systems/endEpisodeAfterInteraction.ts ends it.
  */
-import { giveReward } from './giveReward.js';
-import { resetInventory } from './matrixState.js';
-import type { Sim } from './sim.js';
+import { giveReward } from '../giveReward.js';
+import { matrixOf, resetInventory } from './matrixState.js';
+import type { Sim } from '../sim.js';
 
 export function applyInteractionEffects(sim: Sim): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const tick = sim.world.tick;
   const b = m.interaction;
