@@ -11,7 +11,7 @@
  * Source: Melting Pot `configs/substrates/chicken_in_the_matrix__repeated.py`.
  */
 import { substrate as pd } from './prisoners_dilemma_in_the_matrix__repeated.js';
-import { RESOURCE1_COLOR, RESOURCE2_COLOR } from './the_matrix.js';
+import { RESOURCE1_COLOR, RESOURCE1_HIGHLIGHT, RESOURCE2_COLOR, RESOURCE2_HIGHLIGHT } from './the_matrix.js';
 import type { MatrixSpec, SubstrateSpec } from './types.js';
 
 /** The Prisoner's Dilemma mechanics (repeated variant) with this game's resources and matrices: data only. */
@@ -24,8 +24,8 @@ export const substrate: SubstrateSpec = {
   matrix: {
     ...(pd.matrix as MatrixSpec),
     resources: [
-      { name: 'dove', color: RESOURCE1_COLOR, role: 'cooperate' },
-      { name: 'hawk', color: RESOURCE2_COLOR, role: 'defect' },
+      { name: 'dove', color: RESOURCE1_COLOR, highlight: RESOURCE1_HIGHLIGHT, role: 'cooperate' },
+      { name: 'hawk', color: RESOURCE2_COLOR, highlight: RESOURCE2_HIGHLIGHT, role: 'defect' },
     ],
     rowMatrix: [
       [3, 2],

@@ -24,7 +24,9 @@ import {
   REPEATED_INTERACTION,
   REPEATED_LEGEND,
   RESOURCE1_COLOR,
+  RESOURCE1_HIGHLIGHT,
   RESOURCE2_COLOR,
+  RESOURCE2_HIGHLIGHT,
 } from './the_matrix.js';
 import type { SubstrateSpec } from './types.js';
 
@@ -84,8 +86,8 @@ export const substrate: SubstrateSpec = {
   skipWaitStateRewards: false,
   matrix: {
     resources: [
-      { name: 'cooperate', color: RESOURCE1_COLOR, role: 'cooperate' },
-      { name: 'defect', color: RESOURCE2_COLOR, role: 'defect' },
+      { name: 'cooperate', color: RESOURCE1_COLOR, highlight: RESOURCE1_HIGHLIGHT, role: 'cooperate' },
+      { name: 'defect', color: RESOURCE2_COLOR, highlight: RESOURCE2_HIGHLIGHT, role: 'defect' },
     ],
     initialInventory: [1, 1],
     regeneration: { delay: 10, rate: 0.02 },

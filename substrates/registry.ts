@@ -13,6 +13,7 @@ import { substrate as pdInTheMatrixArena } from './prisoners_dilemma_in_the_matr
 import { substrate as pdInTheMatrixConsent } from './prisoners_dilemma_in_the_matrix__consent.js';
 import { substrate as pdInTheMatrixRepeated } from './prisoners_dilemma_in_the_matrix__repeated.js';
 import { substrate as stagHuntInTheMatrixRepeated } from './stag_hunt_in_the_matrix__repeated.js';
+import { MATRIX_FAMILY } from './matrix_family.js';
 import type { SubstrateSpec } from './types.js';
 import { validateSubstrate } from './validate.js';
 
@@ -28,6 +29,7 @@ const ALL: readonly SubstrateSpec[] = [
   commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership, cleanUp,
   pdInTheMatrixRepeated, pdInTheMatrixArena, pdInTheMatrixConsent, stagHuntInTheMatrixRepeated, chickenInTheMatrixRepeated,
   allelopathicHarvestOpen,
+  ...MATRIX_FAMILY,
 ];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(

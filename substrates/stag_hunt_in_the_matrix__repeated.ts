@@ -12,7 +12,7 @@
  * Source: Melting Pot `configs/substrates/stag_hunt_in_the_matrix__repeated.py`.
  */
 import { substrate as pd } from './prisoners_dilemma_in_the_matrix__repeated.js';
-import { RESOURCE1_COLOR, RESOURCE2_COLOR } from './the_matrix.js';
+import { RESOURCE1_COLOR, RESOURCE1_HIGHLIGHT, RESOURCE2_COLOR, RESOURCE2_HIGHLIGHT } from './the_matrix.js';
 import type { MatrixSpec, SubstrateSpec } from './types.js';
 
 /** 15 rows × 23 columns. `n` spawn point, `1` stag, `2` hare, `a` either (drawn each episode). */
@@ -46,8 +46,8 @@ export const substrate: SubstrateSpec = {
   matrix: {
     ...(pd.matrix as MatrixSpec),
     resources: [
-      { name: 'stag', color: RESOURCE1_COLOR, role: 'cooperate' },
-      { name: 'hare', color: RESOURCE2_COLOR, role: 'defect' },
+      { name: 'stag', color: RESOURCE1_COLOR, highlight: RESOURCE1_HIGHLIGHT, role: 'cooperate' },
+      { name: 'hare', color: RESOURCE2_COLOR, highlight: RESOURCE2_HIGHLIGHT, role: 'defect' },
     ],
     rowMatrix: [
       [4, 0],

@@ -4,15 +4,51 @@
  * beam settings every variant here uses. Values only; each variant file states its own map, matrices and tunables.
  */
 import { MOVEMENT_ACTIONS } from './shared.js';
-import type { ActionSpec, Rgb } from './types.js';
+import type { ActionSpec, ResourceClassSpec, Rgb } from './types.js';
 
 /** NOOP, FORWARD, BACKWARD, STEP_LEFT, STEP_RIGHT, TURN_LEFT, TURN_RIGHT, INTERACT (8 actions). */
 export const MATRIX_ACTIONS: readonly ActionSpec[] = [...MOVEMENT_ACTIONS, { name: 'INTERACT', move: 0, turn: 0, fire: 'interact' }];
 
 /** Resource class 1, green (`RESOURCE1_COLOR`): cooperate / stag / dove. */
 export const RESOURCE1_COLOR: Rgb = [30, 225, 185];
+export const RESOURCE1_HIGHLIGHT: Rgb = [98, 234, 206];
 /** Resource class 2, red (`RESOURCE2_COLOR`): defect / hare / hawk. */
 export const RESOURCE2_COLOR: Rgb = [225, 30, 70];
+export const RESOURCE2_HIGHLIGHT: Rgb = [234, 98, 126];
+
+/**
+ * Running with Scissors' three classes and colours (`running_with_scissors_in_the_matrix__repeated.py:75-86`; the
+ * same in __arena and __one_shot, and in rationalizable_coordination_in_the_matrix__arena): rock yellow, paper
+ * violet, scissors cyan.
+ */
+export const RWS_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'rock', color: [255, 227, 11], highlight: [255, 214, 91] },
+  { name: 'paper', color: [109, 42, 255], highlight: [132, 91, 255] },
+  { name: 'scissors', color: [42, 188, 255], highlight: [91, 214, 255] },
+];
+
+/**
+ * The coordination games' classes in their repeated variants and in pure_coordination_in_the_matrix__arena
+ * (`pure_coordination_in_the_matrix__repeated.py:43-53`): red, green, blue.
+ */
+export const COORDINATION_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'red', color: [150, 0, 0], highlight: [200, 0, 0] },
+  { name: 'green', color: [0, 150, 0], highlight: [0, 200, 0] },
+  { name: 'blue', color: [0, 0, 150], highlight: [0, 0, 200] },
+];
+
+/**
+ * Bach or Stravinsky's classes (`bach_or_stravinsky_in_the_matrix__repeated.py:52-58`, the same in __arena): Bach
+ * light blue, Stravinsky light orange.
+ */
+export const BACH_OR_STRAVINSKY_RESOURCES: readonly ResourceClassSpec[] = [
+  { name: 'bach', color: [123, 231, 255], highlight: [157, 217, 230] },
+  { name: 'stravinsky', color: [255, 163, 123], highlight: [230, 170, 157] },
+];
+
+/** Bach or Stravinsky's role colours (`create_avatar_objects`): a bach fan (row player) blue, a stravinsky fan orange. */
+export const BACH_FAN_COLOR: Rgb = [50, 100, 200];
+export const STRAVINSKY_FAN_COLOR: Rgb = [200, 100, 50];
 
 /** Every other player in the two-player variants (`TARGET_SPRITE_OTHER`, `get_palette((200, 100, 50))`). */
 export const OTHER_COLOR: Rgb = [200, 100, 50];

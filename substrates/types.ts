@@ -124,6 +124,11 @@ export interface ObservationSpec {
   readonly selfColor: Rgb;
   /** Other players' colours by player slot (cycled); a single entry means every other player looks the same. */
   readonly playerColors: readonly Rgb[];
+  /**
+   * Each player sees itself in its own slot colour, as others see it, instead of `selfColor` (Melting Pot avatars
+   * without a `spriteMap`: Bach or Stravinsky, whose colour shows the role).
+   */
+  readonly selfInOwnColor?: boolean;
 }
 
 /** Who plays: the number of player slots and the default scenario's bots. */
@@ -146,7 +151,9 @@ export interface PopulationSpec {
  */
 export interface ResourceClassSpec {
   readonly name: string;
+  /** The resource sprite's colour and its highlight (`RESOURCE<k>_COLOR`, `RESOURCE<k>_HIGHLIGHT_COLOR`). */
   readonly color: Rgb;
+  readonly highlight: Rgb;
   readonly role?: 'cooperate' | 'defect';
 }
 
@@ -166,6 +173,11 @@ export interface InteractionSpec extends BeamSpec {
   /** Who is removed after an interaction (`winningPlayerDies`, `losingPlayerDies`). Ties go to the row player. */
   readonly winnerRemoved: boolean;
   readonly loserRemoved: boolean;
+  /**
+   * The episode ends after the first interaction (`endEpisodeOnFirstInteraction`, the one-shot variants): on the
+   * tick after its effects land.
+   */
+  readonly endEpisodeOnFirstInteraction?: boolean;
 }
 
 /**
@@ -192,6 +204,14 @@ export interface MatrixSpec {
   readonly spawnResourcesWhenAllPlayersRemoved: boolean;
   /** Crucible only: a beam hit asks the target, who accepts by firing INTERACT within `windowTicks` ticks. */
   readonly consent?: { readonly windowTicks: number };
+  /** Equal payoffs make a random winner (p = 0.5 each, from the world's generator) instead of the row player (`randomTieBreaking`). */
+  readonly randomTieBreaking?: boolean;
+  /**
+   * Dyadic roles (`DyadicRole`, Bach or Stravinsky): by player slot (cycled), true for a row player. With roles, only
+   * a row player and a column player interact — the row player is the row player whoever fires — and a hit between
+   * two players of the same role does nothing (the beam still stops there). Without, the firer is the row player.
+   */
+  readonly rowPlayers?: readonly boolean[];
 }
 
 export interface SubstrateSpec {
@@ -326,7 +346,34 @@ export type BotPolicy =
   | { readonly kind: 'berry_planter'; readonly plants: number }
   | { readonly kind: 'convention_follower'; readonly colorThreshold: number; readonly recencyWindow: number }
   /** `in_the_matrix.ScheduledFlip`: cooperates (margin `initialMargin`) for `threshold` interactions, then defects. */
-  | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number };
+  | { readonly kind: 'scheduled_flip'; readonly threshold: number; readonly initialMargin: number; readonly finalMargin: number }
+  // The puppeteers below name resource classes by index (0-based, the game's inventory order), for the games whose
+  // classes are not cooperate / defect (Bach or Stravinsky, the coordination games, Running with Scissors).
+  /** `in_the_matrix.Specialist` with a class: always collects `target`, interacting once it leads by `margin`. */
+  | { readonly kind: 'class_specialist'; readonly target: number; readonly margin: number }
+  /** `in_the_matrix.AlternatingSpecialist`: targets[⌊interactions / interactionsPerTarget⌋ mod n]. */
+  | { readonly kind: 'alternating_specialist'; readonly targets: readonly number[]; readonly interactionsPerTarget: number; readonly margin: number }
+  /** `in_the_matrix.ScheduledFlip` with classes: `initialTarget` for `threshold` interactions, then `finalTarget`. */
+  | {
+      readonly kind: 'class_flip';
+      readonly threshold: number;
+      readonly initialTarget: number;
+      readonly finalTarget: number;
+      readonly initialMargin: number;
+      readonly finalMargin: number;
+    }
+  /**
+   * `in_the_matrix.RespondToPrevious` (`CounterPrevious`, `CoordinateWithPrevious`): targets `responses[c]` after a
+   * partner whose clear majority was class c (an unclear one changes nothing); starts on a random response.
+   */
+  | { readonly kind: 'respond_to_previous'; readonly responses: readonly number[]; readonly margin: number }
+  /** `in_the_matrix.TitForTat` with the classes it treats as cooperating and defecting (Bach or Stravinsky). */
+  | { readonly kind: 'class_tit_for_tat'; readonly cooperate: number; readonly defect: number; readonly margin: number; readonly tremble: number }
+  /**
+   * A trained bot without a puppeteer (`saved_model`, e.g. running_with_scissors' `free_0`): stood in for by a
+   * uniformly random class after every interaction, the mixed strategy a free player converges to in zero-sum play.
+   */
+  | { readonly kind: 'free_mixed'; readonly margin: number };
 
 /** The goals Melting Pot's Clean Up puppets are given (`puppet_goals` of `clean_up_3_goals`). */
 export type CleanUpGoal = 'CLEAN' | 'EAT' | 'SANCTION';

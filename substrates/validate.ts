@@ -139,10 +139,10 @@ export function substrateProblems(s: SubstrateSpec): string[] {
 }
 
 /**
- * Resource classes the renderer has sprites for (systems/sprites.ts `Resource1`, `Resource2`): K ≤ 2 until more
- * are drawn (running_with_scissors needs 3).
+ * Resource classes the renderer has sprites for (systems/sprites.ts `RESOURCE_SPRITES`): K ≤ 3, the most any Melting
+ * Pot matrix game has (Running with Scissors, the coordination games).
  */
-export const MAX_RESOURCE_CLASSES = 2;
+export const MAX_RESOURCE_CLASSES = 3;
 
 /** The matrix block: K classes, K × K matrices, K initial counts, rates in [0, 1], resource:k within 1..K. */
 function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<string>): void {
@@ -161,8 +161,10 @@ function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<
   if (m.initialInventory.length !== k) problems.push(`matrix.initialInventory has ${m.initialInventory.length} entries for ${k} classes`);
   m.initialInventory.forEach((v, i) => positiveInt(problems, `matrix.initialInventory[${i}]`, v, 0));
   m.resources.forEach((r, i) => {
-    if (r.color.length !== 3 || r.color.some((ch) => !Number.isInteger(ch) || ch < 0 || ch > 255)) {
-      problems.push(`matrix.resources[${i}].color must be three integers 0..255`);
+    for (const [field, rgb] of [['color', r.color], ['highlight', r.highlight]] as const) {
+      if (rgb.length !== 3 || rgb.some((ch) => !Number.isInteger(ch) || ch < 0 || ch > 255)) {
+        problems.push(`matrix.resources[${i}].${field} must be three integers 0..255`);
+      }
     }
   });
   for (const role of ['cooperate', 'defect'] as const) {
@@ -178,6 +180,8 @@ function matrixProblems(problems: string[], s: SubstrateSpec, used: ReadonlySet<
   positiveInt(problems, 'matrix.interaction.freezeTicks', b.freezeTicks, 0);
   positiveInt(problems, 'matrix.interaction.framesTillRespawn', b.framesTillRespawn, 0);
   if (m.consent) positiveInt(problems, 'matrix.consent.windowTicks', m.consent.windowTicks);
+  if (m.rowPlayers && m.rowPlayers.length === 0) problems.push('matrix.rowPlayers must name the role of at least one slot');
+  if (m.rowPlayers && m.consent) problems.push('matrix.rowPlayers (dyadic roles) and matrix.consent are not combined');
   if (!s.actions.some((a) => a.fire === 'interact')) problems.push('a matrix substrate needs an action that fires the interaction beam');
   if (s.zapper) problems.push('zapper and matrix both use the one beam cooldown timer: give at most one');
   for (const ch of used) {

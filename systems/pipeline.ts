@@ -20,6 +20,7 @@ import { growCleanUpApples } from './cleanUp/growCleanUpApples.js';
 import { spawnDirt } from './cleanUp/spawnDirt.js';
 import { applyInteractionEffects } from './matrix/applyInteractionEffects.js';
 import { collectResources } from './matrix/collectResources.js';
+import { endEpisodeAfterInteraction } from './matrix/endEpisodeAfterInteraction.js';
 import { expireConsentRequests } from './matrix/expireConsentRequests.js';
 import { fireInteractionBeams } from './matrix/fireInteractionBeams.js';
 import { chooseRegrowingResources, regenerateResources } from './matrix/regenerateResources.js';
@@ -75,6 +76,8 @@ export const PIPELINE: readonly Stage[] = [
   // Allelopathic Harvest's marking recovery (GraduatedSanctionsMarking, priority 3).
   { name: 'recoverSanctionLevels', run: recoverSanctionLevels },
   { name: 'collectRewards', run: collectRewards },
+  // The one-shot matrix games end the tick after the interaction's effects (updater priority 900, next frame).
+  { name: 'endEpisodeAfterInteraction', run: endEpisodeAfterInteraction },
   { name: 'endEpisode', run: endEpisode },
 ];
 

@@ -49,6 +49,7 @@
  * | 18   | soil        | soil without a berry (Allelopathic Harvest)                   |
  * | 19–21| unripeBerry1…3 | an unripe berry of colour 1 (red), 2 (green), 3 (blue)      |
  * | 22–24| ripeBerry1…3   | a ripe berry of colour 1, 2, 3                              |
+ * | 25   | resource3   | (Running with Scissors and the coordination games)            |
  *
  * Facing "in the view": (avatar facing − observer facing) mod 4, 0 = up, clockwise.
  */
@@ -82,6 +83,7 @@ export const SYMBOL_NAMES = [
   'otherUp', 'otherRight', 'otherDown', 'otherLeft',
   'sand', 'river', 'dirt', 'resource1', 'resource2',
   'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3',
+  'resource3',
 ] as const;
 export type SymbolName = (typeof SYMBOL_NAMES)[number];
 
@@ -108,6 +110,7 @@ const LOWER_SYMBOL: Uint8Array = (() => {
   t[Sprite.Dirt] = SYMBOL_CODES.dirt;
   t[Sprite.Resource1] = SYMBOL_CODES.resource1;
   t[Sprite.Resource2] = SYMBOL_CODES.resource2;
+  t[Sprite.Resource3] = SYMBOL_CODES.resource3;
   t[Sprite.UnripeBerry1] = SYMBOL_CODES.unripeBerry1;
   t[Sprite.UnripeBerry2] = SYMBOL_CODES.unripeBerry2;
   t[Sprite.UnripeBerry3] = SYMBOL_CODES.unripeBerry3;
@@ -536,7 +539,8 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
   const stride = cols * rowUnits;
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
-  const selfClass = atlas.avatarClass(win.selfColour, dir);
+  // Self is drawn in its own colour, unless players see themselves as the others do (`selfInOwnColor`).
+  const selfClass = sim.spec.observation.selfInOwnColor === true ? -1 : atlas.avatarClass(win.selfColour, dir);
   const slots = atlas.slots, base = dir * atlas.keys;
   let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
   const byWords = words !== null && tileWords !== null && rowUnits === 6;
@@ -545,7 +549,7 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
     let d = i * size * stride;
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep, d += rowUnits) {
       let key = keys[p];
-      if (k === self) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
+      if (k === self && selfClass >= 0) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
       let t = slots[base + key];
       if (t < 0) {
         // First sight of this combination: compose it (the pool may grow, so take its view again).

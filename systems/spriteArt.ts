@@ -10,7 +10,7 @@
  * with the observer's view (`rotates`: Melting Pot's `noRotate` false — floors, walls, grass, water, shadows) or is
  * always drawn upright (apples, resources, markers, avatars, whose facing is shown by their four shapes instead).
  */
-import type { SubstrateSpec } from '../substrates/types.js';
+import type { MatrixSpec, ResourceClassSpec, SubstrateSpec } from '../substrates/types.js';
 
 export type Rgba = readonly [number, number, number, number];
 export type Palette = Readonly<Record<string, Rgba>>;
@@ -457,9 +457,14 @@ const RESULT_COLOURS: readonly (readonly [Rgba, Rgba])[] = [
   [[127, 0, 255, 255], [114, 0, 230, 150]],
 ];
 
-/** The resource sprite: `BUTTON` (16×16) in the class colour and its highlight (`prisoners_dilemma_in_the_matrix__repeated.py:43-49, 484-491`). */
-function resource(colour: Rgba, highlight: Rgba): SpriteArt {
-  return art(SHAPES.BUTTON, { '*': colour, '#': highlight, x: ALPHA }, false);
+/**
+ * The resource sprite: `BUTTON` (16×16) in the class colour and its highlight (`create_resource_prefab`, e.g.
+ * `prisoners_dilemma_in_the_matrix__repeated.py:43-49, 484-491`; the colours are the substrate's data,
+ * `ResourceClassSpec.color` / `highlight`). BUTTON is symmetric under quarter turns, so the arenas' `noRotates: False`
+ * draws the same.
+ */
+function resource(r: ResourceClassSpec): SpriteArt {
+  return art(SHAPES.BUTTON, { '*': [...r.color, 255], '#': [...r.highlight, 255], x: ALPHA }, false);
 }
 
 /**
@@ -467,10 +472,10 @@ function resource(colour: Rgba, highlight: Rgba): SpriteArt {
  * cell is black. The interaction beam is the `GameInteractionZapper`'s default yellow
  * (`lua/levels/the_matrix/components.lua:363, 399-401`).
  */
-function theMatrix(intervals: readonly (readonly [number, number])[]): Appearance {
+function theMatrix(intervals: readonly (readonly [number, number])[], resources: readonly ResourceClassSpec[]): Appearance {
   return {
     wall: art(SHAPES.WALL, WALL_PALETTE, true), // prisoners_dilemma_in_the_matrix__repeated.py:104-114
-    resources: [resource([30, 225, 185, 255], [98, 234, 206, 255]), resource([225, 30, 70, 255], [234, 98, 126, 255])],
+    resources: resources.map(resource),
     beams: { interact: ZAP_BEAM },
     markers: {
       // `create_ready_to_interact_marker` (the_matrix.py:76-164): BRONZE_CAP on the overlay layer, upright.
@@ -481,17 +486,45 @@ function theMatrix(intervals: readonly (readonly [number, number])[]): Appearanc
   };
 }
 
-/** `resultIndicatorColorIntervals` of each game (`*_in_the_matrix__repeated.py:227-230`, arena :231-234). */
+/**
+ * `resultIndicatorColorIntervals` of each game (`*_in_the_matrix__repeated.py:227-230`, arena :231-234; the arena
+ * and repeated variants of a game have the same ones).
+ */
 const PRISONERS_DILEMMA_INTERVALS = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]] as const;
 const STAG_HUNT_INTERVALS = [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 4]] as const;
 const CHICKEN_INTERVALS = [[0, 1.5], [1.5, 2.5], [2.5, 3.5], [3.5, 5]] as const;
+/** bach_or_stravinsky_in_the_matrix__repeated.py:231-234, __arena.py:237-240. */
+const BACH_OR_STRAVINSKY_INTERVALS = [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3]] as const;
+/** pure_coordination_in_the_matrix__repeated.py:228-231, __arena.py:240-243. */
+const PURE_COORDINATION_INTERVALS = [[0, 0.2], [0.2, 0.4], [0.4, 0.6], [0.6, 0.8], [0.8, 1]] as const;
+/** rationalizable_coordination_in_the_matrix__repeated.py:228-231, __arena.py:242-245. */
+const RATIONALIZABLE_COORDINATION_INTERVALS = [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3]] as const;
+/** running_with_scissors_in_the_matrix__repeated.py:259-265 (the same in __arena and __one_shot). */
+const RUNNING_WITH_SCISSORS_INTERVALS = [[-10, -5], [-5, -2.5], [-2.5, 2.5], [2.5, 5], [5, 10]] as const;
 
-const PRISONERS_DILEMMA = theMatrix(PRISONERS_DILEMMA_INTERVALS);
-const MATRIX_BY_PREFIX: readonly (readonly [string, Appearance])[] = [
-  ['prisoners_dilemma_in_the_matrix', PRISONERS_DILEMMA],
-  ['stag_hunt_in_the_matrix', theMatrix(STAG_HUNT_INTERVALS)],
-  ['chicken_in_the_matrix', theMatrix(CHICKEN_INTERVALS)],
+const MATRIX_INTERVALS_BY_PREFIX: readonly (readonly [string, readonly (readonly [number, number])[]])[] = [
+  ['prisoners_dilemma_in_the_matrix', PRISONERS_DILEMMA_INTERVALS],
+  ['stag_hunt_in_the_matrix', STAG_HUNT_INTERVALS],
+  ['chicken_in_the_matrix', CHICKEN_INTERVALS],
+  ['bach_or_stravinsky_in_the_matrix', BACH_OR_STRAVINSKY_INTERVALS],
+  ['pure_coordination_in_the_matrix', PURE_COORDINATION_INTERVALS],
+  ['rationalizable_coordination_in_the_matrix', RATIONALIZABLE_COORDINATION_INTERVALS],
+  ['running_with_scissors_in_the_matrix', RUNNING_WITH_SCISSORS_INTERVALS],
 ];
+
+/** A matrix game's appearance, built once per substrate (its resource colours are its data). */
+const matrixAppearances = new WeakMap<MatrixSpec, Map<string, Appearance>>();
+
+function matrixAppearance(name: string, m: MatrixSpec): Appearance {
+  let byName = matrixAppearances.get(m);
+  if (!byName) matrixAppearances.set(m, (byName = new Map()));
+  let a = byName.get(name);
+  if (!a) {
+    const intervals = MATRIX_INTERVALS_BY_PREFIX.find(([prefix]) => name.startsWith(prefix))?.[1] ?? PRISONERS_DILEMMA_INTERVALS;
+    byName.set(name, (a = theMatrix(intervals, m.resources)));
+  }
+  return a;
+}
 
 /**
  * Allelopathic Harvest (`configs/substrates/allelopathic_harvest.py`). Berries: `BERRY_SEEDS` unripe, `BERRY_RIPE`
@@ -525,9 +558,6 @@ export const ALLELOPATHIC_HARVEST: Appearance = {
  */
 export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest'>): Appearance {
   if (spec.allelopathicHarvest) return ALLELOPATHIC_HARVEST;
-  if (spec.matrix) {
-    for (const [prefix, a] of MATRIX_BY_PREFIX) if (spec.name.startsWith(prefix)) return a;
-    return PRISONERS_DILEMMA;
-  }
+  if (spec.matrix) return matrixAppearance(spec.name, spec.matrix);
   return spec.cleaner ? CLEAN_UP : COMMONS_HARVEST;
 }

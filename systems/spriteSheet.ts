@@ -78,6 +78,7 @@ export const LOWER_OF_SPRITE: Uint8Array = (() => {
     t[Sprite.UnripeBerry1 + k] = LOWER_RESOURCE + k;
     t[Sprite.RipeBerry1 + k] = LOWER_RESOURCE + 3 + k;
   }
+  t[Sprite.Resource3] = LOWER_RESOURCE + 2;
   return t;
 })();
 

@@ -27,11 +27,19 @@ export const enum Sprite {
   RipeBerry1 = 16,
   RipeBerry2 = 17,
   RipeBerry3 = 18,
+  /** The third resource class (Running with Scissors' scissors, the coordination games' third colour). */
+  Resource3 = 19,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
   'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
-  'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3',
+  'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3', 'resource3',
 ];
+
+/**
+ * The sprite of each matrix resource class (0-based), in class order: look classes up here, never by arithmetic on
+ * sprite ids (the ids of the classes are not consecutive).
+ */
+export const RESOURCE_SPRITES: readonly Sprite[] = [Sprite.Resource1, Sprite.Resource2, Sprite.Resource3];
 
 export const SPRITE_COUNT = SPRITE_NAMES.length;

@@ -82,7 +82,7 @@ export interface TextObservation {
 
 /** Symbol codes that name an object worth listing (the rest are background). */
 const LISTED: Readonly<Record<string, string>> = {
-  wall: 'wall', apple: 'apple', dirt: 'dirt', resource1: 'resource1', resource2: 'resource2',
+  wall: 'wall', apple: 'apple', dirt: 'dirt', resource1: 'resource1', resource2: 'resource2', resource3: 'resource3',
   selfUp: 'self', selfRight: 'self', selfDown: 'self', selfLeft: 'self',
   otherUp: 'player', otherRight: 'player', otherDown: 'player', otherLeft: 'player',
   // Allelopathic Harvest's berries (colours 1-3 are red, green, blue).
@@ -95,7 +95,7 @@ const cellOut = { x: 0, y: 0 };
 const winOut = { ahead: 0, right: 0 };
 
 function resourceName(sim: Sim, kind: string): string {
-  const k = kind === 'resource1' ? 0 : kind === 'resource2' ? 1 : -1;
+  const k = kind === 'resource1' ? 0 : kind === 'resource2' ? 1 : kind === 'resource3' ? 2 : -1;
   return k >= 0 ? (sim.spec.matrix?.resources[k]?.name ?? kind) : kind;
 }
 

@@ -32,6 +32,17 @@ const MP_COUNTS: Readonly<Record<string, number>> = {
   stag_hunt_in_the_matrix__repeated: 10,
   chicken_in_the_matrix__repeated: 10,
   allelopathic_harvest__open: 13,
+  bach_or_stravinsky_in_the_matrix__arena: 7,
+  bach_or_stravinsky_in_the_matrix__repeated: 8,
+  chicken_in_the_matrix__arena: 7,
+  stag_hunt_in_the_matrix__arena: 8,
+  pure_coordination_in_the_matrix__arena: 9,
+  pure_coordination_in_the_matrix__repeated: 6,
+  rationalizable_coordination_in_the_matrix__arena: 9,
+  rationalizable_coordination_in_the_matrix__repeated: 6,
+  running_with_scissors_in_the_matrix__arena: 8,
+  running_with_scissors_in_the_matrix__one_shot: 4,
+  running_with_scissors_in_the_matrix__repeated: 9,
 };
 
 function mpScenarios(): ScenarioSpec[] {
@@ -47,9 +58,9 @@ function botsOf(s: ScenarioSpec): BotSpec[] {
 }
 
 describe('scenarios: Melting Pot\'s, as data (MP configs/scenarios/__init__.py, configs/bots/__init__.py)', () => {
-  it('ships all 100 of Melting Pot\'s scenarios for the substrates Crucible implements, and each substrate\'s count', () => {
+  it('ships every one of Melting Pot\'s scenarios for the substrates Crucible implements, and each substrate\'s count', () => {
     const all = mpScenarios();
-    assert.equal(all.length, 100);
+    assert.equal(all.length, Object.values(MP_COUNTS).reduce((a, b) => a + b, 0));
     for (const [substrate, n] of Object.entries(MP_COUNTS)) {
       const names = scenariosOf(substrate).map((s) => s.name);
       assert.deepEqual(names, Array.from({ length: n }, (_, i) => `${substrate}_${i}`), substrate);
@@ -162,10 +173,13 @@ function run(s: ScenarioSpec, seed: number): { env: Environment; rec: Record_ } 
     if (!st) return;
     const k = st.classes;
     for (const e of batch) {
-      const own = st.interactionInventories.subarray(e.row * 2 * k, e.row * 2 * k + k);
-      const ci = sim.spec.matrix?.resources.findIndex((r) => r.name === e.rowChoice) ?? -1;
+      // The firer: the row player, unless dyadic roles made the player it hit the row player.
+      const firer = sim.spec.actions[sim.actions[e.row]].fire === 'interact' ? e.row : e.col;
+      const choice = firer === e.row ? e.rowChoice : e.colChoice;
+      const own = st.interactionInventories.subarray(firer * 2 * k, firer * 2 * k + k);
+      const ci = sim.spec.matrix?.resources.findIndex((r) => r.name === choice) ?? -1;
       const lead = ci < 0 ? 0 : Math.min(...Array.from(own).map((v, j) => (j === ci ? Infinity : own[ci] - v)));
-      rec.fired.push({ slot: e.row, choice: e.rowChoice, lead });
+      rec.fired.push({ slot: firer, choice, lead });
     }
   });
   const actions = sim.spec.actions;
@@ -188,7 +202,7 @@ function run(s: ScenarioSpec, seed: number): { env: Environment; rec: Record_ } 
 }
 
 function margins(p: BotPolicy): number[] {
-  if (p.kind === 'scheduled_flip') return [p.initialMargin, p.finalMargin];
+  if (p.kind === 'scheduled_flip' || p.kind === 'class_flip') return [p.initialMargin, p.finalMargin];
   return 'margin' in p ? [p.margin] : [];
 }
 
@@ -218,6 +232,9 @@ describe('scenarios: every scenario\'s bots do what Melting Pot\'s configuration
               const want = getSubstrate(s.substrate).matrix?.resources.find((r) => r.role === role)?.name;
               assert.equal(f.choice, want, `${who} plays ${p.target}`);
             }
+            if (p.kind === 'class_specialist') {
+              assert.equal(f.choice, getSubstrate(s.substrate).matrix?.resources[p.target].name, `${who} plays class ${p.target}`);
+            }
           }
         } else {
           // Clean Up: it fires the cleaning beam only while its goal is CLEAN, and zaps only while its goal is SANCTION.
@@ -234,7 +251,11 @@ describe('scenarios: every scenario\'s bots do what Melting Pot\'s configuration
       if (policies.every((p) => p?.kind === 'harvester' && !p.sustainable)) {
         assert.ok(background.some((slot) => rec.eatenSparse[slot] > 0), 'the unsustainable harvesters ate apples with fewer than 3 live neighbours');
       }
-      if (s.substrate.includes('in_the_matrix')) assert.ok(rec.fired.some((f) => background.includes(f.slot)), 'a bot interacted');
+      if (s.substrate.includes('in_the_matrix')) {
+        // A one-shot episode ends at its first interaction, which the focal player may start.
+        const oneShot = getSubstrate(s.substrate).matrix?.interaction.endEpisodeOnFirstInteraction === true;
+        assert.ok(rec.fired.some((f) => background.includes(f.slot)) || (oneShot && rec.fired.length === 1), 'a bot interacted');
+      }
     });
   }
 });

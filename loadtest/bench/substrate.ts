@@ -10,7 +10,9 @@
  * Two more cases run clean_up at its own 7 players, instruments on and off (cleaning beams, dirt, pollution-driven
  * apple growth), with the same random actions. Five more run the matrix games: prisoners_dilemma_in_the_matrix__repeated
  * (2 players, instruments on and off; tiled 4×4 = 32 players, off) and prisoners_dilemma_in_the_matrix__arena (8
- * players, on and off). Two more run allelopathic_harvest__open at its own 16 players, on and off.
+ * players, on and off). Two more run allelopathic_harvest__open at its own 16 players, on and off. Three more,
+ * instruments off, stand for the rest of the Matrix family: running_with_scissors_in_the_matrix__repeated and __arena
+ * (three resource classes) and bach_or_stravinsky_in_the_matrix__arena (dyadic roles).
  *
  * Each case warms up for WARMUP_S seconds untimed, then --runs timed runs of at least --seconds each on the same
  * environment; the figure is the median over the runs of steps per second (one step = one tick for all players).
@@ -42,6 +44,12 @@ const CASES: readonly { scale: number; instruments: boolean; substrate?: string 
   // Allelopathic Harvest at its own 16 players on its torus (348 berries ripening, planting beams, sanctions).
   { scale: 1, instruments: true, substrate: 'allelopathic_harvest__open' },
   { scale: 1, instruments: false, substrate: 'allelopathic_harvest__open' },
+  // The rest of the Matrix family, represented by the three-class games (Running with Scissors' repeated map and
+  // arena; the coordination games share their maps and systems) and Bach or Stravinsky's arena (dyadic roles,
+  // random tie-breaking). The other variants differ from these in data only.
+  { scale: 1, instruments: false, substrate: 'running_with_scissors_in_the_matrix__repeated' },
+  { scale: 1, instruments: false, substrate: 'running_with_scissors_in_the_matrix__arena' },
+  { scale: 1, instruments: false, substrate: 'bach_or_stravinsky_in_the_matrix__arena' },
 ];
 const WARMUP_S = 1;
 /** Steps between clock reads, so reading the clock costs nothing measurable. */

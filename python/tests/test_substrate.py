@@ -11,13 +11,17 @@ from crucible.meltingpot import substrate
 # Melting Pot's shapes and dtypes: meltingpot/utils/substrates/specs.py:37-39 (READY_TO_SHOOT float64 (),
 # RGB uint8 (88, 88, 3)), :126-146 (INVENTORY float64 (K,), INTERACTION_INVENTORIES float64 (2, K)),
 # collective_reward_wrapper.py:67-68 (COLLECTIVE_REWARD float64 ()); the repeated Matrix games render 40×40
-# (configs/substrates/prisoners_dilemma_in_the_matrix__repeated.py:558-562, K = 2), and so does Crucible's own
-# two-player consent variant of that game.
+# (configs/substrates/prisoners_dilemma_in_the_matrix__repeated.py:558-562, K = 2), and so do the one-shot variant
+# (running_with_scissors_in_the_matrix__one_shot.py:588-595) and Crucible's own two-player consent variant. Running
+# with Scissors and the coordination games have K = 3 (running_with_scissors_in_the_matrix__repeated.py:596-603).
 EXPECTED_RGB = {
-    name: (40, 40, 3) if name.endswith(("_in_the_matrix__repeated", "_in_the_matrix__consent")) else (88, 88, 3)
+    name: (40, 40, 3)
+    if name.endswith(("_in_the_matrix__repeated", "_in_the_matrix__consent", "_in_the_matrix__one_shot"))
+    else (88, 88, 3)
     for name in substrate.SUBSTRATES
 }
 MATRIX = {name for name in substrate.SUBSTRATES if "_in_the_matrix__" in name}
+THREE_CLASSES = ("running_with_scissors_in_the_matrix", "pure_coordination_in_the_matrix", "rationalizable_coordination_in_the_matrix")
 
 
 @pytest.mark.parametrize("name", sorted(substrate.SUBSTRATES))
@@ -31,8 +35,9 @@ def test_observations_have_melting_pots_names_shapes_and_dtypes(url: str, name: 
         for scalar in ("READY_TO_SHOOT", "COLLECTIVE_REWARD"):
             assert s[scalar].shape == () and s[scalar].dtype == np.float64
         if name in MATRIX:
-            assert s["INVENTORY"].shape == (2,) and s["INVENTORY"].dtype == np.float64
-            assert s["INTERACTION_INVENTORIES"].shape == (2, 2) and s["INTERACTION_INVENTORIES"].dtype == np.float64
+            k = 3 if name.startswith(THREE_CLASSES) else 2
+            assert s["INVENTORY"].shape == (k,) and s["INVENTORY"].dtype == np.float64
+            assert s["INTERACTION_INVENTORIES"].shape == (2, k) and s["INTERACTION_INVENTORIES"].dtype == np.float64
         if name == "clean_up":
             assert s["NUM_OTHERS_WHO_CLEANED_THIS_STEP"].shape == ()
         rows = config.ascii_map.strip("\n").split("\n")

@@ -5,7 +5,9 @@
  * inventories of the winner and / or loser go back to the initial one (and they are no longer ready), and the
  * winner and / or loser leave the map. A removed player is back at the end of tick t_r + framesTillRespawn + 1
  * (t_r = the removal tick), through the scheduler, on a random free spawn point; its first action that counts is
- * the one after.
+ * the one after. With `endEpisodeOnFirstInteraction` (the one-shot variants) the episode then ends on the next tick:
+ * the effects set a flag that an updater of priority 900 reads on the following frame (`components.lua:466-491`);
+ * systems/endEpisodeAfterInteraction.ts ends it.
  */
 import { giveReward } from '../giveReward.js';
 import { matrixOf, resetInventory } from './matrixState.js';
@@ -31,6 +33,7 @@ export function applyInteractionEffects(sim: Sim): void {
     if (b.resetWinnerInventory) resetInventory(sim, winner);
     if (b.loserRemoved) removePlayer(sim, loser, b.framesTillRespawn);
     if (b.winnerRemoved) removePlayer(sim, winner, b.framesTillRespawn);
+    if (b.endEpisodeOnFirstInteraction === true && st.endEpisodeAt === 0) st.endEpisodeAt = tick + 1;
   }
 }
 

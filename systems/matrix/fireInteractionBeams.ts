@@ -19,16 +19,26 @@
  *    ("ready": `playerCollectedAtLeastOneResource`); otherwise nothing happens;
  * 4. consent variant (Crucible only): a player in an open request cannot be asked; otherwise the target is sent a
  *    request and nothing else happens now (see below);
- * 5. the interaction resolves: the firer is the row player, the target the column player.
+ * 5. with dyadic roles (`rowPlayers`, `components.lua:771-785`), two players of the same role do not interact, and
+ *    the row-role player is the row player whoever fired;
+ * 6. the interaction resolves: the firer is the row player, the target the column player.
  *
  * Resolving (`_resolve`): with r, c the row and column inventories over their sums, the row player is owed r·M_row·c
  * and the column player r·M_col·c. Both freeze: they cannot act on ticks t + 1 … t + freezeTicks + 1, cannot be hit,
  * and on tick t + freezeTicks + 1 the payoffs, inventory resets and removals land (systems/applyInteractionEffects.ts).
- * The row player wins ties. Melting Pot resets a winning row player's inventory (and readiness) immediately as well
+ * The row player wins ties, or with `randomTieBreaking` each wins with p = 0.5 (one draw from the world's generator,
+ * `components.lua:609-629`). Melting Pot resets a winning row player's inventory (and readiness) immediately as well
  * as with the other effects (`reset_winner_inventory` in the row-wins branch only); this is kept, so that player's
  * INVENTORY reads the initial one while it is frozen. INTERACTION_INVENTORIES shows both inventories on the tick of the interaction.
- * An interaction in which one player's inventory majority is the `defect` class and the other's the `cooperate`
- * class is reported as a landed `hostile_attempt` by the defector on the cooperator (the exploitation figure).
+ * The exploitation figure (`hostile_attempt` events) depends on the game:
+ * - with `cooperate` and `defect` classes (the Prisoner's Dilemma, Chicken, the Stag Hunt), an interaction in which
+ *   one player's inventory majority is the defect class and the other's the cooperate class is a landed attempt by
+ *   the defector on the cooperator;
+ * - in a zero-sum game (M_row + M_col = 0 everywhere: Running with Scissors), every interaction is an attempt by
+ *   the row player (the firer) on the column player; it lands when the row player is paid more, and the target
+ *   defended itself when it was paid at least as much (its counter beat the challenge or drew);
+ * - in the other games (Bach or Stravinsky, the coordination games) both players gain from meeting on the same
+ *   class, so no interaction counts as hostile.
  *
  * Consent (Crucible's `consent` block): a request made on tick t may be accepted on ticks t + 1 … t + windowTicks by
  * the target firing INTERACT (a shot that counts: on the map, not frozen, timer at 0); that shot fires no beam and
@@ -40,6 +50,7 @@ import { traceBeam, type BeamVisitor } from '../beam.js';
 import { chooseFirers, type Firing } from '../chooseFirers.js';
 import { Layer } from '../layers.js';
 import type { Sim } from '../sim.js';
+import type { MatrixSpec } from '../../substrates/types.js';
 
 class InteractionBeam implements BeamVisitor {
   sim!: Sim;
@@ -137,6 +148,15 @@ function hitPlayer(sim: Sim, row: number, col: number): void {
     if (events.wants('consent_request')) events.emit('consent_request', { tick, requester: row, target: col });
     return;
   }
+  const roles = m.rowPlayers;
+  if (roles) {
+    const rowIsRow = roles[row % roles.length], colIsRow = roles[col % roles.length];
+    if (rowIsRow === colIsRow) return;
+    if (!rowIsRow) {
+      resolveInteraction(sim, col, row);
+      return;
+    }
+  }
   resolveInteraction(sim, row, col);
 }
 
@@ -158,6 +178,13 @@ function acceptRequest(sim: Sim, target: number): void {
   st.counters.consentAccepted++;
   if (events.wants('consent_accepted')) events.emit('consent_accepted', { tick, requester, target });
   resolveInteraction(sim, requester, target);
+}
+
+/** Is every outcome's row payoff the negative of its column payoff (M_row + M_col = 0)? */
+export function isZeroSum(m: MatrixSpec): boolean {
+  const k = m.resources.length;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (m.rowMatrix[i][j] + m.columnMatrix[i][j] !== 0) return false;
+  return true;
 }
 
 /** Compute the payoffs of `row` (firer) and `col`, record the interaction, freeze both and schedule the effects. */
@@ -200,9 +227,11 @@ export function resolveInteraction(sim: Sim, row: number, col: number): void {
   if (coop >= 0 && defect >= 0 && events.wants('hostile_attempt')) {
     if (rowChoice === defect && colChoice === coop) events.emit('hostile_attempt', { tick, attacker: row, target: col, landed: true });
     else if (colChoice === defect && rowChoice === coop) events.emit('hostile_attempt', { tick, attacker: col, target: row, landed: true });
+  } else if (isZeroSum(m) && events.wants('hostile_attempt')) {
+    events.emit('hostile_attempt', { tick, attacker: row, target: col, landed: rowReward > colReward });
   }
   const b = m.interaction;
-  const rowWon = rowReward >= colReward;
+  const rowWon = rowReward > colReward || (rowReward === colReward && (m.randomTieBreaking !== true || world.rng.float() <= 0.5));
   if (rowWon && b.resetWinnerInventory) resetInventory(sim, row);
   st.pendingRow[col] = row;
   st.pendingRowReward[col] = rowReward;

@@ -14,7 +14,7 @@ import type { MatrixSpec, Prefab, SubstrateSpec } from '../../substrates/types.j
 import { stateOf, type Mechanic } from '../mechanics.js';
 import { Layer } from '../layers.js';
 import type { ParsedMap, Sim } from '../sim.js';
-import { Sprite } from '../sprites.js';
+import { RESOURCE_SPRITES } from '../sprites.js';
 
 /** Figures counted over an episode of a matrix substrate. */
 export interface MatrixCounters {
@@ -84,6 +84,9 @@ export interface MatrixState {
   /** Target slot → last tick on which it may accept its open request. */
   readonly requestDeadline: Int32Array;
 
+  /** One-shot variants: the tick on which the episode ends (the one after the first interaction's effects; 0 = none). */
+  endEpisodeAt: number;
+
   readonly counters: MatrixCounters;
 }
 
@@ -129,6 +132,7 @@ export function createMatrixState(spec: SubstrateSpec, map: ParsedMap, players: 
     requestFrom: new Int32Array(players),
     requestTo: new Int32Array(players),
     requestDeadline: new Int32Array(players),
+    endEpisodeAt: 0,
     counters: {
       resourcesCollected: 0, resourcesDestroyed: 0, interactionBeamsFired: 0, interactions: 0, unreadyHits: 0,
       consentRequests: 0, consentAccepted: 0, consentRefused: 0,
@@ -177,7 +181,7 @@ export function buildMatrixEpisode(sim: Sim): void {
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (!p.startsWith('resource:')) continue;
       const cls = p === 'resource:choice' ? rng.int(k) : Number(p.slice(9)) - 1;
-      const eid = spawnMapObject(world, grid.cellX(cell), grid.cellY(cell), Layer.Lower, Sprite.Resource1 + cls, c.Resource);
+      const eid = spawnMapObject(world, grid.cellX(cell), grid.cellY(cell), Layer.Lower, RESOURCE_SPRITES[cls], c.Resource);
       c.Resource.kind[eid] = cls + 1;
       c.Resource.state[eid] = ResourceState.Live;
       const i = st.count++;
@@ -205,6 +209,7 @@ export function buildMatrixEpisode(sim: Sim): void {
   st.requestFrom.fill(-1);
   st.requestTo.fill(-1);
   st.requestDeadline.fill(0);
+  st.endEpisodeAt = 0;
   const n = st.counters;
   n.resourcesCollected = n.resourcesDestroyed = n.interactionBeamsFired = n.interactions = n.unreadyHits = 0;
   n.consentRequests = n.consentAccepted = n.consentRefused = 0;

@@ -12,9 +12,12 @@
  *   majority at their last interaction (an unclear partner changes nothing).
  * - grim_trigger (`GrimTrigger`, threshold 1): cooperates until a partner's majority at an interaction is the defect
  *   class, then defects for the rest of the episode.
- * - Melting Pot's own Matrix bots (`BotSpec.policy`, substrates/scenarios_in_the_matrix.ts) follow their configured
- *   puppeteer (`puppeteerFor`): Specialist, GrimTrigger (any threshold), TitForTat and Corrigible (with tremble),
- *   ScheduledFlip, each with its own margins. Trembles draw from the world's generator.
+ * - Melting Pot's own Matrix bots (`BotSpec.policy`, substrates/scenarios_in_the_matrix.ts and
+ *   scenarios_matrix_family.ts) follow their configured puppeteer (`puppeteerFor`): Specialist, GrimTrigger (any
+ *   threshold), TitForTat and Corrigible (with tremble), ScheduledFlip, each with its own margins; and, naming the
+ *   class by index for the games without cooperate / defect classes, Specialist, AlternatingSpecialist,
+ *   ScheduledFlip, RespondToPrevious (CounterPrevious, CoordinateWithPrevious) and TitForTat over two given classes.
+ *   Trembles and random first targets draw from the world's generator.
  *
  * Consent policy (Crucible's consent variant), the suffix of the bot name: none = always_accept (answer every
  * request with INTERACT), `__accept_known_cooperators` (accept only a requester whose unique majority at its last
@@ -48,10 +51,14 @@ export interface MatrixBotOptions {
 }
 
 /** The Matrix puppeteers' kinds of `BotPolicy`. */
-export type MatrixPolicy = Extract<BotPolicy, { kind: 'specialist' | 'grim_trigger' | 'tit_for_tat' | 'corrigible' | 'scheduled_flip' }>;
+const MATRIX_POLICY_KINDS = [
+  'specialist', 'grim_trigger', 'tit_for_tat', 'corrigible', 'scheduled_flip',
+  'class_specialist', 'alternating_specialist', 'class_flip', 'respond_to_previous', 'class_tit_for_tat', 'free_mixed',
+] as const;
+export type MatrixPolicy = Extract<BotPolicy, { kind: (typeof MATRIX_POLICY_KINDS)[number] }>;
 
 export function isMatrixPolicy(p: BotPolicy): p is MatrixPolicy {
-  return p.kind === 'specialist' || p.kind === 'grim_trigger' || p.kind === 'tit_for_tat' || p.kind === 'corrigible' || p.kind === 'scheduled_flip';
+  return (MATRIX_POLICY_KINDS as readonly string[]).includes(p.kind);
 }
 
 /**
@@ -60,9 +67,11 @@ export function isMatrixPolicy(p: BotPolicy): p is MatrixPolicy {
  * picks whether to play the cooperative class and the margin to collect before interacting.
  */
 export interface Puppeteer {
-  step(rng: { float(): number }, interacted: boolean, partner: number): void;
+  step(rng: { float(): number; int(n: number): number }, interacted: boolean, partner: number): void;
   cooperate: boolean;
   margin: number;
+  /** The class to collect, for the class-indexed puppeteers (−1: the cooperate or defect class, by `cooperate`). */
+  target: number;
 }
 
 /** Melting Pot's `tremble`: true with probability p (no draw when p is 0). */
@@ -70,17 +79,18 @@ function tremble(rng: { float(): number }, p: number): boolean {
   return p > 0 && rng.float() < p;
 }
 
-export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number): Puppeteer {
+/** The puppeteer of `policy` in a game with `k` classes, `coop` and `defect` its cooperate and defect classes. */
+export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number, k = 2): Puppeteer {
   switch (policy.kind) {
     case 'specialist':
-      return { step() {}, cooperate: policy.target === 'cooperate', margin: policy.margin };
+      return { step() {}, cooperate: policy.target === 'cooperate', margin: policy.margin, target: -1 };
     case 'grim_trigger': {
       // GrimTrigger.step: count partners' defections; defect for good from the threshold-th on.
       let defections = 0;
       const p = { step(_r: unknown, _i: boolean, partner: number) {
         if (partner === defect) defections++;
         p.cooperate = defections < policy.threshold;
-      }, cooperate: true, margin: policy.margin };
+      }, cooperate: true, margin: policy.margin, target: -1 };
       return p;
     }
     case 'tit_for_tat': {
@@ -94,7 +104,7 @@ export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number)
         }
         if (partner === coop) p.cooperate = !tremble(rng, policy.tremble);
         else if (partner === defect) p.cooperate = tremble(rng, policy.tremble);
-      }, cooperate: true, margin: policy.margin };
+      }, cooperate: true, margin: policy.margin, target: -1 };
       return p;
     }
     case 'corrigible': {
@@ -107,7 +117,7 @@ export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number)
         if (defections < policy.threshold) p.cooperate = false;
         else if (switching || partner === coop) p.cooperate = !tremble(rng, policy.tremble);
         else if (partner === defect) p.cooperate = tremble(rng, policy.tremble);
-      }, cooperate: false, margin: policy.margin };
+      }, cooperate: false, margin: policy.margin, target: -1 };
       return p;
     }
     case 'scheduled_flip': {
@@ -117,7 +127,57 @@ export function puppeteerFor(policy: MatrixPolicy, coop: number, defect: number)
         if (interacted) interactions++;
         p.cooperate = interactions < policy.threshold;
         p.margin = p.cooperate ? policy.initialMargin : policy.finalMargin;
-      }, cooperate: true, margin: policy.initialMargin };
+      }, cooperate: true, margin: policy.initialMargin, target: -1 };
+      return p;
+    }
+    case 'class_specialist':
+      return { step() {}, cooperate: true, margin: policy.margin, target: policy.target };
+    case 'alternating_specialist': {
+      // AlternatingSpecialist.step: counts interactions; the target cycles every `interactionsPerTarget` of them.
+      let interactions = 0;
+      const p: Puppeteer = { step(_r, interacted) {
+        if (interacted) interactions++;
+        p.target = policy.targets[Math.floor(interactions / policy.interactionsPerTarget) % policy.targets.length];
+      }, cooperate: true, margin: policy.margin, target: policy.targets[0] };
+      return p;
+    }
+    case 'class_flip': {
+      let interactions = 0;
+      const p: Puppeteer = { step(_r, interacted) {
+        if (interacted) interactions++;
+        const before = interactions < policy.threshold;
+        p.target = before ? policy.initialTarget : policy.finalTarget;
+        p.margin = before ? policy.initialMargin : policy.finalMargin;
+      }, cooperate: true, margin: policy.initialMargin, target: policy.initialTarget };
+      return p;
+    }
+    case 'respond_to_previous': {
+      // RespondToPrevious: a random response until the first clear partner choice, then the response to it.
+      let first = true;
+      const p: Puppeteer = { step(rng, _i, partner) {
+        if (first) {
+          first = false;
+          p.target = policy.responses[rng.int(policy.responses.length)];
+        }
+        if (partner >= 0 && partner < policy.responses.length) p.target = policy.responses[partner];
+      }, cooperate: true, margin: policy.margin, target: policy.responses[0] };
+      return p;
+    }
+    case 'class_tit_for_tat': {
+      const inner = puppeteerFor({ kind: 'tit_for_tat', margin: policy.margin, tremble: policy.tremble }, policy.cooperate, policy.defect);
+      const p: Puppeteer = { step(rng, interacted, partner) {
+        inner.step(rng, interacted, partner);
+        p.target = inner.cooperate ? policy.cooperate : policy.defect;
+      }, cooperate: true, margin: policy.margin, target: policy.cooperate };
+      return p;
+    }
+    case 'free_mixed': {
+      // A fresh uniformly random class at the start and after every interaction.
+      let first = true;
+      const p: Puppeteer = { step(rng, interacted) {
+        if (first || interacted) p.target = rng.int(k);
+        first = false;
+      }, cooperate: true, margin: policy.margin, target: 0 };
       return p;
     }
   }
@@ -202,7 +262,7 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
   // Per-episode memory.
   let seenInteractions = 0;
   const pol = opts.policy?.policy;
-  const puppeteer = puppeteerFor(pol && isMatrixPolicy(pol) ? pol : strategyPolicy(opts.strategy, opts.margin ?? DEFAULT_MARGIN), coop, defect);
+  const puppeteer = puppeteerFor(pol && isMatrixPolicy(pol) ? pol : strategyPolicy(opts.strategy, opts.margin ?? DEFAULT_MARGIN), coop, defect, k);
   let target = 0;
   let self = 0;
   const liveClassAt = (cell: number): number => {
@@ -268,7 +328,7 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
       self = slot;
       observe(s, st, slot);
       if (c.Removed.until[me] > 0 || c.Frozen.until[me] > tick) return m.noop;
-      target = puppeteer.cooperate ? coop : defect;
+      target = puppeteer.target >= 0 ? puppeteer.target : puppeteer.cooperate ? coop : defect;
       const margin = puppeteer.margin;
       const ready = c.Cooldown.timer[me] === 0;
       let mayInteract = true;

@@ -129,6 +129,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     else if (id === Sprite.Resource2) push(a.resources?.[1]);
     // Allelopathic Harvest's berries: unripe colours 1-3, then ripe colours 1-3 (systems/spriteArt.ts).
     else if (id >= Sprite.UnripeBerry1 && id <= Sprite.RipeBerry3) push(a.resources?.[id - Sprite.UnripeBerry1]);
+    else if (id === Sprite.Resource3) push(a.resources?.[2]);
   }
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
@@ -141,7 +142,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     const st = allelopathicOf(sim);
     const palette = a.avatarColors && st
       ? getPalette(a.avatarColors[st.avatarColor[slot]])
-      : slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
+      : slot === observer && o.selfInOwnColor !== true ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }
