@@ -16,6 +16,8 @@ import type { SimEvents } from './events.js';
 import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
 import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
 import { createBeamOverlay, type BeamOverlay } from './beamOverlay.js';
+import type { ActiveMechanic, Mechanic } from './mechanics.js';
+import { MECHANICS } from './mechanics/registry.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
 export interface Bot {
@@ -42,6 +44,8 @@ export interface SimOptions {
   seed: number;
   /** Tile the map K×K (K² times the players). */
   scale?: number;
+  /** The mechanics to choose from (default: every registered one, systems/mechanics/registry.ts). */
+  mechanics?: readonly Mechanic<unknown>[];
 }
 
 export interface Sim {
@@ -51,6 +55,10 @@ export interface Sim {
   readonly width: number;
   readonly height: number;
   readonly players: number;
+  /** Entity capacity of every episode's world. */
+  readonly capacity: number;
+  /** The mechanics this substrate's data uses, with their state, in registry order; read with `stateOf`. */
+  readonly mechanics: readonly ActiveMechanic[];
   world: World<SimEvents>;
   /** Episode number, from 0. */
   episode: number;
@@ -183,6 +191,8 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
   const spawnGroups = new Map<string, Int32Array>();
   for (const [g, list] of groups) spawnGroups.set(g, Int32Array.from(list));
   const capacity = cells * 2 + players + 8;
+  const used = (opts.mechanics ?? MECHANICS).filter((m) => m.uses(spec));
+  const active: ActiveMechanic[] = [];
   const sim: Sim = {
     spec,
     scale,
@@ -190,7 +200,9 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     width: map.width,
     height: map.height,
     players,
-    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec) }),
+    capacity,
+    mechanics: active,
+    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec, used) }),
     episode: -1,
     seed: opts.seed,
     avatars: new Int32Array(players),
@@ -229,15 +241,25 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };
+  const claimed = new Map<Prefab, string>();
+  for (const m of used) {
+    for (const p of m.prefabs) {
+      const other = claimed.get(p);
+      if (other !== undefined) {
+        throw new CrucibleError('INVALID_SUBSTRATE', `prefab "${p}" is claimed by both the ${other} and the ${m.name} mechanics`);
+      }
+      claimed.set(p, m.name);
+    }
+    active.push({ mechanic: m, state: m.create(sim) });
+  }
   return sim;
 }
 
 /** Build the world for a new episode with `seed`: walls, apples, avatars at their spawn points. */
 export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
-  const capacity = sim.apples.indexOf.length - 1;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec) },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity: sim.capacity, seed, inventorySize: sim.world.c.Inventory.size },
     { events: sim.world.events },
   );
   sim.world = world;
@@ -247,10 +269,19 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   apples.count = 0;
   apples.indexOf.fill(-1);
   resetRiver(sim);
+  const active = sim.mechanics;
+  const owner = new Map<Prefab, ActiveMechanic>();
+  for (const a of active) {
+    a.mechanic.reset?.(sim, a.state);
+    if (a.mechanic.place) for (const p of a.mechanic.prefabs) owner.set(p, a);
+  }
   for (let cell = 0; cell < map.chars.length; cell++) {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
-      if (p === 'wall') {
+      const a = owner.get(p);
+      if (a) {
+        a.mechanic.place?.(sim, a.state, x, y, p);
+      } else if (p === 'wall') {
         spawnMapObject(world, x, y, Layer.Upper, Sprite.Wall, c.Wall);
       } else if (p === 'dirt' || p === 'potentialDirt') {
         addDirt(sim, x, y, p === 'dirt');
@@ -264,6 +295,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
     }
   }
   indexAppleNeighbours(sim);
+  for (const a of active) a.mechanic.afterMap?.(sim, a.state);
   sim.counters.applesEaten = 0;
   sim.counters.zapsFired = 0;
   sim.counters.zapHits = 0;
@@ -292,10 +324,14 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   }
   // The matrix games' resources and inventories, after the avatars (their `resource:choice` draws come last).
   buildMatrixEpisode(sim);
+  for (const a of active) a.mechanic.afterAvatars?.(sim, a.state);
 }
 
-/** Length of the Inventory vector: the matrix games' resource classes (2 otherwise, the world's default). */
-function inventorySize(spec: SubstrateSpec): number {
+/** Length of the Inventory vector: the largest any mechanic in use asks for (2 otherwise, the world's default). */
+function inventorySize(spec: SubstrateSpec, used: readonly Mechanic<unknown>[]): number {
+  let size = 0;
+  for (const m of used) if (m.inventorySize) size = Math.max(size, m.inventorySize(spec));
+  if (size > 0) return size;
   return spec.matrix ? spec.matrix.resources.length : 2;
 }
 
