@@ -19,6 +19,8 @@ import { chooseRegrowingResources, regenerateResources } from './regenerateResou
 import { regrowApples } from './regrowApples.js';
 import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
+import { collectCoins } from './coins/collectCoins.js';
+import { regrowCoins } from './coins/regrowCoins.js';
 import { spawnDirt } from './spawnDirt.js';
 import { spawnResourcesWhenAllPlayersRemoved } from './spawnResourcesWhenAllPlayersRemoved.js';
 
@@ -41,6 +43,9 @@ export const PIPELINE: readonly Stage[] = [
   { name: 'moveAvatars', run: moveAvatars },
   { name: 'eatApples', run: eatApples },
   { name: 'collectResources', run: collectResources },
+  // Coins: collection on entering (the moves, 150), then ChoiceCoinRegrow (100), whose changes land after the moves.
+  { name: 'collectCoins', run: collectCoins },
+  { name: 'regrowCoins', run: regrowCoins },
   // Both beams have priority 140; cleaning is traced before any zap hit lands (a zapped player still cleans).
   { name: 'fireCleaningBeams', run: fireCleaningBeams },
   { name: 'fireZapBeams', run: fireZapBeams },

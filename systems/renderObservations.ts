@@ -46,6 +46,7 @@
  * | 15   | dirt        |                                                               |
  * | 16   | resource1   |                                                               |
  * | 17   | resource2   |                                                               |
+ * | 18–22| coin1…coin5 | Coins: a coin in colour 1–5 of the substrate's `coins.colours` |
  *
  * Facing "in the view": (avatar facing − observer facing) mod 4, 0 = up, clockwise.
  */
@@ -54,8 +55,11 @@ import type { ViewSpec } from '../substrates/types.js';
 import { beamCellCount } from './beamOverlay.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
+import { coinAvatarColours, coinsOf } from './coins/index.js';
 import {
+  COIN_COLOUR_CLASSES,
   getSpriteAtlas,
+  LOWER_COIN,
   LOWER_APPLE,
   LOWER_DIRT,
   LOWER_OF_SPRITE,
@@ -74,6 +78,7 @@ export const SYMBOL_NAMES = [
   'selfUp', 'selfRight', 'selfDown', 'selfLeft',
   'otherUp', 'otherRight', 'otherDown', 'otherLeft',
   'sand', 'river', 'dirt', 'resource1', 'resource2',
+  'coin1', 'coin2', 'coin3', 'coin4', 'coin5',
 ] as const;
 export type SymbolName = (typeof SYMBOL_NAMES)[number];
 
@@ -94,11 +99,12 @@ const TILE_SYMBOL: Uint8Array = (() => {
 })();
 /** Lower class → code. */
 const LOWER_SYMBOL: Uint8Array = (() => {
-  const t = new Uint8Array(LOWER_RESOURCE + 2);
+  const t = new Uint8Array(LOWER_COIN + COIN_COLOUR_CLASSES);
   t[LOWER_APPLE] = SYMBOL_CODES.apple;
   t[LOWER_DIRT] = SYMBOL_CODES.dirt;
   t[LOWER_RESOURCE] = SYMBOL_CODES.resource1;
   t[LOWER_RESOURCE + 1] = SYMBOL_CODES.resource2;
+  for (let k = 0; k < COIN_COLOUR_CLASSES; k++) t[LOWER_COIN + k] = SYMBOL_CODES.coin1 + k;
   return t;
 })();
 const WALL_SYMBOL = SYMBOL_CODES.wall;
@@ -272,10 +278,13 @@ class Scene {
     this.addLower(sim, sim.apples.eids, sim.apples.count);
     this.addLower(sim, sim.dirt.eids, sim.dirt.count);
     if (sim.matrix) this.addLower(sim, sim.matrix.eids, sim.matrix.count);
+    const coins = coinsOf(sim);
+    if (coins) this.addLower(sim, coins.eids, coins.count);
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
     const facing = c.Orientation.dir;
-    const sUpper = atlas.sUpper, slotColour = atlas.slotColour;
+    // Coins colours each player by its coin colour of this episode.
+    const sUpper = atlas.sUpper, slotColour = coins ? coins.avatarColour : atlas.slotColour;
     for (let slot = 0; slot < sim.players; slot++) {
       const eid = sim.avatars[slot];
       if (grid.layerOfEntity(eid) !== Layer.Upper || spriteId[eid] !== Sprite.Avatar) continue;
@@ -433,6 +442,8 @@ const win = {
   dir: 0,
   /** Window index of the observer's own cell, −1 when the observer is off the map. */
   self: -1,
+  /** Avatar colour the observer sees itself in: 0 (Self) but in Coins, where it is its own colour. */
+  selfColour: 0,
 };
 
 function placeWindow(sim: Sim, scene: Scene, eid: number): void {
@@ -450,6 +461,8 @@ function placeWindow(sim: Sim, scene: Scene, eid: number): void {
   win.rowStep = -(fy * s + fx);
   win.dir = dir;
   win.self = grid.has(eid) ? view.forward * viewCols(view) + view.left : -1;
+  const own = coinAvatarColours(sim);
+  win.selfColour = own ? own[c.Avatar.slot[eid]] : 0;
 }
 
 /** Copy composite tile starting at unit `s` to the frame at unit `d`, `size` rows of `rowUnits`, frame rows `stride` apart. */
@@ -499,7 +512,7 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
   const stride = cols * rowUnits;
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
-  const selfClass = atlas.avatarClass(0, dir);
+  const selfClass = atlas.avatarClass(win.selfColour, dir);
   const slots = atlas.slots, base = dir * atlas.keys;
   let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
   const byWords = words !== null && tileWords !== null && rowUnits === 6;

@@ -263,6 +263,25 @@ export const SHAPES = {
     'xxxxxxxx',
     'xxxxxxxx',
   ],
+  /** utils/substrates/shapes.py:660-677 (16 × 16, drawn at 8 px by averaging 2 × 2 blocks) */
+  COIN: [
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxx@###xxxxxx',
+    'xxxxx@@@@##xxxxx',
+    'xxxx&&&@@@@#xxxx',
+    'xxx&&&&&&&@@#xxx',
+    'xxx&*&&&&&&&&xxx',
+    'xxx&***&&&&&&xxx',
+    'xxx**********xxx',
+    'xxxx********xxxx',
+    'xxxxx******xxxxx',
+    'xxxxxx****xxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+  ],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** `utils/substrates/shapes.py:25-28`. */
@@ -332,6 +351,8 @@ export interface Appearance {
   readonly dirt?: SpriteArt;
   /** The matrix games' resources, by class. */
   readonly resources?: readonly SpriteArt[];
+  /** Coins: a live coin in each colour of the substrate's `coins.colours`, in order. */
+  readonly coins?: readonly SpriteArt[];
   /**
    * Cosmetic pieces a map character adds (Clean Up's shadows and grass edges): `below` is drawn over the
    * background and under everything else, `above` over the avatars (the `overlay` layer).
@@ -472,10 +493,26 @@ const MATRIX_BY_PREFIX: readonly (readonly [string, Appearance])[] = [
  * The appearance of a substrate, by its family: a matrix game (its colour intervals by game name, the Prisoner's
  * Dilemma's for another), Clean Up (a cleaning beam), else Commons Harvest.
  */
-export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner'>): Appearance {
+export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'coins'>): Appearance {
+  if (spec.coins) return coinsAppearance(spec.coins);
   if (spec.matrix) {
     for (const [prefix, a] of MATRIX_BY_PREFIX) if (spec.name.startsWith(prefix)) return a;
     return PRISONERS_DILEMMA;
   }
   return spec.cleaner ? CLEAN_UP : COMMONS_HARVEST;
+}
+
+/**
+ * Coins (`configs/substrates/coins.py`): no floor (empty cells are black), the usual wall (:147-188), and the coin
+ * (`shapes.COIN`, turning with the view: `noRotates` false, :243-251) in `get_palette` of each colour
+ * (`COIN_PALETTES`, :36-42). Avatars are drawn in the same palettes (`get_player_color_palettes`, :425-427).
+ */
+const coinsAppearances = new WeakMap<NonNullable<SubstrateSpec['coins']>, Appearance>();
+function coinsAppearance(coins: NonNullable<SubstrateSpec['coins']>): Appearance {
+  let a = coinsAppearances.get(coins);
+  if (!a) {
+    a = { wall: art(SHAPES.WALL, WALL_PALETTE, true), coins: coins.colours.map((c) => art(SHAPES.COIN, getPalette(c.color), true)), beams: {} };
+    coinsAppearances.set(coins, a);
+  }
+  return a;
 }

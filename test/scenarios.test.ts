@@ -28,6 +28,7 @@ const MP_COUNTS: Readonly<Record<string, number>> = {
   prisoners_dilemma_in_the_matrix__arena: 22,
   stag_hunt_in_the_matrix__repeated: 10,
   chicken_in_the_matrix__repeated: 10,
+  coins: 7,
 };
 
 function mpScenarios(): ScenarioSpec[] {
@@ -43,9 +44,9 @@ function botsOf(s: ScenarioSpec): BotSpec[] {
 }
 
 describe('scenarios: Melting Pot\'s, as data (MP configs/scenarios/__init__.py, configs/bots/__init__.py)', () => {
-  it('ships all 87 of Melting Pot\'s scenarios for the substrates Crucible implements, and each substrate\'s count', () => {
+  it('ships all of Melting Pot\'s scenarios for the substrates Crucible implements (87 + coins\' 7), and each substrate\'s count', () => {
     const all = mpScenarios();
-    assert.equal(all.length, 87);
+    assert.equal(all.length, Object.values(MP_COUNTS).reduce((a, b) => a + b, 0));
     for (const [substrate, n] of Object.entries(MP_COUNTS)) {
       const names = scenariosOf(substrate).map((s) => s.name);
       assert.deepEqual(names, Array.from({ length: n }, (_, i) => `${substrate}_${i}`), substrate);

@@ -19,7 +19,8 @@ import { Layer } from '../../systems/layers.js';
 import { riverFrame } from '../../systems/renderObservations.js';
 import type { Sim } from '../../systems/sim.js';
 import { appearanceOf, AVATAR_SHAPES, getPalette, type Rgba, type SpriteArt } from '../../systems/spriteArt.js';
-import { Sprite } from '../../systems/sprites.js';
+import { coinsOf } from '../../systems/coins/index.js';
+import { COIN_SPRITES, Sprite } from '../../systems/sprites.js';
 
 /** What a test expects beyond the grid: beam sprites and markers by map cell, and dead patches. */
 export interface Extras {
@@ -121,6 +122,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     else if (id === Sprite.Dirt) push(a.dirt);
     else if (id === Sprite.Resource1) push(a.resources?.[0]);
     else if (id === Sprite.Resource2) push(a.resources?.[1]);
+    else if (COIN_SPRITES.includes(id)) push(a.coins?.[COIN_SPRITES.indexOf(id)]);
   }
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
@@ -129,7 +131,11 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
     const o = sim.spec.observation;
-    const palette = slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
+    // Coins: everyone, the observer included, in the coin colour of its player type this episode.
+    const coins = coinsOf(sim);
+    const palette = coins
+      ? getPalette(o.playerColors[coins.typeColour[slot & 1]])
+      : slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }
