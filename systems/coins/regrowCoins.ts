@@ -12,7 +12,7 @@
 import { Layer } from '../layers.js';
 import type { Sim } from '../sim.js';
 import { COIN_SPRITES } from '../sprites.js';
-import { coinsOf } from './index.js';
+import { coinsOf, type CoinsState } from './index.js';
 import { COIN_LIVE_TYPE0, COIN_WAITING } from './state.js';
 
 export function regrowCoins(sim: Sim): void {
@@ -21,15 +21,20 @@ export function regrowCoins(sim: Sim): void {
   if (!st || !spec) return;
   const p = spec.regrowProbability;
   if (p <= 0) return;
-  const { rng, grid, c, tick } = sim.world;
+  const { rng, tick } = sim.world;
   for (let i = 0; i < st.count; i++) {
     if (st.state[i] !== COIN_WAITING || st.waitingSince[i] >= tick) continue;
     if (rng.float() >= p) continue;
-    const type = rng.int(2);
-    const eid = st.eids[i];
-    st.state[i] = COIN_LIVE_TYPE0 + type;
-    st.liveCount++;
-    c.Sprite.id[eid] = COIN_SPRITES[st.typeColour[type]];
-    grid.setLayer(eid, Layer.Lower);
+    setCoinLive(sim, st, i, rng.int(2));
   }
+}
+
+/** Coin `i` turns live in the colour of player type `type` (0 or 1). */
+export function setCoinLive(sim: Sim, st: CoinsState, i: number, type: number): void {
+  if (st.state[i] !== COIN_WAITING) return;
+  const eid = st.eids[i];
+  st.state[i] = COIN_LIVE_TYPE0 + type;
+  st.liveCount++;
+  sim.world.c.Sprite.id[eid] = COIN_SPRITES[st.typeColour[type]];
+  sim.world.grid.setLayer(eid, Layer.Lower);
 }

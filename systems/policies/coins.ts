@@ -6,7 +6,7 @@
  * - COOPERATE: walk to the nearest coin of its own colour, stepping around the partner's coins (if every path
  *   crosses one it waits a turn rather than take it);
  * - DEFECT: walk to the nearest coin of either colour;
- * - SPITE: walk to the nearest coin of the partner's colour.
+ * - SPITE: walk to the nearest coin of the partner's colour, stepping around its own.
  * With no such coin in reach it wanders (a random step or turn from the world's generator).
  *
  * The goal comes from the bot's puppeteer: `fixed_goal.FixedGoal` keeps one; `coins.Reciprocator`
@@ -24,7 +24,7 @@ import { coinsOf } from '../coins/index.js';
 import { COIN_LIVE_TYPE0, COIN_WAITING, playerType } from '../coins/state.js';
 import { Layer } from '../layers.js';
 import type { Bot, Sim } from '../sim.js';
-import { firstStep, moveActions, stepAction } from './navigation.js';
+import { firstStep, moveActions, neighbour, stepAction } from './navigation.js';
 
 /** The Coins puppeteers' kinds of `BotPolicy`. */
 export type CoinsPolicy = Extract<BotPolicy, { kind: 'coins_fixed' | 'coins_reciprocator' }>;
@@ -71,9 +71,13 @@ export class CoinsReciprocator {
   }
 }
 
+/** Quarter turns from facing of the wandering moves FORWARD, BACKWARD, STEP_LEFT, STEP_RIGHT. */
+const WANDER_TURNS = [0, 2, 3, 1];
+
 /** A bot that pursues the goal `choose` gives each step. */
 export function coinsBot(sim: Sim, name: string, choose: (partnerDefected: boolean) => CoinsGoal): Bot {
   const m = moveActions(sim);
+  // FORWARD, BACKWARD, STEP_LEFT, STEP_RIGHT (absolute direction = facing + WANDER_TURNS[k]), then the turns.
   const moves = [m.forward, m.backward, m.left, m.right, m.turnLeft, m.turnRight];
   let mine = 0;
   let goal: CoinsGoal = 'COOPERATE';
@@ -89,7 +93,8 @@ export function coinsBot(sim: Sim, name: string, choose: (partnerDefected: boole
     const t = coinType(sim, cell);
     return t >= 0 && (wanted < 0 || t === wanted);
   };
-  const avoid = (cell: number): boolean => goal === 'COOPERATE' && coinType(sim, cell) === 1 - mine;
+  // A goal for one colour steps around the other colour's coins.
+  const avoid = (cell: number): boolean => wanted >= 0 && coinType(sim, cell) === 1 - wanted;
   return {
     name,
     act(s: Sim, slot: number): number {
@@ -98,9 +103,16 @@ export function coinsBot(sim: Sim, name: string, choose: (partnerDefected: boole
       mine = playerType(slot);
       goal = choose(st.partnerMismatch[slot] === 1);
       wanted = goal === 'COOPERATE' ? mine : goal === 'SPITE' ? 1 - mine : -1;
+      const facing = s.world.c.Orientation.dir[s.avatars[slot]];
       const d = st.liveCount > 0 ? firstStep(s, slot, isGoal, avoid, false) : -1;
-      if (d >= 0) return stepAction(m, s.world.c.Orientation.dir[s.avatars[slot]], d);
-      return moves[s.world.rng.int(moves.length)];
+      if (d >= 0) return stepAction(m, facing, d);
+      // Wander, never onto a coin the goal forbids.
+      const k = s.world.rng.int(moves.length);
+      if (k < 4) {
+        const cell = neighbour(s, s.world.grid.cellIndex(s.world.c.Position.x[s.avatars[slot]], s.world.c.Position.y[s.avatars[slot]]), (facing + WANDER_TURNS[k]) & 3);
+        if (cell >= 0 && avoid(cell)) return m.noop;
+      }
+      return moves[k];
     },
   };
 }
