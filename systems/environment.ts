@@ -14,6 +14,7 @@ import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
 import { matrixFigures, type MatrixFigures } from './matrixState.js';
+import { coinsFigures, coinsOf, type CoinsFigures } from './coins/index.js';
 
 export interface EnvironmentOptions {
   substrate: string;
@@ -73,6 +74,8 @@ export interface EpisodeSummary {
   events: { apples_eaten: number; zaps_fired: number; zap_hits: number };
   /** The matrix games' figures (absent for other substrates). */
   matrix?: MatrixFigures;
+  /** Coins' figures: each player's colour, own-colour and partner-colour coins collected (absent elsewhere). */
+  coins?: CoinsFigures;
 }
 
 export function agentId(slot: number): string {
@@ -264,6 +267,7 @@ export class Environment {
         bgN++;
       }
     }
+    const coins = coinsOf(sim);
     return {
       substrate: this.spec.name,
       scenario: this.scenario?.name ?? null,
@@ -283,6 +287,7 @@ export class Environment {
       hashes: this.hashes,
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
       ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
+      ...(coins ? { coins: coinsFigures(sim, coins) } : {}),
     };
   }
 }

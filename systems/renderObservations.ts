@@ -9,7 +9,7 @@
  * `forward`, column `left`. Each cell is Melting Pot's art composed in Lab2D's layer order (systems/spriteArt.ts,
  * systems/spriteSheet.ts): background, cosmetic pieces, apple / dirt / resource, wall or avatar, the matrix games'
  * marker, and the beams fired this tick. Cells off the map are black. The observer's own avatar is drawn with the
- * Self palette facing up (Melting Pot maps the observer's sprite to "Self", and an avatar is drawn with its shape
+ * Self palette (Coins has none: there, its own coin colour of this episode, `systems/coins/`) facing up (Melting Pot maps the observer's sprite to "Self", and an avatar is drawn with its shape
  * for its facing relative to the observer); every other avatar in its player colour with its relative facing.
  *
  * What the frame shows beyond the pieces (each as Melting Pot does):

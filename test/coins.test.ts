@@ -12,7 +12,8 @@ import { COIN_COLOURS, substrate as COINS_SPEC } from '../substrates/coins.js';
 import { getScenario, findBotSpec, scenariosOf } from '../substrates/scenarios.js';
 import type { BotPolicy, SubstrateSpec } from '../substrates/types.js';
 import { Layer } from '../systems/layers.js';
-import { renderRgb, renderWorld } from '../systems/renderObservations.js';
+import { renderRgb, renderSymbolic, renderWorld, SYMBOL_NAMES } from '../systems/renderObservations.js';
+import { seenObjects } from '../systems/textObservations.js';
 import { CoinsReciprocator } from '../systems/policies/coins.js';
 import { createScriptedBot } from '../systems/policies/scriptedBots.js';
 import { createBot } from '../systems/policies/index.js';
@@ -162,6 +163,22 @@ describe('coins: colours (MP coins.py:500-509)', () => {
     assert.ok(dist(mean(2, 2), c0) < dist(mean(2, 2), c1), 'the first player\'s coin is in its colour');
     assert.ok(dist(mean(3, 2), c1) < dist(mean(3, 2), c0), 'the second player\'s coin is in its colour');
     assert.deepEqual(mean(4, 2), [0, 0, 0], 'a waiting coin (logic layer) draws nothing on the black floor');
+  });
+});
+
+describe('coins: the symbolic and text views', () => {
+  it('codes a coin by its colour, and tells a text agent its own coins from its partner\'s', () => {
+    const sim = room();
+    const st = state(sim);
+    liveCoin(sim, 2, 1, 0);
+    liveCoin(sim, 3, 1, 1);
+    const kinds = (slot: number): string[] => seenObjects(sim, slot).filter((o) => o.kind.endsWith('coin')).map((o) => `${o.kind}@${o.x},${o.y}`).sort();
+    assert.deepEqual(kinds(0), ['own_coin@2,1', 'partner_coin@3,1']);
+    assert.deepEqual(kinds(1), ['own_coin@3,1', 'partner_coin@2,1']);
+    const codes = new Uint8Array(121);
+    renderSymbolic(sim, 0, codes);
+    // Player 0 at (1, 1) faces east: (2, 1) is one ahead (row 8, column 5).
+    assert.equal(SYMBOL_NAMES[codes[8 * 11 + 5]], `coin${1 + st.typeColour[0]}`);
   });
 });
 

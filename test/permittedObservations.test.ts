@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { connect, type AgentClient } from '../client/agent.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { scenarioHash, substrateHash } from '../substrates/hash.js';
+import { scenarioNames } from '../substrates/scenarios.js';
 import { Environment } from '../systems/environment.js';
 import { PERMITTED_OBSERVATIONS, vectorLayout } from '../systems/vectorObservations.js';
 import { current, liveServer, waitFor } from './helpers/liveServer.js';
@@ -118,6 +119,6 @@ describe('permitted observations and content hashes through a real server', func
         assert.ok(sc.players <= getSubstrate(s.name).population.players);
       }
     }
-    assert.equal(body.flatMap((s) => s.scenarios).length, 88);
+    assert.equal(body.flatMap((s) => s.scenarios).length, scenarioNames().length);
   });
 });

@@ -10,7 +10,7 @@
  * Two more cases run clean_up at its own 7 players, instruments on and off (cleaning beams, dirt, pollution-driven
  * apple growth), with the same random actions. Five more run the matrix games: prisoners_dilemma_in_the_matrix__repeated
  * (2 players, instruments on and off; tiled 4×4 = 32 players, off) and prisoners_dilemma_in_the_matrix__arena (8
- * players, on and off).
+ * players, on and off). Two more run coins (2 players), on and off.
  *
  * Each case warms up for WARMUP_S seconds untimed, then --runs timed runs of at least --seconds each on the same
  * environment; the figure is the median over the runs of steps per second (one step = one tick for all players).
@@ -39,6 +39,9 @@ const CASES: readonly { scale: number; instruments: boolean; substrate?: string 
   { scale: 4, instruments: false, substrate: 'prisoners_dilemma_in_the_matrix__repeated' },
   { scale: 1, instruments: true, substrate: 'prisoners_dilemma_in_the_matrix__arena' },
   { scale: 1, instruments: false, substrate: 'prisoners_dilemma_in_the_matrix__arena' },
+  // Coins (collection, the mixed-motive payoff, coin regrowth in either colour): its 2 players, on and off.
+  { scale: 1, instruments: true, substrate: 'coins' },
+  { scale: 1, instruments: false, substrate: 'coins' },
 ];
 const WARMUP_S = 1;
 /** Steps between clock reads, so reading the clock costs nothing measurable. */
