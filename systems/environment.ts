@@ -13,7 +13,7 @@ import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './
 import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
-import { matrixFigures, type MatrixFigures } from './matrixState.js';
+import { matrixFigures, matrixOf, type MatrixFigures } from './matrix/matrixState.js';
 import { coinsFigures, coinsOf, type CoinsFigures } from './coins/index.js';
 
 export interface EnvironmentOptions {
@@ -247,6 +247,7 @@ export class Environment {
 
   summary(): EpisodeSummary {
     const sim = this.sim;
+    const matrix = matrixOf(sim);
     const returns: Record<string, number> = {};
     const policies: Record<string, string> = {};
     const standIns: Record<string, { bot: string; model: string }> = {};
@@ -286,7 +287,7 @@ export class Environment {
       observations: this.observations,
       hashes: this.hashes,
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
-      ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
+      ...(matrix ? { matrix: matrixFigures(matrix) } : {}),
       ...(coins ? { coins: coinsFigures(sim, coins) } : {}),
     };
   }

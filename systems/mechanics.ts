@@ -55,7 +55,10 @@ export function stateOf<S>(sim: Sim, m: Mechanic<S>): S | null {
   return null;
 }
 
-/** The mechanics of `all` that `spec` uses, in `all`'s order. */
-export function mechanicsUsedBy(spec: SubstrateSpec, all: readonly Mechanic<unknown>[]): Mechanic<unknown>[] {
-  return all.filter((m) => m.uses(spec));
+/** True when some legend character of `spec` lays one of `prefabs` (whether or not the map uses that character). */
+export function legendLays(spec: SubstrateSpec, prefabs: readonly Prefab[]): boolean {
+  for (const ch in spec.legend) {
+    for (const p of spec.legend[ch]) if (prefabs.includes(p)) return true;
+  }
+  return false;
 }

@@ -16,7 +16,7 @@
  */
 import { DIR_NAMES } from '../ecs/components.js';
 import { agentId } from './environment.js';
-import { inventoryLength, inventoryOf } from './matrixObservations.js';
+import { inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
 import { mapToWindow, readyToShoot, renderSymbolic, SYMBOL_CODES, SYMBOL_NAMES, viewCols, viewRows, windowCellToMap } from './renderObservations.js';
 import { coinsOf } from './coins/index.js';
 import { playerType } from './coins/state.js';

@@ -6,8 +6,8 @@
  * - MISMATCHED_COIN_COLLECTED_BY_PARTNER (1): Coins, 1 on a step in which the partner took one of this player's coins.
  * The server appends this vector to each agent's binary observation; its layout is announced when an agent joins.
  */
-import { numOthersWhoCleanedThisStep } from './fireCleaningBeams.js';
-import { interactionInventoriesOf, inventoryLength, inventoryOf } from './matrixObservations.js';
+import { numOthersWhoCleanedThisStep } from './cleanUp/fireCleaningBeams.js';
+import { interactionInventoriesOf, inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
 import type { Sim } from './sim.js';
 import { mismatchedCoinCollectedByPartner } from './coins/index.js';
 

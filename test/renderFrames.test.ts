@@ -35,6 +35,8 @@ import { coinsOf } from '../systems/coins/index.js';
 import { Sprite } from '../systems/sprites.js';
 import { expectedWindow, expectedWorld, firstDifference, type Extras } from './helpers/expectedFrames.js';
 import { placeAll, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
+import { matrixOf } from '../systems/matrix/index.js';
 
 function window(sim: Sim, slot: number): Uint8Array {
   const [h, w, ch] = rgbShape(sim);
@@ -78,7 +80,7 @@ function isClear(sim: Sim, x: number, y: number, apples = false): boolean {
   const below = (layer: Layer): boolean => {
     const e = grid.at(x, y, layer);
     // Coins' waiting coins sit on the logic layer and draw nothing.
-    return e === 0 || (apples && sim.apples.indexOf[e] >= 0) || (layer === Layer.Logic && (coinsOf(sim)?.indexOf[e] ?? -1) >= 0);
+    return e === 0 || (apples && (applesOf(sim)?.indexOf[e] ?? -1) >= 0) || (layer === Layer.Logic && (coinsOf(sim)?.indexOf[e] ?? -1) >= 0);
   };
   return below(Layer.Lower) && below(Layer.Logic);
 }
@@ -239,8 +241,8 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
         const sim = freshSim(name);
         const a = appearanceOf(sim.spec);
         const m = a.markers;
-        assert.ok(m && sim.matrix && sim.spec.matrix);
-        const st = sim.matrix;
+        const st = matrixOf(sim);
+        assert.ok(m && st && sim.spec.matrix);
         const { grid, c } = sim.world;
         // Player 1 walks onto a resource: it is ready to interact.
         let res: [number, number] | null = null;
