@@ -6,6 +6,7 @@ import { CrucibleError } from '../ecs/errors.js';
 import { substrate as allelopathicHarvestOpen } from './allelopathic_harvest__open.js';
 import { substrate as chickenInTheMatrixRepeated } from './chicken_in_the_matrix__repeated.js';
 import { substrate as cleanUp } from './clean_up.js';
+import { substrate as coins } from './coins.js';
 import { substrate as commonsHarvestClosed } from './commons_harvest__closed.js';
 import { substrate as commonsHarvestOpen } from './commons_harvest__open.js';
 import { substrate as commonsHarvestPartnership } from './commons_harvest__partnership.js';
@@ -30,6 +31,7 @@ const ALL: readonly SubstrateSpec[] = [
   pdInTheMatrixRepeated, pdInTheMatrixArena, pdInTheMatrixConsent, stagHuntInTheMatrixRepeated, chickenInTheMatrixRepeated,
   allelopathicHarvestOpen,
   ...MATRIX_FAMILY,
+  coins,
 ];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(

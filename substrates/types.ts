@@ -11,6 +11,7 @@
  * - `dirt`: river dirt that starts dirty; `potentialDirt`: dirt-capable river that starts clean.
  * - `resource:<k>`: a collectable of class k (1-based, the matrix games); `resource:choice` picks a class at random.
  * - `tile:<name>`: an inert marker tile with no effect under the default roles (commons_harvest__partnership `I`).
+ * - `coin`: a coin cell of Coins, which starts waiting and regrows in either player's colour (systems/coins/).
  */
 export type BackgroundTile = 'floor' | 'grass' | 'sand' | 'river' | 'soil';
 export type Prefab =
@@ -25,7 +26,9 @@ export type Prefab =
   | 'resource:choice'
   | `tile:${string}`
   /** Allelopathic Harvest: an unripe berry of colour k (1-based, `allelopathicHarvest.colors[k − 1]`). */
-  | `berry:${number}`;
+  | `berry:${number}`
+  /** Coins: a coin cell (live or waiting). */
+  | 'coin';
 
 /** One entry of the discrete action table: Lab2D primitives. */
 export interface ActionSpec {
@@ -242,6 +245,8 @@ export interface SubstrateSpec {
   readonly torus?: boolean;
   /** Allelopathic Harvest: berries, planting beams, tastes and graduated sanctions (systems/allelopathicHarvest/). */
   readonly allelopathicHarvest?: AllelopathicHarvestSpec;
+  /** Coins: two players, each with a coin colour; coins of both colours regrow on the coin cells. */
+  readonly coins?: CoinsSpec;
 }
 
 /**
@@ -290,6 +295,26 @@ export interface AllelopathicHarvestSpec {
   readonly crypticConsumptionThreshold: number;
   /** `GraduatedSanctionsMarking`: the hit logic per level, and ticks alive after which the level goes back to 1. */
   readonly sanctions: { readonly levels: readonly SanctionLevelSpec[]; readonly recoveryTime: number };
+}
+
+/**
+ * Coins (Melting Pot `coins`): each episode draws two distinct colours from `colours`; the first player (every even
+ * slot when tiled) collects coins of the first, the second (odd slots) of the second, and each avatar is drawn in
+ * its coin colour. A waiting coin becomes live each tick with `regrowProbability`, in either colour with equal
+ * chance (`ChoiceCoinRegrow`). Stepping onto a live coin collects it (`Coin:onEnter`): the collector gets
+ * `selfForMatch` for a coin of its own colour and `selfForMismatch` for the other's, and every other player gets
+ * `otherForMatch` or `otherForMismatch`.
+ */
+export interface CoinsSpec {
+  /** Colours a player's coins and avatar may take (Melting Pot's `COIN_PALETTES`, in its order). */
+  readonly colours: readonly { readonly name: string; readonly color: Rgb }[];
+  readonly regrowProbability: number;
+  readonly rewards: {
+    readonly selfForMatch: number;
+    readonly selfForMismatch: number;
+    readonly otherForMatch: number;
+    readonly otherForMismatch: number;
+  };
 }
 
 /**
@@ -373,7 +398,24 @@ export type BotPolicy =
    * A trained bot without a puppeteer (`saved_model`, e.g. running_with_scissors' `free_0`): stood in for by a
    * uniformly random class after every interaction, the mixed strategy a free player converges to in zero-sum play.
    */
-  | { readonly kind: 'free_mixed'; readonly margin: number };
+  | { readonly kind: 'free_mixed'; readonly margin: number }
+  /** Coins' `fixed_goal.FixedGoal`: always the one goal. */
+  | { readonly kind: 'coins_fixed'; readonly goal: CoinsGoal }
+  /** `coins.Reciprocator`: cooperates until the partner took `threshold` of its coins within `recencyWindow` steps,
+   * then is spiteful for `spitefulPunishmentWindow` steps and defects until `framesToPunish` steps have passed. */
+  | {
+      readonly kind: 'coins_reciprocator';
+      readonly recencyWindow: number;
+      readonly threshold: number;
+      readonly framesToPunish: number;
+      readonly spitefulPunishmentWindow: number;
+    };
+
+/**
+ * The goals Melting Pot's Coins puppets are given (`puppet_goals` of `coins`, `configs/bots/__init__.py:87-91`):
+ * collect only one's own colour, collect every coin, collect only the partner's colour.
+ */
+export type CoinsGoal = 'COOPERATE' | 'DEFECT' | 'SPITE';
 
 /** The goals Melting Pot's Clean Up puppets are given (`puppet_goals` of `clean_up_3_goals`). */
 export type CleanUpGoal = 'CLEAN' | 'EAT' | 'SANCTION';

@@ -7,7 +7,7 @@ import { VECTOR_OBSERVATIONS } from '../systems/vectorObservations.js';
 import type { Prefab, SubstrateSpec } from './types.js';
 
 const FIXED_PREFABS = new Set<string>([
-  'floor', 'grass', 'sand', 'river', 'soil', 'wall', 'apple', 'potentialApple', 'dirt', 'potentialDirt', 'resource:choice',
+  'floor', 'grass', 'sand', 'river', 'soil', 'wall', 'apple', 'potentialApple', 'dirt', 'potentialDirt', 'resource:choice', 'coin',
 ]);
 
 /** Observation names the renderer, the binary header and systems/vectorObservations.ts produce. */
@@ -131,6 +131,8 @@ export function substrateProblems(s: SubstrateSpec): string[] {
   else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('berry:')))) {
     problems.push('the legend places berries but the substrate has no allelopathicHarvest block');
   }
+  if (s.coins) coinsProblems(problems, s);
+  else if (Object.values(s.legend).some((ps) => ps.includes('coin'))) problems.push('the legend places coins but the substrate has no coins block');
   if (s.matrix) matrixProblems(problems, s, used);
   else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('resource:')))) {
     problems.push('the legend places resources but the substrate has no matrix');
@@ -229,6 +231,21 @@ function allelopathicProblems(problems: string[], s: SubstrateSpec, used: Readon
       if (m && Number(m[1]) > k) problems.push(`legend "${ch}" places berry colour ${m[1]}, but allelopathicHarvest has ${k} colours`);
     }
   }
+}
+
+/** Colours the renderer has coin sprites for (systems/sprites.ts `Coin1` … `Coin5`). */
+export const MAX_COIN_COLOURS = 5;
+
+/** The coins block: 2 to 5 colours of three bytes, a regrowth probability, finite rewards. */
+function coinsProblems(problems: string[], s: SubstrateSpec): void {
+  const k = s.coins;
+  if (!k) return;
+  if (k.colours.length < 2 || k.colours.length > MAX_COIN_COLOURS) problems.push(`coins.colours has ${k.colours.length} colours; 2 to ${MAX_COIN_COLOURS} are supported (two are drawn each episode)`);
+  k.colours.forEach((c, i) => {
+    if (c.color.length !== 3 || c.color.some((ch) => !Number.isInteger(ch) || ch < 0 || ch > 255)) problems.push(`coins.colours[${i}].color must be three integers 0..255`);
+  });
+  probability(problems, 'coins.regrowProbability', k.regrowProbability);
+  for (const [name, v] of Object.entries(k.rewards)) if (!Number.isFinite(v)) problems.push(`coins.rewards.${name} must be a finite number, got ${v}`);
 }
 
 export function validateSubstrate(s: SubstrateSpec): void {

@@ -16,6 +16,7 @@ import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
 import { matrixFigures, matrixOf, type MatrixFigures } from './matrix/matrixState.js';
+import { coinsFigures, coinsOf, type CoinsFigures } from './coins/index.js';
 
 export interface EnvironmentOptions {
   substrate: string;
@@ -83,6 +84,8 @@ export interface EpisodeSummary {
   matrix?: MatrixFigures;
   /** Allelopathic Harvest's figures (absent for other substrates): systems/allelopathicHarvest/figures.ts. */
   allelopathic_harvest?: AllelopathicFigures;
+  /** Coins' figures: each player's colour, own-colour and partner-colour coins collected (absent elsewhere). */
+  coins?: CoinsFigures;
 }
 
 export function agentId(slot: number): string {
@@ -275,6 +278,7 @@ export class Environment {
         bgN++;
       }
     }
+    const coins = coinsOf(sim);
     return {
       substrate: this.spec.name,
       scenario: this.scenario?.name ?? null,
@@ -295,6 +299,7 @@ export class Environment {
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
       ...(matrix ? { matrix: matrixFigures(matrix) } : {}),
       ...allelopathicSummary(sim),
+      ...(coins ? { coins: coinsFigures(sim, coins) } : {}),
     };
   }
 }

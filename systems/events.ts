@@ -34,6 +34,8 @@ export interface SimEvents {
   consent_accepted: { tick: number; requester: number; target: number };
   /** Consent variant: the request's window closed unanswered (or a player left); nothing happened. */
   consent_refused: { tick: number; requester: number; target: number };
+  /** Coins: `slot` stepped onto a live coin at (x, y); `matched` = the coin was of its own colour. */
+  coin_collected: { tick: number; slot: number; x: number; y: number; matched: boolean };
   /** A removed player came back on the map. */
   respawned: { tick: number; slot: number };
   /** Episode figures, every tick (systems/computeMetrics.ts; the same object, updated in place). */

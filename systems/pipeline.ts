@@ -31,6 +31,8 @@ import { firePlantingBeams } from './allelopathicHarvest/firePlantingBeams.js';
 import { recoverSanctionLevels } from './allelopathicHarvest/recoverSanctionLevels.js';
 import { ripenBerries } from './allelopathicHarvest/ripenBerries.js';
 import { sanctionZappedPlayers } from './allelopathicHarvest/sanctionZappedPlayers.js';
+import { collectCoins } from './coins/collectCoins.js';
+import { regrowCoins } from './coins/regrowCoins.js';
 
 export type System = (sim: Sim) => void;
 
@@ -57,6 +59,9 @@ export const PIPELINE: readonly Stage[] = [
   { name: 'eatApples', run: eatApples },
   { name: 'eatBerries', run: eatBerries },
   { name: 'collectResources', run: collectResources },
+  // Coins: collection on entering (the moves, 150), then ChoiceCoinRegrow (100), whose changes land after the moves.
+  { name: 'collectCoins', run: collectCoins },
+  { name: 'regrowCoins', run: regrowCoins },
   // Both beams have priority 140; cleaning is traced before any zap hit lands (a zapped player still cleans).
   { name: 'fireCleaningBeams', run: fireCleaningBeams },
   { name: 'fireZapBeams', run: fireZapBeams },

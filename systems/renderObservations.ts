@@ -9,7 +9,7 @@
  * `forward`, column `left`. Each cell is Melting Pot's art composed in Lab2D's layer order (systems/spriteArt.ts,
  * systems/spriteSheet.ts): background, cosmetic pieces, apple / dirt / resource, wall or avatar, the matrix games'
  * marker, and the beams fired this tick. Cells off the map are black. The observer's own avatar is drawn with the
- * Self palette facing up (Melting Pot maps the observer's sprite to "Self", and an avatar is drawn with its shape
+ * Self palette (Coins has none: there, its own coin colour of this episode, `systems/coins/`) facing up (Melting Pot maps the observer's sprite to "Self", and an avatar is drawn with its shape
  * for its facing relative to the observer); every other avatar in its player colour with its relative facing.
  *
  * What the frame shows beyond the pieces (each as Melting Pot does):
@@ -50,6 +50,7 @@
  * | 19–21| unripeBerry1…3 | an unripe berry of colour 1 (red), 2 (green), 3 (blue)      |
  * | 22–24| ripeBerry1…3   | a ripe berry of colour 1, 2, 3                              |
  * | 25   | resource3   | (Running with Scissors and the coordination games)            |
+ * | 26–30| coin1…coin5 | Coins: a coin in colour 1–5 of the substrate's `coins.colours` |
  *
  * Facing "in the view": (avatar facing − observer facing) mod 4, 0 = up, clockwise.
  */
@@ -61,8 +62,11 @@ import { cleanUpOf } from './cleanUp/dirtState.js';
 import { Layer } from './layers.js';
 import { matrixOf, type MatrixState } from './matrix/matrixState.js';
 import type { Sim } from './sim.js';
+import { coinAvatarColours, coinsOf } from './coins/index.js';
 import {
+  COIN_COLOUR_CLASSES,
   getSpriteAtlas,
+  LOWER_COIN,
   LOWER_APPLE,
   LOWER_DIRT,
   LOWER_OF_SPRITE,
@@ -73,7 +77,7 @@ import {
   UPPER_WALL,
   type SpriteAtlas,
 } from './spriteSheet.js';
-import { Sprite, SPRITE_COUNT } from './sprites.js';
+import { COIN_SPRITES, Sprite, SPRITE_COUNT } from './sprites.js';
 import { allelopathicOf } from './allelopathicHarvest/index.js';
 
 /** Symbolic codes, by code. The order is the table above; `SYMBOL_CODES` is derived from it. */
@@ -84,6 +88,7 @@ export const SYMBOL_NAMES = [
   'sand', 'river', 'dirt', 'resource1', 'resource2',
   'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3',
   'resource3',
+  'coin1', 'coin2', 'coin3', 'coin4', 'coin5',
 ] as const;
 export type SymbolName = (typeof SYMBOL_NAMES)[number];
 
@@ -117,6 +122,7 @@ const LOWER_SYMBOL: Uint8Array = (() => {
   t[Sprite.RipeBerry1] = SYMBOL_CODES.ripeBerry1;
   t[Sprite.RipeBerry2] = SYMBOL_CODES.ripeBerry2;
   t[Sprite.RipeBerry3] = SYMBOL_CODES.ripeBerry3;
+  COIN_SPRITES.forEach((sprite, k) => (t[sprite] = SYMBOL_CODES.coin1 + k));
   return t;
 })();
 const WALL_SYMBOL = SYMBOL_CODES.wall;
@@ -293,10 +299,13 @@ class Scene {
     if (matrix) this.addLower(sim, matrix.eids, matrix.count);
     const berries = allelopathicOf(sim);
     if (berries) this.addLower(sim, berries.eids, berries.count);
+    const coins = coinsOf(sim);
+    if (coins) this.addLower(sim, coins.eids, coins.count);
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
     const facing = c.Orientation.dir;
-    const sUpper = atlas.sUpper, slotColour = atlas.slotColour;
+    // Coins colours each player by its coin colour of this episode; Allelopathic Harvest by its colour state.
+    const sUpper = atlas.sUpper, slotColour = coins ? coins.avatarColour : atlas.slotColour;
     const stateColour = atlas.appearance.avatarColors && berries ? berries.avatarColor : null;
     for (let slot = 0; slot < sim.players; slot++) {
       const eid = sim.avatars[slot];
@@ -468,7 +477,7 @@ const win = {
   dir: 0,
   /** Window index of the observer's own cell, −1 when the observer is off the map. */
   self: -1,
-  /** Avatar colour the observer's own cell is drawn in. */
+  /** Avatar colour the observer sees itself in: 0 (Self), except where avatars are coloured by state (Allelopathic Harvest) or by coin colour (Coins). */
   selfColour: 0,
 };
 
@@ -487,9 +496,12 @@ function placeWindow(sim: Sim, scene: Scene, eid: number): void {
   win.rowStep = -(fy * s + fx);
   win.dir = dir;
   win.self = grid.has(eid) ? view.forward * viewCols(view) + view.left : -1;
-  // The observer is drawn as Self (colour 0), or in its colour state where avatars are coloured by state.
+  // The observer is drawn as Self (colour 0), or in its colour state where avatars are coloured by state
+  // (Allelopathic Harvest), or in its coin colour (Coins).
   const st = allelopathicOf(sim);
-  win.selfColour = st && c.Avatar.slot[eid] >= 0 ? st.avatarColor[c.Avatar.slot[eid]] : 0;
+  const own = coinAvatarColours(sim);
+  const slot = c.Avatar.slot[eid];
+  win.selfColour = st && slot >= 0 ? st.avatarColor[slot] : own ? own[slot] : 0;
 }
 
 /** Copy composite tile starting at unit `s` to the frame at unit `d`, `size` rows of `rowUnits`, frame rows `stride` apart. */

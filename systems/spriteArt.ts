@@ -273,6 +273,25 @@ export const SHAPES = {
   BERRY_RIPE: ['xxxxxxxx', 'xxxxxxxx', 'xxooxxxx', 'xxooOOxx', 'xxxdOOxx', 'xxxddxxx', 'xxxxxxxx', 'xxxxxxxx'],
   /** `MARKING_SPRITE`, configs/substrates/allelopathic_harvest.py:109-118 */
   MARKING: ['oxxxxxxo', 'xoxxxxox', 'xxoxxoxx', 'xxxooxxx', 'xxxooxxx', 'xxoxxoxx', 'xoxxxxox', 'oxxxxxxo'],
+  /** utils/substrates/shapes.py:660-677 (16 × 16, drawn at 8 px by averaging 2 × 2 blocks) */
+  COIN: [
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxx@###xxxxxx',
+    'xxxxx@@@@##xxxxx',
+    'xxxx&&&@@@@#xxxx',
+    'xxx&&&&&&&@@#xxx',
+    'xxx&*&&&&&&&&xxx',
+    'xxx&***&&&&&&xxx',
+    'xxx**********xxx',
+    'xxxx********xxxx',
+    'xxxxx******xxxxx',
+    'xxxxxx****xxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+    'xxxxxxxxxxxxxxxx',
+  ],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** `utils/substrates/shapes.py:25-28`. */
@@ -344,6 +363,8 @@ export interface Appearance {
   readonly dirt?: SpriteArt;
   /** The matrix games' resources, by class; Allelopathic Harvest's berries, unripe then ripe, by colour. */
   readonly resources?: readonly SpriteArt[];
+  /** Coins: a live coin in each colour of the substrate's `coins.colours`, in order. */
+  readonly coins?: readonly SpriteArt[];
   /**
    * Avatars coloured by their state instead of by player (Allelopathic Harvest's colour overlay): palette k for
    * colour id k, the observer's own avatar included (no Self palette).
@@ -556,8 +577,24 @@ export const ALLELOPATHIC_HARVEST: Appearance = {
  * The appearance of a substrate, by its family: a matrix game (its colour intervals by game name, the Prisoner's
  * Dilemma's for another), Clean Up (a cleaning beam), else Commons Harvest.
  */
-export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest'>): Appearance {
+export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest' | 'coins'>): Appearance {
   if (spec.allelopathicHarvest) return ALLELOPATHIC_HARVEST;
+  if (spec.coins) return coinsAppearance(spec.coins);
   if (spec.matrix) return matrixAppearance(spec.name, spec.matrix);
   return spec.cleaner ? CLEAN_UP : COMMONS_HARVEST;
+}
+
+/**
+ * Coins (`configs/substrates/coins.py`): no floor (empty cells are black), the usual wall (:147-188), and the coin
+ * (`shapes.COIN`, turning with the view: `noRotates` false, :243-251) in `get_palette` of each colour
+ * (`COIN_PALETTES`, :36-42). Avatars are drawn in the same palettes (`get_player_color_palettes`, :425-427).
+ */
+const coinsAppearances = new WeakMap<NonNullable<SubstrateSpec['coins']>, Appearance>();
+function coinsAppearance(coins: NonNullable<SubstrateSpec['coins']>): Appearance {
+  let a = coinsAppearances.get(coins);
+  if (!a) {
+    a = { wall: art(SHAPES.WALL, WALL_PALETTE, true), coins: coins.colours.map((c) => art(SHAPES.COIN, getPalette(c.color), true)), beams: {} };
+    coinsAppearances.set(coins, a);
+  }
+  return a;
 }

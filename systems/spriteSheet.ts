@@ -19,7 +19,7 @@
  * Composite key = bg + nBg · (lower + nLower · (upper + nUpper · (marker + nMarker · beams))), with
  * - bg = tile + TILE_COUNT · decor: the background `Tile` and the map character's decor index (0 = none);
  * - lower: 0 nothing, 1 apple, 2 dirt, 3 + k resource class k (Allelopathic Harvest: unripe berries of colour
- *   k + 1, then ripe ones from 3 + 3);
+ *   k + 1, then ripe ones from 3 + 3), 9 + k a coin in colour k (Coins);
  * - upper: 0 nothing, 1 wall, 2 + 4 · colour + facing: an avatar in avatar colour `colour` (0 = Self, then the
  *   other players' colours) with its absolute facing;
  * - marker: 0 nothing, 1 ready to interact, 2 + r interaction result r (Allelopathic Harvest: m = sanction mark
@@ -34,7 +34,7 @@
 import type { SubstrateSpec } from '../substrates/types.js';
 import { BeamKind } from './beamOverlay.js';
 import { appearanceOf, AVATAR_SHAPES, getPalette, type Appearance, type Palette, type SpriteArt } from './spriteArt.js';
-import { Sprite, SPRITE_COUNT } from './sprites.js';
+import { COIN_SPRITES, Sprite, SPRITE_COUNT } from './sprites.js';
 
 /** Background tiles, in class order. The river's four animation frames are consecutive. */
 export const enum Tile {
@@ -66,6 +66,9 @@ export const LOWER_NONE = 0;
 export const LOWER_APPLE = 1;
 export const LOWER_DIRT = 2;
 export const LOWER_RESOURCE = 3;
+/** Coins' coins by colour k: `LOWER_COIN + k` (after the resource classes and Allelopathic Harvest's six berry classes). */
+export const LOWER_COIN = LOWER_RESOURCE + 6;
+export const COIN_COLOUR_CLASSES = 5;
 /** `Sprite` id → lower class (0 for sprites that do not live on the lower layer). */
 export const LOWER_OF_SPRITE: Uint8Array = (() => {
   const t = new Uint8Array(SPRITE_COUNT);
@@ -79,6 +82,7 @@ export const LOWER_OF_SPRITE: Uint8Array = (() => {
     t[Sprite.RipeBerry1 + k] = LOWER_RESOURCE + 3 + k;
   }
   t[Sprite.Resource3] = LOWER_RESOURCE + 2;
+  COIN_SPRITES.forEach((sprite, k) => (t[sprite] = LOWER_COIN + k));
   return t;
 })();
 
@@ -97,7 +101,8 @@ export type CopyUnit = 1 | 4;
 function avatarPalettes(spec: SubstrateSpec, players: number, a: Appearance): Palette[] {
   if (a.avatarColors) return a.avatarColors.map((rgb) => getPalette(rgb));
   const others = spec.observation.playerColors;
-  const used = Math.max(1, Math.min(players, others.length));
+  // Coins colours its players anew each episode: every colour gets a palette (the renderer picks per slot).
+  const used = spec.coins ? others.length : Math.max(1, Math.min(players, others.length));
   const list = [getPalette(spec.observation.selfColor)];
   for (let k = 0; k < used; k++) list.push(getPalette(others.length > 0 ? others[k] : spec.observation.selfColor));
   return list;
@@ -274,7 +279,12 @@ export class SpriteAtlas {
     this.decorOf = decorOf;
 
     const resources = a.resources ?? [];
-    this.lowerSprite = Int32Array.from([NO_SPRITE, add(a.apple), add(a.dirt), ...resources.map(add)]);
+    const lower = [NO_SPRITE, add(a.apple), add(a.dirt), ...resources.map(add)];
+    if (a.coins) {
+      while (lower.length < LOWER_COIN) lower.push(NO_SPRITE);
+      lower.push(...a.coins.map(add));
+    }
+    this.lowerSprite = Int32Array.from(lower);
     this.wallSprite = add(a.wall);
     const palettes = avatarPalettes(spec, players, a);
     this.colours = palettes.length;

@@ -29,11 +29,18 @@ export const enum Sprite {
   RipeBerry3 = 18,
   /** The third resource class (Running with Scissors' scissors, the coordination games' third colour). */
   Resource3 = 19,
+  /** Coins: a live coin in colour k of the substrate's `coins.colours` (1-based); see `COIN_SPRITES`. */
+  Coin1 = 20,
+  Coin2 = 21,
+  Coin3 = 22,
+  Coin4 = 23,
+  Coin5 = 24,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
   'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
   'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3', 'resource3',
+  'coin1', 'coin2', 'coin3', 'coin4', 'coin5',
 ];
 
 /**
@@ -41,5 +48,8 @@ export const SPRITE_NAMES: readonly string[] = [
  * sprite ids (the ids of the classes are not consecutive).
  */
 export const RESOURCE_SPRITES: readonly Sprite[] = [Sprite.Resource1, Sprite.Resource2, Sprite.Resource3];
+
+/** Coins: the sprite of a coin in colour k (0-based) of the substrate's `coins.colours`. */
+export const COIN_SPRITES: readonly Sprite[] = [Sprite.Coin1, Sprite.Coin2, Sprite.Coin3, Sprite.Coin4, Sprite.Coin5];
 
 export const SPRITE_COUNT = SPRITE_NAMES.length;

@@ -17,12 +17,14 @@
 import { DIR_NAMES } from '../ecs/components.js';
 import { agentId } from './environment.js';
 import { inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
-import { mapToWindow, readyToShoot, renderSymbolic, SYMBOL_NAMES, viewCols, viewRows, windowCellToMap } from './renderObservations.js';
+import { mapToWindow, readyToShoot, renderSymbolic, SYMBOL_CODES, SYMBOL_NAMES, viewCols, viewRows, windowCellToMap } from './renderObservations.js';
+import { coinsOf } from './coins/index.js';
+import { playerType } from './coins/state.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';
 
 export interface SeenObject {
-  /** wall, apple, dirt, a resource's name, or player. */
+  /** wall, apple, dirt, a resource's name, own_coin / partner_coin (Coins), or player. */
   kind: string;
   x: number;
   y: number;
@@ -88,6 +90,7 @@ const LISTED: Readonly<Record<string, string>> = {
   // Allelopathic Harvest's berries (colours 1-3 are red, green, blue).
   unripeBerry1: 'unripe_red_berry', unripeBerry2: 'unripe_green_berry', unripeBerry3: 'unripe_blue_berry',
   ripeBerry1: 'ripe_red_berry', ripeBerry2: 'ripe_green_berry', ripeBerry3: 'ripe_blue_berry',
+  coin1: 'coin', coin2: 'coin', coin3: 'coin', coin4: 'coin', coin5: 'coin',
 };
 
 const scratchOf = new WeakMap<Sim, Uint8Array>();
@@ -97,6 +100,13 @@ const winOut = { ahead: 0, right: 0 };
 function resourceName(sim: Sim, kind: string): string {
   const k = kind === 'resource1' ? 0 : kind === 'resource2' ? 1 : kind === 'resource3' ? 2 : -1;
   return k >= 0 ? (sim.spec.matrix?.resources[k]?.name ?? kind) : kind;
+}
+
+/** Coins: a coin of the observer's own colour is `own_coin`, one of its partner's `partner_coin`. */
+function coinKind(sim: Sim, slot: number, code: number): string {
+  const st = coinsOf(sim);
+  if (!st) return 'coin';
+  return code - SYMBOL_CODES.coin1 === st.typeColour[playerType(slot)] ? 'own_coin' : 'partner_coin';
 }
 
 /** The objects in the window of `slot`, nearest first (then farther ahead, then left to right). */
@@ -114,7 +124,8 @@ export function seenObjects(sim: Sim, slot: number): SeenObject[] {
       const kind = LISTED[SYMBOL_NAMES[codes[row * cols + col]]];
       if (kind === undefined || kind === 'self') continue;
       if (!windowCellToMap(sim, eid, row, col, cellOut)) continue;
-      const o: SeenObject = { kind: resourceName(sim, kind), x: cellOut.x, y: cellOut.y, ahead: view.forward - row, right: col - view.left };
+      const code = codes[row * cols + col];
+      const o: SeenObject = { kind: kind === 'coin' ? coinKind(sim, slot, code) : resourceName(sim, kind), x: cellOut.x, y: cellOut.y, ahead: view.forward - row, right: col - view.left };
       if (kind === 'player') {
         const other = grid.at(cellOut.x, cellOut.y, Layer.Upper);
         const s = sim.avatars.indexOf(other);

@@ -2,12 +2,14 @@
  * A substrate's vector observations beyond the ones every substrate has (RGB, READY_TO_SHOOT, COLLECTIVE_REWARD),
  * flattened into one float vector in the order of the substrate's `observation.names`:
  * - NUM_OTHERS_WHO_CLEANED_THIS_STEP (1): Clean Up, lagged one step as in Melting Pot;
- * - INVENTORY (K) and INTERACTION_INVENTORIES (2·K, own row then partner row): the Matrix games.
+ * - INVENTORY (K) and INTERACTION_INVENTORIES (2·K, own row then partner row): the Matrix games;
+ * - MISMATCHED_COIN_COLLECTED_BY_PARTNER (1): Coins, 1 on a step in which the partner took one of this player's coins.
  * The server appends this vector to each agent's binary observation; its layout is announced when an agent joins.
  */
 import { numOthersWhoCleanedThisStep } from './cleanUp/fireCleaningBeams.js';
 import { interactionInventoriesOf, inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
 import type { Sim } from './sim.js';
+import { mismatchedCoinCollectedByPartner } from './coins/index.js';
 
 /** Observations carried elsewhere (pixels or symbols, and the fixed scalars of the binary header). */
 export const COMMON_OBSERVATIONS: readonly string[] = ['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD'];
@@ -31,7 +33,9 @@ export function observationNames(names: readonly string[], set: ObservationSet):
 }
 
 /** Vector observations this module can write. */
-export const VECTOR_OBSERVATIONS: readonly string[] = ['NUM_OTHERS_WHO_CLEANED_THIS_STEP', 'INVENTORY', 'INTERACTION_INVENTORIES'];
+export const VECTOR_OBSERVATIONS: readonly string[] = [
+  'NUM_OTHERS_WHO_CLEANED_THIS_STEP', 'INVENTORY', 'INTERACTION_INVENTORIES', 'MISMATCHED_COIN_COLLECTED_BY_PARTNER',
+];
 
 export interface VectorField {
   readonly name: string;
@@ -46,7 +50,7 @@ export function vectorLayout(sim: Sim, names: readonly string[] = sim.spec.obser
   let offset = 0;
   for (const name of names) {
     if (COMMON_OBSERVATIONS.includes(name)) continue;
-    const length = name === 'NUM_OTHERS_WHO_CLEANED_THIS_STEP' ? 1 : name === 'INVENTORY' ? k : name === 'INTERACTION_INVENTORIES' ? 2 * k : -1;
+    const length = name === 'NUM_OTHERS_WHO_CLEANED_THIS_STEP' || name === 'MISMATCHED_COIN_COLLECTED_BY_PARTNER' ? 1 : name === 'INVENTORY' ? k : name === 'INTERACTION_INVENTORIES' ? 2 * k : -1;
     if (length < 0) throw new Error(`substrate ${sim.spec.name} names an observation this server cannot produce: ${name}`);
     fields.push({ name, offset, length });
     offset += length;
@@ -67,6 +71,7 @@ export function writeVectorObservations(sim: Sim, slot: number, layout: readonly
   for (let f = 0; f < layout.length; f++) {
     const { name, offset, length } = layout[f];
     if (name === 'NUM_OTHERS_WHO_CLEANED_THIS_STEP') out[offset] = numOthersWhoCleanedThisStep(sim, slot);
+    else if (name === 'MISMATCHED_COIN_COLLECTED_BY_PARTNER') out[offset] = mismatchedCoinCollectedByPartner(sim, slot);
     else {
       if (name === 'INVENTORY') inventoryOf(sim, slot, scratch);
       else interactionInventoriesOf(sim, slot, scratch);

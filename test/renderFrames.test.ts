@@ -31,6 +31,7 @@ import { Layer } from '../systems/layers.js';
 import { readyToShoot, renderRgb, renderWorld, rgbShape, riverFrame, worldShape } from '../systems/renderObservations.js';
 import type { Sim } from '../systems/sim.js';
 import { appearanceOf, type SpriteArt } from '../systems/spriteArt.js';
+import { coinsOf } from '../systems/coins/index.js';
 import { Sprite } from '../systems/sprites.js';
 import { expectedWindow, expectedWorld, firstDifference, type Extras } from './helpers/expectedFrames.js';
 import { placeAll, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
@@ -78,7 +79,8 @@ function isClear(sim: Sim, x: number, y: number, apples = false): boolean {
   if (bg === Sprite.River || sim.walls[y * sim.width + x] === 1 || grid.at(x, y, Layer.Upper) !== 0) return false;
   const below = (layer: Layer): boolean => {
     const e = grid.at(x, y, layer);
-    return e === 0 || (apples && (applesOf(sim)?.indexOf[e] ?? -1) >= 0);
+    // Coins' waiting coins sit on the logic layer and draw nothing.
+    return e === 0 || (apples && (applesOf(sim)?.indexOf[e] ?? -1) >= 0) || (layer === Layer.Logic && (coinsOf(sim)?.indexOf[e] ?? -1) >= 0);
   };
   return below(Layer.Lower) && below(Layer.Logic);
 }

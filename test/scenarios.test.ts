@@ -43,6 +43,7 @@ const MP_COUNTS: Readonly<Record<string, number>> = {
   running_with_scissors_in_the_matrix__arena: 8,
   running_with_scissors_in_the_matrix__one_shot: 4,
   running_with_scissors_in_the_matrix__repeated: 9,
+  coins: 7,
 };
 
 function mpScenarios(): ScenarioSpec[] {

@@ -2,7 +2,7 @@
  * Scenario step-rate benchmark: what the scripted stand-ins for Melting Pot's bots cost. Workload: one scenario per
  * kind of bot — Commons Harvest zappers who harvest sustainably (path search on the closed map), Clean Up cleaners,
  * Clean Up puppets (alternators and corrigible reciprocators), the PD arena's mixed puppeteers (8 players) and the
- * repeated chicken game's corrigible bot, Allelopathic Harvest's planters and convention followers — with the focal slots driven by seeded random actions and the
+ * repeated chicken game's corrigible bot, Allelopathic Harvest's planters and convention followers, Coins' strong reciprocator — with the focal slots driven by seeded random actions and the
  * instruments off (`metrics: false, monitor: false`), so the figure is the simulation plus the bots. Each case
  * warms up for 1 s, then takes the median steps per second over --runs runs of at least --seconds each.
  *
@@ -24,6 +24,8 @@ const SCENARIOS = [
   // Allelopathic Harvest: 12 planters (path search on the torus), and 8 convention followers (each renders its RGB).
   'allelopathic_harvest__open_0',
   'allelopathic_harvest__open_3',
+  // Coins: the harsh strong reciprocator (path search to coins, the Reciprocator puppeteer).
+  'coins_4',
 ] as const;
 const CHUNK = 64;
 

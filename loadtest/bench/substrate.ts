@@ -12,7 +12,8 @@
  * (2 players, instruments on and off; tiled 4×4 = 32 players, off) and prisoners_dilemma_in_the_matrix__arena (8
  * players, on and off). Two more run allelopathic_harvest__open at its own 16 players, on and off. Three more,
  * instruments off, stand for the rest of the Matrix family: running_with_scissors_in_the_matrix__repeated and __arena
- * (three resource classes) and bach_or_stravinsky_in_the_matrix__arena (dyadic roles).
+ * (three resource classes) and bach_or_stravinsky_in_the_matrix__arena (dyadic roles). Two more run coins (2 players),
+ * on and off.
  *
  * Each case warms up for WARMUP_S seconds untimed, then --runs timed runs of at least --seconds each on the same
  * environment; the figure is the median over the runs of steps per second (one step = one tick for all players).
@@ -50,6 +51,9 @@ const CASES: readonly { scale: number; instruments: boolean; substrate?: string 
   { scale: 1, instruments: false, substrate: 'running_with_scissors_in_the_matrix__repeated' },
   { scale: 1, instruments: false, substrate: 'running_with_scissors_in_the_matrix__arena' },
   { scale: 1, instruments: false, substrate: 'bach_or_stravinsky_in_the_matrix__arena' },
+  // Coins (collection, the mixed-motive payoff, coin regrowth in either colour): its 2 players, on and off.
+  { scale: 1, instruments: true, substrate: 'coins' },
+  { scale: 1, instruments: false, substrate: 'coins' },
 ];
 const WARMUP_S = 1;
 /** Steps between clock reads, so reading the clock costs nothing measurable. */

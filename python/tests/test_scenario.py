@@ -28,7 +28,10 @@ def test_a_scenario_plays_its_focal_players_with_permitted_observations(url: str
         assert len(ts.observation) == len(ts.reward) == focal
         for player in ts.observation:
             assert set(player) <= scenario.PERMITTED_OBSERVATIONS
-            assert {"RGB", "READY_TO_SHOOT", "COLLECTIVE_REWARD"} <= set(player)
+            assert {"RGB", "COLLECTIVE_REWARD"} <= set(player)
+            # READY_TO_SHOOT where the substrate has a beam (coins has none).
+            beam = "READY_TO_SHOOT" in substrate.get_config(config.substrate).individual_observation_names
+            assert ("READY_TO_SHOOT" in player) == beam
             assert "WORLD.RGB" not in player
 
 

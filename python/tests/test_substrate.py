@@ -32,7 +32,9 @@ def test_observations_have_melting_pots_names_shapes_and_dtypes(url: str, name: 
         assert len(spec) == len(config.default_player_roles) == env.num_players
         s = spec[0]
         assert s["RGB"].shape == EXPECTED_RGB[name] and s["RGB"].dtype == np.uint8
-        for scalar in ("READY_TO_SHOOT", "COLLECTIVE_REWARD"):
+        # READY_TO_SHOOT where the substrate has a beam (coins has none: configs/substrates/coins.py:467-471).
+        scalars = ("COLLECTIVE_REWARD",) + (("READY_TO_SHOOT",) if "READY_TO_SHOOT" in config.individual_observation_names else ())
+        for scalar in scalars:
             assert s[scalar].shape == () and s[scalar].dtype == np.float64
         if name in MATRIX:
             k = 3 if name.startswith(THREE_CLASSES) else 2
@@ -40,6 +42,9 @@ def test_observations_have_melting_pots_names_shapes_and_dtypes(url: str, name: 
             assert s["INTERACTION_INVENTORIES"].shape == (2, k) and s["INTERACTION_INVENTORIES"].dtype == np.float64
         if name == "clean_up":
             assert s["NUM_OTHERS_WHO_CLEANED_THIS_STEP"].shape == ()
+        if name == "coins":  # specs.float64() (configs/substrates/coins.py:481)
+            assert s["MISMATCHED_COIN_COLLECTED_BY_PARTNER"].shape == ()
+            assert s["MISMATCHED_COIN_COLLECTED_BY_PARTNER"].dtype == np.float64
         rows = config.ascii_map.strip("\n").split("\n")
         assert s["WORLD.RGB"].shape == (len(rows) * 8, len(rows[0]) * 8, 3)
         # The spec published in GET /api/substrates (get_config) is the one the room welcomes us with.

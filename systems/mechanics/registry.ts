@@ -8,5 +8,6 @@ import { APPLES } from '../apples/index.js';
 import { CLEAN_UP } from '../cleanUp/index.js';
 import { MATRIX } from '../matrix/index.js';
 import { ALLELOPATHIC_HARVEST } from '../allelopathicHarvest/index.js';
+import { COINS } from '../coins/index.js';
 
-export const MECHANICS: readonly Mechanic<unknown>[] = [APPLES, CLEAN_UP, MATRIX, ALLELOPATHIC_HARVEST as Mechanic<unknown>];
+export const MECHANICS: readonly Mechanic<unknown>[] = [APPLES, CLEAN_UP, MATRIX, ALLELOPATHIC_HARVEST as Mechanic<unknown>, COINS];

@@ -5,6 +5,7 @@
 import { CrucibleError } from '../../ecs/errors.js';
 import type { Bot, Sim } from '../sim.js';
 import { cleanerBot, freeRiderBot } from './cleanUp.js';
+import { COINS_BOT_FACTORIES } from './coins.js';
 import { sustainableHarvester, unsustainableHarvester } from './harvesters.js';
 import { MATRIX_BOT_FACTORIES } from './matrix.js';
 import { findBotSpec, scenarioBotNames } from '../../substrates/scenarios.js';
@@ -31,6 +32,8 @@ const BOTS: Readonly<Record<string, BotFactory>> = {
   // The matrix games: cooperator, defector, tit_for_tat, grim_trigger, each also with `__accept_known_cooperators`
   // and `__never_accept` (consent policies).
   ...MATRIX_BOT_FACTORIES,
+  // Coins: coins_cooperator, coins_defector, coins_reciprocator.
+  ...COINS_BOT_FACTORIES,
 };
 
 /** Crucible's own bots and the stand-ins for Melting Pot's bots (by their Melting Pot names), sorted. */

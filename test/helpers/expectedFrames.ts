@@ -19,8 +19,9 @@ import { Layer } from '../../systems/layers.js';
 import { riverFrame } from '../../systems/renderObservations.js';
 import type { Sim } from '../../systems/sim.js';
 import { appearanceOf, AVATAR_SHAPES, getPalette, type Rgba, type SpriteArt } from '../../systems/spriteArt.js';
-import { Sprite } from '../../systems/sprites.js';
 import { allelopathicOf } from '../../systems/allelopathicHarvest/index.js';
+import { coinsOf } from '../../systems/coins/index.js';
+import { COIN_SPRITES, Sprite } from '../../systems/sprites.js';
 
 /** What a test expects beyond the grid: beam sprites and markers by map cell, and dead patches. */
 export interface Extras {
@@ -130,6 +131,7 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
     // Allelopathic Harvest's berries: unripe colours 1-3, then ripe colours 1-3 (systems/spriteArt.ts).
     else if (id >= Sprite.UnripeBerry1 && id <= Sprite.RipeBerry3) push(a.resources?.[id - Sprite.UnripeBerry1]);
     else if (id === Sprite.Resource3) push(a.resources?.[2]);
+    else if (COIN_SPRITES.includes(id)) push(a.coins?.[COIN_SPRITES.indexOf(id)]);
   }
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
@@ -138,11 +140,15 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
     const o = sim.spec.observation;
-    // Allelopathic Harvest: every avatar, the observer too, in its colour state (its colour overlay).
+    // Allelopathic Harvest: every avatar, the observer too, in its colour state (its colour overlay). Coins:
+    // everyone, the observer included, in the coin colour of its player type this episode.
     const st = allelopathicOf(sim);
+    const coins = coinsOf(sim);
     const palette = a.avatarColors && st
       ? getPalette(a.avatarColors[st.avatarColor[slot]])
-      : slot === observer && o.selfInOwnColor !== true ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
+      : coins
+        ? getPalette(o.playerColors[coins.typeColour[slot & 1]])
+        : slot === observer && o.selfInOwnColor !== true ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
     const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }

@@ -8,7 +8,7 @@ Timesteps follow Melting Pot's (``meltingpot/utils/substrates/wrappers/multiplay
   Pot reports the step cap as a termination too); ``step`` after ``LAST`` starts the next episode (dm_env);
 - ``reward``: float64 per player (a numpy array, indexable like Melting Pot's list); ``discount``: a float;
 - ``observation``: one dict per player, Melting Pot's names, shapes and dtypes: ``RGB`` (h, w, 3) uint8,
-  ``READY_TO_SHOOT`` () float64, the substrate's vector observations (``INVENTORY`` (K,), ``INTERACTION_INVENTORIES``
+  ``READY_TO_SHOOT`` () float64 (substrates with a beam), the substrate's vector observations (``INVENTORY`` (K,), ``INTERACTION_INVENTORIES``
   (2, K), ``NUM_OTHERS_WHO_CLEANED_THIS_STEP`` (), float64), ``COLLECTIVE_REWARD`` () float64 (the sum of every
   player's reward this step) and ``WORLD.RGB`` (H, W, 3) uint8, the same array in every player's dict.
 
@@ -140,7 +140,10 @@ class CrucibleEnv:
             out["RGB"] = specs.array((lay.height, lay.width, 3), np.uint8, "RGB")
         elif lay.mode == "symbolic":
             out["SYMBOLIC"] = specs.array((lay.height, lay.width), np.uint8, "SYMBOLIC")
-        out["READY_TO_SHOOT"] = specs.array((), np.float64, "READY_TO_SHOOT")
+        # READY_TO_SHOOT where the substrate has a beam (the welcome's observation names say; coins has none).
+        names = w.raw.get("observationNames")
+        if names is None or "READY_TO_SHOOT" in names:
+            out["READY_TO_SHOOT"] = specs.array((), np.float64, "READY_TO_SHOOT")
         for v in w.vector:
             out[v.name] = specs.array(_vector_shape(v.name, v.length), np.float64, v.name)
         out["COLLECTIVE_REWARD"] = specs.array((), np.float64, "COLLECTIVE_REWARD")
