@@ -12,6 +12,9 @@ import { substrate as pdInTheMatrixArena } from './prisoners_dilemma_in_the_matr
 import { substrate as pdInTheMatrixConsent } from './prisoners_dilemma_in_the_matrix__consent.js';
 import { substrate as pdInTheMatrixRepeated } from './prisoners_dilemma_in_the_matrix__repeated.js';
 import { substrate as stagHuntInTheMatrixRepeated } from './stag_hunt_in_the_matrix__repeated.js';
+import { substrate as territoryInsideOut } from './territory__inside_out.js';
+import { substrate as territoryOpen } from './territory__open.js';
+import { substrate as territoryRooms } from './territory__rooms.js';
 import type { SubstrateSpec } from './types.js';
 import { validateSubstrate } from './validate.js';
 
@@ -26,6 +29,7 @@ function deepFreeze<T>(o: T): T {
 const ALL: readonly SubstrateSpec[] = [
   commonsHarvestOpen, commonsHarvestClosed, commonsHarvestPartnership, cleanUp,
   pdInTheMatrixRepeated, pdInTheMatrixArena, pdInTheMatrixConsent, stagHuntInTheMatrixRepeated, chickenInTheMatrixRepeated,
+  territoryRooms, territoryOpen, territoryInsideOut,
 ];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(

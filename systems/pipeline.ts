@@ -21,6 +21,13 @@ import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
 import { spawnDirt } from './spawnDirt.js';
 import { spawnResourcesWhenAllPlayersRemoved } from './spawnResourcesWhenAllPlayersRemoved.js';
+import { fireClaimBeams } from './territory/fireClaimBeams.js';
+import { fireTerritoryZaps } from './territory/fireTerritoryZaps.js';
+import { paintWithBrushes } from './territory/paintWithBrushes.js';
+import { payTerritoryRewards } from './territory/payTerritoryRewards.js';
+import { recoverSanctionLevels } from './territory/recoverSanctionLevels.js';
+import { releaseClaimsOfRemoved } from './territory/releaseClaimsOfRemoved.js';
+import { updateTerritory } from './territory/updateTerritory.js';
 
 export type System = (sim: Sim) => void;
 
@@ -36,6 +43,8 @@ export const PIPELINE: readonly Stage[] = [
   // Component-phase effects (Clean Up's AppleGrow, then DirtSpawner) land before the step's moves.
   { name: 'growCleanUpApples', run: growCleanUpApples },
   { name: 'spawnDirt', run: spawnDirt },
+  // Territory's component phase (avatars' scheduled removals, zappers' holds, walls' repair, dry paint).
+  { name: 'updateTerritory', run: updateTerritory },
   // The matrix games' regrowth draws and occupancy check (updater priority 100) see the avatars before the moves.
   { name: 'chooseRegrowingResources', run: chooseRegrowingResources },
   { name: 'moveAvatars', run: moveAvatars },
@@ -47,12 +56,22 @@ export const PIPELINE: readonly Stage[] = [
   // The matrix games' interaction beam (140), then Crucible's consent requests that ran out.
   { name: 'fireInteractionBeams', run: fireInteractionBeams },
   { name: 'expireConsentRequests', run: expireConsentRequests },
+  // Territory's zap (Zapper, priority 140: lua/modules/avatar_library.lua:633-636).
+  { name: 'fireTerritoryZaps', run: fireTerritoryZaps },
   { name: 'respawnAvatars', run: runScheduledEvents },
+  // Territory: the paintbrush (130), then at the default priority 100 the claiming beams (avatars' updaters, registered
+  // first) and the claimed walls' rewards (lua/levels/territory/components.lua:408-411, 273-275, 97-102).
+  { name: 'paintWithBrushes', run: paintWithBrushes },
+  { name: 'fireClaimBeams', run: fireClaimBeams },
+  { name: 'payTerritoryRewards', run: payTerritoryRewards },
   { name: 'regenerateResources', run: regenerateResources },
   { name: 'regrowApples', run: regrowApples },
   // The matrix games' SpawnResourcesWhenAllPlayersZapped (7), then the interactions' scheduled effects (4).
   { name: 'spawnResourcesWhenAllPlayersRemoved', run: spawnResourcesWhenAllPlayersRemoved },
   { name: 'applyInteractionEffects', run: applyInteractionEffects },
+  // Territory: sanction levels recover (priority 3), then a removed player's walls are released (2).
+  { name: 'recoverSanctionLevels', run: recoverSanctionLevels },
+  { name: 'releaseClaimsOfRemoved', run: releaseClaimsOfRemoved },
   { name: 'collectRewards', run: collectRewards },
   { name: 'endEpisode', run: endEpisode },
 ];

@@ -16,6 +16,8 @@ import type { SimEvents } from './events.js';
 import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
 import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
 import { createBeamOverlay, type BeamOverlay } from './beamOverlay.js';
+import { createMechanicStates, laysPrefab, mechanicsOf } from './mechanics.js';
+import { MECHANICS } from './mechanics/registry.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
 export interface Bot {
@@ -190,7 +192,9 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     width: map.width,
     height: map.height,
     players,
-    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec) }),
+    world: createWorld<SimEvents>({
+      width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec), torus: spec.torus === true,
+    }),
     episode: -1,
     seed: opts.seed,
     avatars: new Int32Array(players),
@@ -229,6 +233,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };
+  createMechanicStates(sim, MECHANICS);
   return sim;
 }
 
@@ -237,7 +242,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
   const capacity = sim.apples.indexOf.length - 1;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec) },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec), torus: spec.torus === true },
     { events: sim.world.events },
   );
   sim.world = world;
@@ -247,9 +252,12 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   apples.count = 0;
   apples.indexOf.fill(-1);
   resetRiver(sim);
+  const mechanics = mechanicsOf(sim);
+  for (const [m, st] of mechanics) m.reset?.(sim, st);
   for (let cell = 0; cell < map.chars.length; cell++) {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
+      for (const [m, st] of mechanics) if (m.place && laysPrefab(m, p)) m.place(sim, st, x, y, p);
       if (p === 'wall') {
         spawnMapObject(world, x, y, Layer.Upper, Sprite.Wall, c.Wall);
       } else if (p === 'dirt' || p === 'potentialDirt') {
@@ -264,6 +272,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
     }
   }
   indexAppleNeighbours(sim);
+  for (const [m, st] of mechanics) m.afterMap?.(sim, st);
   sim.counters.applesEaten = 0;
   sim.counters.zapsFired = 0;
   sim.counters.zapHits = 0;
@@ -292,6 +301,7 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
   }
   // The matrix games' resources and inventories, after the avatars (their `resource:choice` draws come last).
   buildMatrixEpisode(sim);
+  for (const [m, st] of mechanics) m.afterAvatars?.(sim, st);
 }
 
 /** Length of the Inventory vector: the matrix games' resource classes (2 otherwise, the world's default). */

@@ -19,10 +19,13 @@ export const enum Sprite {
    * out itself each tick (systems/renderObservations.ts); a background set to it draws the same.
    */
   Dessicated = 11,
+  /** Territory's resource wall (claimable by painting; drawn by its owner and state, systems/territory/render.ts). */
+  Claimable = 12,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
   'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
+  'claimable',
 ];
 
 export const SPRITE_COUNT = SPRITE_NAMES.length;
