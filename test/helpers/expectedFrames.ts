@@ -20,6 +20,7 @@ import { riverFrame } from '../../systems/renderObservations.js';
 import type { Sim } from '../../systems/sim.js';
 import { appearanceOf, AVATAR_SHAPES, getPalette, type Rgba, type SpriteArt } from '../../systems/spriteArt.js';
 import { Sprite } from '../../systems/sprites.js';
+import { territoryOf } from '../../systems/territory/index.js';
 
 /** What a test expects beyond the grid: beam sprites and markers by map cell, and dead patches. */
 export interface Extras {
@@ -29,6 +30,10 @@ export interface Extras {
   markers?: ReadonlyMap<number, SpriteArt>;
   /** Map cells whose grass is dessicated. */
   dessicated?: ReadonlySet<number>;
+  /** Territory: map cell → the paintbrush shown there (its painter and the painter's absolute facing). */
+  brushes?: ReadonlyMap<number, { readonly slot: number; readonly facing: number }>;
+  /** Territory: map cell → the slot whose claiming beam shows there. */
+  claimBeams?: ReadonlyMap<number, number>;
 }
 
 /** A layer to draw: art and the clockwise quarter turns to show it at. */
@@ -91,7 +96,8 @@ export function recordedBeams(sim: Sim): Map<number, SpriteArt[]> {
   if (o.world !== sim.world || o.tick !== sim.world.tick) return out;
   for (let i = 0; i < o.count; i++) {
     const cell = o.cells[i], mask = o.mask[cell];
-    const arts = [[BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact]] as const;
+    const zap = a.beams.zap ?? a.territory?.zap;
+    const arts = [[BeamKind.Zap, zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact]] as const;
     out.set(cell, arts.filter(([k, art]) => (mask & k) !== 0 && art).map(([, art]) => art as SpriteArt));
   }
   return out;
@@ -125,15 +131,39 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
   const upper = grid.at(x, y, Layer.Upper);
+  const o = sim.spec.observation;
+  const colourOf = (slot: number): readonly number[] => o.playerColors[slot % Math.min(sim.players, o.playerColors.length)];
+  const t = a.territory;
+  const st = territoryOf(sim);
+  const resource = st ? st.indexOfCell[cell] : -1;
   if (upper !== 0 && c.Sprite.id[upper] === Sprite.Wall) push(a.wall);
-  else if (upper !== 0) {
+  else if (upper !== 0 && c.Sprite.id[upper] === Sprite.Claimable && t && st) {
+    // Territory's resource wall: its texture (lowerPhysical), then the texture again or the owner's wet paint
+    // (upperPhysical), then the dry paint (overlay) once it has paid (configs/substrates/territory.py:356-507).
+    push(t.texture);
+    push(st.owner[resource] < 0 ? t.texture : t.wet(colourOf(st.owner[resource])));
+  } else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
-    const o = sim.spec.observation;
-    const palette = slot === observer ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
-    const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
-    push({ shape, palette, rotates: false }, 0);
+    const own = a.selfInOwnColour ? colourOf(slot) : o.selfColor;
+    const palette = a.avatarPalette ?? getPalette;
+    const colours = slot === observer ? palette(own) : palette(colourOf(slot));
+    const shape = (a.avatarShapes ?? AVATAR_SHAPES)[(c.Orientation.dir[upper] - viewDir + 4) & 3];
+    push({ shape, palette: colours, rotates: false }, 0);
   }
   if (!a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
+  if (t && st) {
+    if (resource >= 0 && st.destroyed[resource] === 0 && st.dryShown[resource] > 0) push(t.dry(colourOf(st.dryShown[resource] - 1)));
+    // The sanction mark over a player at level 2 (superOverlay), the zap beam, the paintbrush, then the damage
+    // indicator and the claiming beam (lua/levels/territory/init.lua:30-37).
+    if (upper !== 0 && c.Sprite.id[upper] === Sprite.Avatar && st.level[c.Avatar.slot[upper]] === 2) push(t.mark);
+    for (const b of extras.beams?.get(cell) ?? []) push(b);
+    const brush = extras.brushes?.get(cell);
+    if (brush) push(t.brush(colourOf(brush.slot), (brush.facing - viewDir + 4) & 3), 0);
+    if (resource >= 0 && st.destroyed[resource] === 0 && st.damagedShown[resource] === 1) push(t.damage);
+    const claim = extras.claimBeams?.get(cell);
+    if (claim !== undefined) push(t.claimBeam(colourOf(claim)));
+    return layers;
+  }
   push(extras.markers?.get(cell));
   for (const b of extras.beams?.get(cell) ?? []) push(b);
   return layers;
