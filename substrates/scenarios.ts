@@ -13,6 +13,7 @@ import { focal } from './shared.js';
 import { BOTS as COMMONS_HARVEST_BOTS, SCENARIOS as COMMONS_HARVEST } from './scenarios_commons_harvest.js';
 import { BOTS as CLEAN_UP_BOTS, SCENARIOS as CLEAN_UP } from './scenarios_clean_up.js';
 import { BOTS as MATRIX_BOTS, SCENARIOS as IN_THE_MATRIX } from './scenarios_in_the_matrix.js';
+import { BOTS as TERRITORY_BOTS, SCENARIOS as TERRITORY } from './scenarios_territory.js';
 import type { BotSpec, ScenarioSpec, SubstrateSpec } from './types.js';
 
 export type { BotSpec, ScenarioSpec } from './types.js';
@@ -31,7 +32,7 @@ const CRUCIBLE_ONLY: readonly ScenarioSpec[] = [
 ];
 
 const BOT_REGISTRY: ReadonlyMap<string, BotSpec> = new Map(
-  [...COMMONS_HARVEST_BOTS, ...CLEAN_UP_BOTS, ...MATRIX_BOTS].sort((a, b) => a.name.localeCompare(b.name)).map((b) => [b.name, Object.freeze(b)] as const),
+  [...COMMONS_HARVEST_BOTS, ...CLEAN_UP_BOTS, ...MATRIX_BOTS, ...TERRITORY_BOTS].sort((a, b) => a.name.localeCompare(b.name)).map((b) => [b.name, Object.freeze(b)] as const),
 );
 
 /** Melting Pot's bot names that have a scripted stand-in, sorted. */
@@ -62,7 +63,7 @@ function validateScenario(s: ScenarioSpec): void {
 }
 
 const REGISTRY: ReadonlyMap<string, ScenarioSpec> = new Map(
-  [...COMMONS_HARVEST, ...CLEAN_UP, ...IN_THE_MATRIX, ...CRUCIBLE_ONLY]
+  [...COMMONS_HARVEST, ...CLEAN_UP, ...IN_THE_MATRIX, ...TERRITORY, ...CRUCIBLE_ONLY]
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
     .map((s) => {
       validateScenario(s);

@@ -58,14 +58,15 @@ export const TERRITORY_PALETTE = {
 } as const;
 
 /**
- * Observations: RGB and READY_TO_SHOOT (territory.py:846-849), an 11 × 11 window (`view`, :697-703) at 8 px. Each
+ * Observations: RGB and READY_TO_SHOOT (territory.py:846-849) and COLLECTIVE_REWARD (added to every substrate by
+ * utils/substrates/substrate.py), an 11 × 11 window (`view`, :697-703) at 8 px. Each
  * player sees itself in its own colour (the avatars have no sprite map; `selfColor` is not used by this family's
  * art, see systems/spriteArt.ts `TERRITORY`).
  */
 export const TERRITORY_OBSERVATION: ObservationSpec = {
   view: { left: 5, right: 5, forward: 9, backward: 1 },
   spriteSize: 8,
-  names: ['RGB', 'READY_TO_SHOOT'],
+  names: ['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD'],
   palette: TERRITORY_PALETTE,
   selfColor: TERRITORY_PLAYER_COLORS[0],
   playerColors: TERRITORY_PLAYER_COLORS,

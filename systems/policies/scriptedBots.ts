@@ -9,10 +9,12 @@ import type { Bot, Sim } from '../sim.js';
 import { cleanUpBot, cleanUpGoalChooser } from './cleanUp.js';
 import { harvesterBot } from './harvesters.js';
 import { isMatrixPolicy, matrixBot } from './matrix.js';
+import { isTerritoryPolicy, territoryBot } from './territory.js';
 
 export function createScriptedBot(spec: BotSpec, sim: Sim): Bot {
   const p = spec.policy;
   if (p.kind === 'harvester') return harvesterBot(sim, spec.name, p);
+  if (isTerritoryPolicy(p)) return territoryBot(sim, spec.name, p);
   if (isMatrixPolicy(p)) return matrixBot(sim, { strategy: 'cooperator', consent: 'always_accept', policy: { name: spec.name, policy: p } });
   const choose = cleanUpGoalChooser(p);
   if (!choose) throw new Error(`bot ${spec.name} has a policy kind no scripted bot plays: ${p.kind}`);
