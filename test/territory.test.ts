@@ -26,7 +26,8 @@ import { territoryOf } from '../systems/territory/index.js';
 import type { TerritoryState } from '../systems/territory/state.js';
 import { Layer } from '../systems/layers.js';
 import { expectedWindow, firstDifference, recordedBeams } from './helpers/expectedFrames.js';
-import { Dir, onMap, place, placeAll, pos, step, stepN } from './helpers/tinyWorld.js';
+import { createBot } from '../systems/policies/index.js';
+import { Dir, onMap, placeAll, pos, step, stepN } from './helpers/tinyWorld.js';
 
 /** A 9 × 8 room: a 2-thick resource wall at (3..4, 3), map walls around, spawn points on row 6. */
 const ROOM = [
@@ -393,4 +394,78 @@ describe('Territory: frames', () => {
       if (name !== 'territory__rooms') assert.ok(seenMark, 'the run showed a sanction mark');
     });
   }
+});
+
+describe('Territory: exploitation attempts (README, Territory)', () => {
+  /** The hostile_attempt events of one step, as [attacker, target, landed]. */
+  function attempts(sim: Sim, actions: Readonly<Record<number, string>>): [number, number, boolean][] {
+    const out: [number, number, boolean][] = [];
+    const unsubscribe = sim.world.events.subscribe('hostile_attempt', (batch) => {
+      for (const e of batch) out.push([e.attacker, e.target, e.landed]);
+    });
+    step(sim, actions);
+    unsubscribe();
+    return out;
+  }
+
+  it('counts repainting another player\'s wall as an attempt that landed, and painting one\'s own or an unclaimed wall as none', () => {
+    const sim = territorySim();
+    placeAll(sim, [[0, 3, 4, Dir.N], [1, 6, 5, Dir.S]]);
+    assert.deepEqual(attempts(sim, {}), [], 'claiming an unclaimed wall');
+    assert.deepEqual(attempts(sim, {}), [], 'the brush on its own wall');
+    placeAll(sim, [[0, 6, 5, Dir.S], [1, 3, 4, Dir.N]]);
+    assert.deepEqual(attempts(sim, {}), [[1, 0, true]]);
+  });
+
+  it('counts a zap on another player\'s wall as defended while the wall stands and landed when it destroys it', () => {
+    const map = ['WWWWWWW', 'W,,,,,W', 'W,,R,,W', 'W,,,,,W', 'WPPPPPW', 'WWWWWWW'];
+    const sim = territorySim({ map });
+    placeAll(sim, [[0, 1, 4, Dir.S], [1, 3, 3, Dir.N]]);
+    step(sim); // player 1's brush claims (3, 2)
+    // Player 0 two cells from the wall (its brush touches the floor between): the zap's centre line reaches it.
+    placeAll(sim, [[0, 3, 4, Dir.N], [1, 1, 4, Dir.S]]);
+    assert.deepEqual(attempts(sim, { 0: 'FIRE_ZAP' }), [[0, 1, false]]);
+    stepN(sim, 4);
+    assert.deepEqual(attempts(sim, { 0: 'FIRE_ZAP' }), [[0, 1, true]]);
+    assert.equal(standing(sim, 3, 2), false);
+  });
+});
+
+describe('Territory: the scripted stand-ins', () => {
+  function runScenarioBots(substrate: string, bots: readonly string[], ticks: number, seed = 1): { sim: Sim; repaintsBy: number[]; zapsBy: number[] } {
+    const sim = createSim(getSubstrate(substrate), { seed });
+    resetSim(sim);
+    for (let s = 0; s < sim.players; s++) sim.bots[s] = createBot(bots[s % bots.length], sim);
+    const repaintsBy = new Array<number>(sim.players).fill(0);
+    const zapsBy = new Array<number>(sim.players).fill(0);
+    sim.world.events.subscribe('resource_claimed', (batch) => {
+      for (const e of batch) if (e.previous >= 0) repaintsBy[e.slot]++;
+    });
+    sim.world.events.subscribe('zap_fired', (batch) => {
+      for (const e of batch) zapsBy[e.slot]++;
+    });
+    for (let t = 0; t < ticks; t++) {
+      stepSim(sim);
+      sim.world.events.flush();
+    }
+    return { sim, repaintsBy, zapsBy };
+  }
+
+  it('considerate claimers in territory__rooms paint exactly their own rooms\' 20 walls each and never repaint or zap', () => {
+    const { sim, repaintsBy, zapsBy } = runScenarioBots('territory__rooms', ['territory__rooms__puppet_considerate_claimer_0'], 300);
+    const s = st(sim);
+    const owned = new Array<number>(9).fill(0);
+    for (let i = 0; i < s.count; i++) if (s.owner[i] >= 0) owned[s.owner[i]]++;
+    assert.deepEqual(owned, new Array<number>(9).fill(20));
+    assert.deepEqual(repaintsBy, new Array<number>(9).fill(0));
+    assert.deepEqual(zapsBy, new Array<number>(9).fill(0));
+  });
+
+  it('an inconsiderate claimer repaints its neighbours\' walls through its own; an aggressor also destroys walls', () => {
+    const far = runScenarioBots('territory__rooms', ['territory__rooms__puppet_inconsiderate_claimer_0', 'territory__rooms__puppet_considerate_claimer_0'], 400);
+    assert.ok(far.repaintsBy.some((n, slot) => slot % 2 === 0 && n > 0), 'inconsiderate claimers repainted others\' walls');
+    assert.equal(far.zapsBy.reduce((a, b) => a + b, 0), 0, 'claimers never zap');
+    const aggr = runScenarioBots('territory__rooms', ['territory__rooms__aggressor_0'], 600);
+    assert.ok(st(aggr.sim).destructions > 0, 'aggressors destroyed walls');
+  });
 });

@@ -9,8 +9,9 @@
  *   through a wall of its own (the claiming beam reaches two cells);
  * - DESTROY_RESOURCE: go to the nearest wall another player owns (or any standing wall when none is owned) and zap it;
  * - ZAP_OTHERS: go next to the nearest other player and zap it;
- * - AGGRESS (`aggressor`): CLAIM_FAR, and zap whenever another player or another player's wall is in its beam; when
- *   no wall is left to paint within reach it zaps its way out through the nearest wall.
+ * - AGGRESS (`aggressor`): CLAIM_FAR, and zap whenever another player or another player's wall is in its beam; it
+ *   zaps through its own wall to reach a wall behind it, and when no wall is left to paint within reach it zaps its
+ *   way out through the nearest wall.
  * A bot walks to a free cell beside its target (breadth-first, systems/policies/navigation.ts), turns to face it and
  * fires; its paintbrush paints the wall it faces every tick. These are not Melting Pot's trained networks.
  */
@@ -91,8 +92,11 @@ export function territoryBot(sim: Sim, name: string, policy: Policy): TerritoryB
     const e = grid.atCell(cell, Layer.Upper);
     return e !== 0 && e !== sim.avatars[slot] && c.Sprite.id[e] === Sprite.Avatar;
   };
+  /** Set by `targetBeside`: the target found lies behind a standing wall (reached through it). */
+  let through = false;
   /** The direction (0–3) of a neighbour of `cell` holding a target, −1 if none. */
   const targetBeside = (cell: number): number => {
+    through = false;
     if (!st) return -1;
     for (let d = 0; d < 4; d++) {
       const n = neighbour(sim, cell, d);
@@ -107,7 +111,10 @@ export function territoryBot(sim: Sim, name: string, policy: Policy): TerritoryB
       if (i >= 0 && st.destroyed[i] === 0 && (goal === 'CLAIM_FAR' || (goal === 'AGGRESS' && !breakout))) {
         const n2 = neighbour(sim, n, d);
         const j = n2 < 0 ? -1 : st.indexOfCell[n2];
-        if (j >= 0 && wanted(j)) return d;
+        if (j >= 0 && wanted(j)) {
+          through = true;
+          return d;
+        }
       }
     }
     return -1;
@@ -178,7 +185,8 @@ export function territoryBot(sim: Sim, name: string, policy: Policy): TerritoryB
       }
       if (d >= 0) {
         if (d !== dir) return ((d - dir + 4) & 3) === 3 ? m.turnLeft : m.turnRight;
-        const fires = goal === 'DESTROY_RESOURCE' || goal === 'ZAP_OTHERS' || breakout ? zap : claim;
+        // An aggressor breaks through its own wall to a neighbour's rather than painting across it.
+        const fires = goal === 'DESTROY_RESOURCE' || goal === 'ZAP_OTHERS' || breakout || (goal === 'AGGRESS' && through) ? zap : claim;
         return fires === zap && !ready ? m.noop : fires;
       }
       if (step >= 0) return stepAction(m, dir, step);
