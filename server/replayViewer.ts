@@ -18,6 +18,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
+import { applesOf } from '../systems/apples/index.js';
+import { cleanUpOf } from '../systems/cleanUp/index.js';
+import { matrixOf } from '../systems/matrix/index.js';
 import { agentId } from '../systems/environment.js';
 import { checkReplay, decodeReplay, REPLAY_DIR, REPLAY_EXTENSION, ReplayPlayer, type Divergence, type Replay } from './replay.js';
 import { FrameComposer, renderReplay } from './replayMedia.js';
@@ -36,12 +39,13 @@ export interface Stock {
 }
 
 export function resourceStock(sim: Sim): Stock {
+  const apples = applesOf(sim), river = cleanUpOf(sim), matrix = matrixOf(sim);
   return {
-    live_apples: sim.apples.liveCount,
-    dirt_fraction: sim.dirt.count > 0 ? sim.dirt.dirtyCount / sim.dirt.count : null,
-    resources: sim.matrix ? sim.matrix.liveCount : null,
+    live_apples: apples ? apples.liveCount : 0,
+    dirt_fraction: river && river.dirt.count > 0 ? river.dirt.dirtyCount / river.dirt.count : null,
+    resources: matrix ? matrix.liveCount : null,
     zaps: sim.counters.zapsFired,
-    interactions: sim.matrix ? sim.matrix.counters.interactions : 0,
+    interactions: matrix ? matrix.counters.interactions : 0,
   };
 }
 

@@ -11,7 +11,7 @@
  * player leaves the map for 50 steps.
  *
  * Observations: the egocentric RGB window, READY_TO_SHOOT (the zapper), NUM_OTHERS_WHO_CLEANED_THIS_STEP (how many
- * other players' beams cleaned something — one step late, as in Melting Pot; systems/fireCleaningBeams.ts) and
+ * other players' beams cleaned something — one step late, as in Melting Pot; systems/cleanUp/fireCleaningBeams.ts) and
  * COLLECTIVE_REWARD. The episode ends with probability 0.2 at every 100th step from step 1000 on, and is cut at
  * 5000 steps.
  * Source: Melting Pot `configs/substrates/clean_up.py`, `lua/levels/clean_up/components.lua`.

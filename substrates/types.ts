@@ -156,7 +156,7 @@ export interface ResourceClassSpec {
 /**
  * The interaction beam (Melting Pot `GameInteractionZapper`). The firer is the row player, the player hit the
  * column player. After an interaction both players freeze for `freezeTicks`; the payoffs, inventory resets and
- * removals land on the tick after (systems/applyInteractionEffects.ts).
+ * removals land on the tick after (systems/matrix/applyInteractionEffects.ts).
  */
 export interface InteractionSpec extends BeamSpec {
   /** Frames the result is shown with both players frozen before the effects land (`freezeOnInteraction`). */

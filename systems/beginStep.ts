@@ -11,5 +11,4 @@ export function beginStep(sim: Sim): void {
   const step = world.c.Reward.step;
   for (let s = 0; s < sim.players; s++) step[sim.avatars[s]] = 0;
   sim.moved.fill(0);
-  sim.apples.startCounts.set(sim.apples.liveNeighbors);
 }

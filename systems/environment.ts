@@ -13,7 +13,7 @@ import { PerformanceMonitor, type PerformanceReport, type TimerHandle } from './
 import { PIPELINE, resetSim } from './pipeline.js';
 import { assignBots, populationFor, type PopulationConfig } from './population.js';
 import { createSim, type Sim } from './sim.js';
-import { matrixFigures, type MatrixFigures } from './matrixState.js';
+import { matrixFigures, matrixOf, type MatrixFigures } from './matrix/matrixState.js';
 
 export interface EnvironmentOptions {
   substrate: string;
@@ -244,6 +244,7 @@ export class Environment {
 
   summary(): EpisodeSummary {
     const sim = this.sim;
+    const matrix = matrixOf(sim);
     const returns: Record<string, number> = {};
     const policies: Record<string, string> = {};
     const standIns: Record<string, { bot: string; model: string }> = {};
@@ -282,7 +283,7 @@ export class Environment {
       observations: this.observations,
       hashes: this.hashes,
       events: { apples_eaten: sim.counters.applesEaten, zaps_fired: sim.counters.zapsFired, zap_hits: sim.counters.zapHits },
-      ...(sim.matrix ? { matrix: matrixFigures(sim.matrix) } : {}),
+      ...(matrix ? { matrix: matrixFigures(matrix) } : {}),
     };
   }
 }

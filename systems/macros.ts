@@ -10,6 +10,7 @@
  * chosen among what the agent's window shows (`seenObjects`): a macro knows no more than its agent.
  */
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
+import { applesOf } from './apples/appleState.js';
 import { CrucibleError } from '../ecs/errors.js';
 import { agentId } from './environment.js';
 import { Layer } from './layers.js';
@@ -70,7 +71,7 @@ function unavailable(sim: Sim, name: MacroName): string | null {
   const spec = sim.spec;
   switch (name) {
     case 'harvest_nearest':
-      return sim.apples.count > 0 ? null : 'there are no apples';
+      return (applesOf(sim)?.count ?? 0) > 0 ? null : 'there are no apples';
     case 'zap':
       return spec.zapper ? null : 'there is no zapping beam';
     case 'clean_nearest':

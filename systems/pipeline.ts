@@ -1,26 +1,29 @@
 /**
  * The tick order: one list, in one file. The order is part of the behaviour — it follows Lab2D's updater
- * priorities: avatar moves (150) before beams (140) before respawns (135) before regrowth (10).
+ * priorities: avatar moves (150) before beams (140) before respawns (135) before regrowth (10). A substrate family's
+ * systems (systems/<family>/) sit here among the others; each returns at once in a substrate that does not use
+ * its mechanic (systems/mechanics.ts).
  */
 import { beginStep } from './beginStep.js';
-import { applyInteractionEffects } from './applyInteractionEffects.js';
 import { chooseBotActions } from './chooseBotActions.js';
-import { collectResources } from './collectResources.js';
 import { collectRewards } from './collectRewards.js';
-import { eatApples } from './eatApples.js';
 import { endEpisode } from './endEpisode.js';
-import { expireConsentRequests } from './expireConsentRequests.js';
-import { fireCleaningBeams } from './fireCleaningBeams.js';
-import { fireInteractionBeams } from './fireInteractionBeams.js';
 import { fireZapBeams } from './fireZapBeams.js';
-import { growCleanUpApples } from './growCleanUpApples.js';
 import { moveAvatars } from './moveAvatars.js';
-import { chooseRegrowingResources, regenerateResources } from './regenerateResources.js';
-import { regrowApples } from './regrowApples.js';
 import { makeRespawnHandler, runScheduledEvents } from './respawnAvatars.js';
 import { buildEpisodeWorld, type Sim } from './sim.js';
-import { spawnDirt } from './spawnDirt.js';
-import { spawnResourcesWhenAllPlayersRemoved } from './spawnResourcesWhenAllPlayersRemoved.js';
+import { eatApples } from './apples/eatApples.js';
+import { regrowApples } from './apples/regrowApples.js';
+import { snapshotAppleCounts } from './apples/snapshotAppleCounts.js';
+import { fireCleaningBeams } from './cleanUp/fireCleaningBeams.js';
+import { growCleanUpApples } from './cleanUp/growCleanUpApples.js';
+import { spawnDirt } from './cleanUp/spawnDirt.js';
+import { applyInteractionEffects } from './matrix/applyInteractionEffects.js';
+import { collectResources } from './matrix/collectResources.js';
+import { expireConsentRequests } from './matrix/expireConsentRequests.js';
+import { fireInteractionBeams } from './matrix/fireInteractionBeams.js';
+import { chooseRegrowingResources, regenerateResources } from './matrix/regenerateResources.js';
+import { spawnResourcesWhenAllPlayersRemoved } from './matrix/spawnResourcesWhenAllPlayersRemoved.js';
 import { fireClaimBeams } from './territory/fireClaimBeams.js';
 import { fireTerritoryZaps } from './territory/fireTerritoryZaps.js';
 import { paintWithBrushes } from './territory/paintWithBrushes.js';
@@ -39,6 +42,8 @@ export interface Stage {
 /** The simulation stages, in order. Observation, metric and performance stages are appended by the runner. */
 export const PIPELINE: readonly Stage[] = [
   { name: 'beginStep', run: beginStep },
+  // The apples' live-neighbour counts as they stand at the start of the tick (DensityRegrow reads them).
+  { name: 'snapshotAppleCounts', run: snapshotAppleCounts },
   { name: 'chooseBotActions', run: chooseBotActions },
   // Component-phase effects (Clean Up's AppleGrow, then DirtSpawner) land before the step's moves.
   { name: 'growCleanUpApples', run: growCleanUpApples },

@@ -51,8 +51,11 @@
  */
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
 import type { ViewSpec } from '../substrates/types.js';
+import { applesOf } from './apples/appleState.js';
 import { beamCellCount, BeamKind } from './beamOverlay.js';
+import { cleanUpOf } from './cleanUp/dirtState.js';
 import { Layer } from './layers.js';
+import { matrixOf, type MatrixState } from './matrix/matrixState.js';
 import type { Sim } from './sim.js';
 import {
   getSpriteAtlas,
@@ -270,9 +273,10 @@ class Scene {
     codes.set(this.staticCodes);
     if (this.river.length > 0) this.animateRiver(sim);
     if (atlas.appearance.dessicated) this.dessicate(sim);
-    this.addLower(sim, sim.apples.eids, sim.apples.count);
-    this.addLower(sim, sim.dirt.eids, sim.dirt.count);
-    if (sim.matrix) this.addLower(sim, sim.matrix.eids, sim.matrix.count);
+    const apples = applesOf(sim), river = cleanUpOf(sim), matrix = matrixOf(sim);
+    if (apples) this.addLower(sim, apples.eids, apples.count);
+    if (river) this.addLower(sim, river.dirt.eids, river.dirt.count);
+    if (matrix) this.addLower(sim, matrix.eids, matrix.count);
     const { c, grid } = sim.world;
     const spriteId = c.Sprite.id, posY = c.Position.y;
     const facing = c.Orientation.dir;
@@ -286,7 +290,7 @@ class Scene {
       keys[p] += atlas.avatarClass(slotColour[slot], facing[eid]) * sUpper;
       codes[p] = OTHER_UP + (facing[eid] & 3);
     }
-    if (sim.matrix && atlas.appearance.markers) this.addMarkers(sim);
+    if (matrix && atlas.appearance.markers) this.addMarkers(sim, matrix);
     this.addBeams(sim);
     if (atlas.territory) this.addTerritory(sim);
     if (grid.torus) this.wrapPadding(sim);
@@ -356,7 +360,8 @@ class Scene {
   private dessicate(sim: Sim): void {
     const tick = sim.world.tick;
     if (tick === 0) return;
-    const a = sim.apples, { c } = sim.world;
+    const a = applesOf(sim), { c } = sim.world;
+    if (a === null) return;
     const keys = this.keys, codes = this.codes, statics = this.staticKeys;
     for (let w = 0; w < a.waitingCount; w++) {
       const i = a.waiting[w];
@@ -389,14 +394,13 @@ class Scene {
   }
 
   /** The matrix games' marker over each player on the map: its pending interaction's result, else ready. */
-  private addMarkers(sim: Sim): void {
-    const st = sim.matrix;
+  private addMarkers(sim: Sim, st: MatrixState): void {
     const markers = this.atlas.appearance.markers;
-    if (!st || !markers) return;
+    if (!markers) return;
     const { c, grid } = sim.world;
     const tick = sim.world.tick;
     const payoff = this.payoff;
-    // The pair's payoffs are kept on the column player (systems/matrixState.ts).
+    // The pair's payoffs are kept on the column player (systems/matrix/matrixState.ts).
     for (let col = 0; col < sim.players; col++) {
       const row = st.pendingRow[col];
       if (row < 0) continue;
@@ -731,8 +735,8 @@ export function collectiveReward(sim: Sim): number {
   return sim.collectiveReward;
 }
 
-/** NUM_OTHERS_WHO_CLEANED_THIS_STEP (Clean Up; one step late, as in Melting Pot): see systems/fireCleaningBeams.ts. */
-export { numOthersWhoCleanedThisStep } from './fireCleaningBeams.js';
+/** NUM_OTHERS_WHO_CLEANED_THIS_STEP (Clean Up; one step late, as in Melting Pot): see systems/cleanUp/fireCleaningBeams.ts. */
+export { numOthersWhoCleanedThisStep } from './cleanUp/fireCleaningBeams.js';
 
 /** Which observation each agent gets rendered each step. */
 export type ObservationMode = 'rgb' | 'symbolic' | 'none';

@@ -4,19 +4,16 @@
  * Sim, run in the order of `systems/pipeline.ts`.
  */
 import { addComponent } from 'bitecs';
-import { Dir, ResourceState } from '../ecs/components.js';
+import { Dir } from '../ecs/components.js';
 import { CrucibleError } from '../ecs/errors.js';
-import { Metric } from '../ecs/grid.js';
 import { createWorld, spawnEntity, type World } from '../ecs/world.js';
 import type { Prefab, SubstrateSpec } from '../substrates/types.js';
 import { Layer, LAYER_COUNT } from './layers.js';
 import { Sprite } from './sprites.js';
 import { spawnMapObject } from './spawnMapObject.js';
 import type { SimEvents } from './events.js';
-import { addDirt, createCleaningState, createDirtIndex, resetRiver, type CleaningState, type DirtIndex } from './dirtState.js';
-import { buildMatrixEpisode, createMatrixState, type MatrixState } from './matrixState.js';
 import { createBeamOverlay, type BeamOverlay } from './beamOverlay.js';
-import { createMechanicStates, laysPrefab, mechanicsOf } from './mechanics.js';
+import type { ActiveMechanic, Mechanic } from './mechanics.js';
 import { MECHANICS } from './mechanics/registry.js';
 
 /** Picks a background player's action each tick. Created per slot at every reset. */
@@ -44,6 +41,8 @@ export interface SimOptions {
   seed: number;
   /** Tile the map K×K (K² times the players). */
   scale?: number;
+  /** The mechanics to choose from (default: every registered one, systems/mechanics/registry.ts). */
+  mechanics?: readonly Mechanic<unknown>[];
 }
 
 export interface Sim {
@@ -53,6 +52,10 @@ export interface Sim {
   readonly width: number;
   readonly height: number;
   readonly players: number;
+  /** Entity capacity of every episode's world. */
+  readonly capacity: number;
+  /** The mechanics this substrate's data uses, with their state, in registry order; read with `stateOf`. */
+  readonly mechanics: readonly ActiveMechanic[];
   world: World<SimEvents>;
   /** Episode number, from 0. */
   episode: number;
@@ -80,13 +83,6 @@ export interface Sim {
   readonly walls: Uint8Array;
   /** spawn group → cells */
   readonly spawnGroups: ReadonlyMap<string, Int32Array>;
-  readonly apples: AppleIndex;
-  /** Clean Up's dirt-capable river cells (empty in substrates without dirt); see systems/dirtState.ts. */
-  readonly dirt: DirtIndex;
-  /** Clean Up's cleaning-beam timers and who cleaned (per slot); see systems/dirtState.ts. */
-  readonly cleaning: CleaningState;
-  /** The matrix games' resources, readiness and interactions (null without a `matrix` block); systems/matrixState.ts. */
-  readonly matrix: MatrixState | null;
   /** The cells the beams fired this tick cover, for the observations (systems/beamOverlay.ts). */
   readonly beams: BeamOverlay;
   terminated: boolean;
@@ -94,36 +90,6 @@ export interface Sim {
   readonly counters: EpisodeCounters;
   /** Scheduler handler that respawns the avatar of slot `arg`. Set by the respawn system. */
   respawn: (slot: number, tick: number) => void;
-}
-
-/**
- * Apples and their neighbourhoods. Apples never move, so each apple's neighbours within the regrowth radius are
- * computed once per episode (CSR arrays); live-neighbour counts are then kept incrementally.
- */
-export interface AppleIndex {
-  /** apple index → entity id */
-  eids: Int32Array;
-  count: number;
-  /** entity id → apple index, −1 for non-apples */
-  indexOf: Int32Array;
-  /** neighbours of apple i: nbr[nbrStart[i] .. nbrStart[i+1]) as apple indices */
-  nbrStart: Int32Array;
-  nbr: Int32Array;
-  /** apple index → live apples within the radius, self excluded */
-  liveNeighbors: Uint8Array;
-  /** liveNeighbors as they stood at the start of this tick (snapshot taken by beginStep). */
-  startCounts: Uint8Array;
-  /** apple index → the count a waiting apple's regrowth uses this tick (the start-of-tick count one tick ago). */
-  waitK: Uint8Array;
-  /** apple index → 1 if live */
-  live: Uint8Array;
-  /** Dense set of waiting apples (apple indices) and each one's position in it (−1 if live). */
-  waiting: Int32Array;
-  waitingCount: number;
-  waitingPos: Int32Array;
-  /** apple index → tick it was eaten (it first gets a chance to regrow two ticks later). */
-  eatenAt: Int32Array;
-  liveCount: number;
 }
 
 const BACKGROUND_SPRITE: Readonly<Record<string, Sprite>> = {
@@ -167,8 +133,6 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
   const background = new Uint8Array(cells);
   const walls = new Uint8Array(cells);
   const groups = new Map<string, number[]>();
-  let appleCells = 0;
-  let dirtCells = 0;
   for (let cell = 0; cell < cells; cell++) {
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
       if (p in BACKGROUND_SPRITE) background[cell] = BACKGROUND_SPRITE[p];
@@ -178,13 +142,14 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
         let list = groups.get(g);
         if (!list) groups.set(g, (list = []));
         list.push(cell);
-      } else if (p === 'apple' || p === 'potentialApple') appleCells++;
-      else if (p === 'dirt' || p === 'potentialDirt') dirtCells++;
+      }
     }
   }
   const spawnGroups = new Map<string, Int32Array>();
   for (const [g, list] of groups) spawnGroups.set(g, Int32Array.from(list));
   const capacity = cells * 2 + players + 8;
+  const used = (opts.mechanics ?? MECHANICS).filter((m) => m.uses(spec));
+  const active: ActiveMechanic[] = [];
   const sim: Sim = {
     spec,
     scale,
@@ -192,8 +157,10 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     width: map.width,
     height: map.height,
     players,
+    capacity,
+    mechanics: active,
     world: createWorld<SimEvents>({
-      width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec), torus: spec.torus === true,
+      width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec, used), torus: spec.torus === true,
     }),
     episode: -1,
     seed: opts.seed,
@@ -208,71 +175,58 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     background,
     walls,
     spawnGroups,
-    apples: {
-      eids: new Int32Array(appleCells),
-      count: 0,
-      indexOf: new Int32Array(capacity + 1),
-      nbrStart: new Int32Array(appleCells + 1),
-      nbr: new Int32Array(0),
-      liveNeighbors: new Uint8Array(appleCells),
-      startCounts: new Uint8Array(appleCells),
-      waitK: new Uint8Array(appleCells),
-      live: new Uint8Array(appleCells),
-      waiting: new Int32Array(appleCells),
-      waitingCount: 0,
-      waitingPos: new Int32Array(appleCells),
-      eatenAt: new Int32Array(appleCells),
-      liveCount: 0,
-    },
     terminated: false,
     truncated: false,
-    dirt: createDirtIndex(dirtCells, cells),
-    cleaning: createCleaningState(players),
-    matrix: spec.matrix ? createMatrixState(spec, map, players, capacity) : null,
     beams: createBeamOverlay(cells),
     counters: { applesEaten: 0, zapsFired: 0, zapHits: 0 },
     respawn: () => {},
   };
-  createMechanicStates(sim, MECHANICS);
+  const claimed = new Map<Prefab, string>();
+  for (const m of used) {
+    for (const p of m.prefabs) {
+      const other = claimed.get(p);
+      if (other !== undefined) {
+        throw new CrucibleError('INVALID_SUBSTRATE', `prefab "${p}" is claimed by both the ${other} and the ${m.name} mechanics`);
+      }
+      claimed.set(p, m.name);
+    }
+    active.push({ mechanic: m, state: m.create(sim) });
+  }
   return sim;
 }
 
-/** Build the world for a new episode with `seed`: walls, apples, avatars at their spawn points. */
+/**
+ * Build the world for a new episode with `seed`: each mechanic's `reset`; the map in map order (walls, and each
+ * prefab a mechanic lays handed to its `place`); each mechanic's `afterMap`; the avatars at their spawn points;
+ * each mechanic's `afterAvatars` (systems/mechanics.ts).
+ */
 export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
-  const capacity = sim.apples.indexOf.length - 1;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity, seed, inventorySize: inventorySize(spec), torus: spec.torus === true },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity: sim.capacity, seed, inventorySize: sim.world.c.Inventory.size, torus: spec.torus === true },
     { events: sim.world.events },
   );
   sim.world = world;
   sim.seed = seed;
   const { c, grid } = world;
-  const apples = sim.apples;
-  apples.count = 0;
-  apples.indexOf.fill(-1);
-  resetRiver(sim);
-  const mechanics = mechanicsOf(sim);
-  for (const [m, st] of mechanics) m.reset?.(sim, st);
+  const active = sim.mechanics;
+  const owner = new Map<Prefab, ActiveMechanic>();
+  for (const a of active) {
+    a.mechanic.reset?.(sim, a.state);
+    if (a.mechanic.place) for (const p of a.mechanic.prefabs) owner.set(p, a);
+  }
   for (let cell = 0; cell < map.chars.length; cell++) {
     const x = grid.cellX(cell), y = grid.cellY(cell);
     for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) {
-      for (const [m, st] of mechanics) if (m.place && laysPrefab(m, p)) m.place(sim, st, x, y, p);
       if (p === 'wall') {
         spawnMapObject(world, x, y, Layer.Upper, Sprite.Wall, c.Wall);
-      } else if (p === 'dirt' || p === 'potentialDirt') {
-        addDirt(sim, x, y, p === 'dirt');
-      } else if (p === 'apple' || p === 'potentialApple') {
-        const live = p === 'apple';
-        const eid = spawnMapObject(world, x, y, live ? Layer.Lower : Layer.Logic, Sprite.Apple, c.Resource);
-        c.Resource.state[eid] = live ? ResourceState.Live : ResourceState.Waiting;
-        apples.indexOf[eid] = apples.count;
-        apples.eids[apples.count++] = eid;
+      } else {
+        const a = owner.get(p);
+        if (a) a.mechanic.place?.(sim, a.state, x, y, p);
       }
     }
   }
-  indexAppleNeighbours(sim);
-  for (const [m, st] of mechanics) m.afterMap?.(sim, st);
+  for (const a of active) a.mechanic.afterMap?.(sim, a.state);
   sim.counters.applesEaten = 0;
   sim.counters.zapsFired = 0;
   sim.counters.zapHits = 0;
@@ -299,14 +253,15 @@ export function buildEpisodeWorld(sim: Sim, seed: number): void {
       throw new CrucibleError('INVALID_SUBSTRATE', `no free spawn point in group "${group}" for player ${slot}`);
     }
   }
-  // The matrix games' resources and inventories, after the avatars (their `resource:choice` draws come last).
-  buildMatrixEpisode(sim);
-  for (const [m, st] of mechanics) m.afterAvatars?.(sim, st);
+  // Anything laid after the avatars (the matrix games' resources: their `resource:choice` draws come last).
+  for (const a of active) a.mechanic.afterAvatars?.(sim, a.state);
 }
 
-/** Length of the Inventory vector: the matrix games' resource classes (2 otherwise, the world's default). */
-function inventorySize(spec: SubstrateSpec): number {
-  return spec.matrix ? spec.matrix.resources.length : 2;
+/** Length of the Inventory vector: the largest any mechanic in use asks for (2 otherwise, the world's default). */
+function inventorySize(spec: SubstrateSpec, used: readonly Mechanic<unknown>[]): number {
+  let size = 0;
+  for (const m of used) if (m.inventorySize) size = Math.max(size, m.inventorySize(spec));
+  return size > 0 ? size : 2;
 }
 
 /** Random draws before `placeAtSpawnPoint` falls back to scanning the whole spawn group. */
@@ -349,50 +304,4 @@ export function placeAtSpawnPoint(sim: Sim, slot: number, group: string): boolea
   c.Removed.until[eid] = 0;
   grid.place(eid, x, y, Layer.Upper);
   return true;
-}
-
-/** Precompute each apple's neighbours within the regrowth radius and count the live ones. */
-function indexAppleNeighbours(sim: Sim): void {
-  const { apples, world } = sim;
-  const { grid, c } = world;
-  const radius = sim.spec.regrowth?.radius ?? 0;
-  const n = apples.count;
-  const starts = apples.nbrStart;
-  const scratch = new Int32Array(64);
-  const lists: number[] = [];
-  for (let i = 0; i < n; i++) {
-    starts[i] = lists.length;
-    const eid = apples.eids[i];
-    const x = c.Position.x[eid], y = c.Position.y[eid];
-    for (const layer of [Layer.Lower, Layer.Logic]) {
-      const found = grid.queryRadius(x, y, radius, Metric.Euclidean, layer, scratch);
-      for (let k = 0; k < Math.min(found, scratch.length); k++) {
-        const other = apples.indexOf[scratch[k]];
-        if (other >= 0 && other !== i) lists.push(other);
-      }
-    }
-  }
-  starts[n] = lists.length;
-  apples.nbr = Int32Array.from(lists);
-  apples.waitingCount = 0;
-  apples.liveCount = 0;
-  for (let i = 0; i < n; i++) {
-    const live = c.Resource.state[apples.eids[i]] === 0;
-    apples.live[i] = live ? 1 : 0;
-    apples.eatenAt[i] = -2;
-    if (live) {
-      apples.liveCount++;
-      apples.waitingPos[i] = -1;
-    } else {
-      apples.waitingPos[i] = apples.waitingCount;
-      apples.waiting[apples.waitingCount++] = i;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let live = 0;
-    for (let k = starts[i]; k < starts[i + 1]; k++) live += apples.live[apples.nbr[k]];
-    apples.liveNeighbors[i] = live;
-  }
-  apples.startCounts.set(apples.liveNeighbors);
-  apples.waitK.set(apples.liveNeighbors);
 }

@@ -16,7 +16,7 @@
  */
 import { DIR_NAMES } from '../ecs/components.js';
 import { agentId } from './environment.js';
-import { inventoryLength, inventoryOf } from './matrixObservations.js';
+import { inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
 import { mapToWindow, readyToShoot, renderSymbolic, SYMBOL_NAMES, viewCols, viewRows, windowCellToMap } from './renderObservations.js';
 import { Layer } from './layers.js';
 import type { Sim } from './sim.js';

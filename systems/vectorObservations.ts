@@ -5,8 +5,8 @@
  * - INVENTORY (K) and INTERACTION_INVENTORIES (2·K, own row then partner row): the Matrix games.
  * The server appends this vector to each agent's binary observation; its layout is announced when an agent joins.
  */
-import { numOthersWhoCleanedThisStep } from './fireCleaningBeams.js';
-import { interactionInventoriesOf, inventoryLength, inventoryOf } from './matrixObservations.js';
+import { numOthersWhoCleanedThisStep } from './cleanUp/fireCleaningBeams.js';
+import { interactionInventoriesOf, inventoryLength, inventoryOf } from './matrix/matrixObservations.js';
 import type { Sim } from './sim.js';
 
 /** Observations carried elsewhere (pixels or symbols, and the fixed scalars of the binary header). */

@@ -11,17 +11,19 @@ import { getSubstrate } from '../substrates/registry.js';
 import { getScenario } from '../substrates/scenarios.js';
 import type { AppleGrowthSpec, DirtSpawnSpec, SubstrateSpec } from '../substrates/types.js';
 import { validateSubstrate } from '../substrates/validate.js';
-import { setAppleWaiting } from '../systems/appleState.js';
-import { dirtFraction, setClean } from '../systems/dirtState.js';
+import { setAppleWaiting } from '../systems/apples/appleState.js';
+import { dirtFraction, setClean } from '../systems/cleanUp/dirtState.js';
 import { Environment } from '../systems/environment.js';
-import { numOthersWhoCleanedThisStep } from '../systems/fireCleaningBeams.js';
-import { appleGrowthProbability } from '../systems/growCleanUpApples.js';
+import { numOthersWhoCleanedThisStep } from '../systems/cleanUp/fireCleaningBeams.js';
+import { appleGrowthProbability } from '../systems/cleanUp/growCleanUpApples.js';
 import { Layer } from '../systems/layers.js';
 import { resetSim } from '../systems/pipeline.js';
 import { createSim, type Sim } from '../systems/sim.js';
 import { Sprite } from '../systems/sprites.js';
 import { cli, runEpisode } from '../server/episode.js';
 import { Dir, onMap, place, placeAll, step, stepN, tinySim } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
+import { cleanUpOf } from '../systems/cleanUp/index.js';
 
 interface CleanUpOptions {
   players?: number;
@@ -52,17 +54,17 @@ function countChars(map: readonly string[]): Record<string, number> {
 
 /** Is the river cell (x, y) dirty? Fails if it cannot get dirty at all. */
 function dirtyAt(sim: Sim, x: number, y: number): boolean {
-  const i = sim.dirt.byCell[sim.world.grid.cellIndex(x, y)];
+  const i = cleanUpOf(sim)!.dirt.byCell[sim.world.grid.cellIndex(x, y)];
   assert.ok(i >= 0, `(${x}, ${y}) is not a dirt-capable river cell`);
-  return sim.dirt.dirty[i] === 1;
+  return cleanUpOf(sim)!.dirt.dirty[i] === 1;
 }
 
 /** Every dirty cell as "x,y", sorted. */
 function dirtyCells(sim: Sim): string[] {
   const out: string[] = [];
   const { c } = sim.world;
-  for (let i = 0; i < sim.dirt.count; i++) {
-    if (sim.dirt.dirty[i] === 1) out.push(`${c.Position.x[sim.dirt.eids[i]]},${c.Position.y[sim.dirt.eids[i]]}`);
+  for (let i = 0; i < cleanUpOf(sim)!.dirt.count; i++) {
+    if (cleanUpOf(sim)!.dirt.dirty[i] === 1) out.push(`${c.Position.x[cleanUpOf(sim)!.dirt.eids[i]]},${c.Position.y[cleanUpOf(sim)!.dirt.eids[i]]}`);
   }
   return out.sort();
 }
@@ -84,18 +86,18 @@ describe('clean_up: substrate data (MP configs/substrates/clean_up.py)', () => {
   it('parses into 147 dirt-capable river cells (79 dirty: fraction 79/147), 122 waiting apples and 19 spawn points', () => {
     const sim = createSim(getSubstrate('clean_up'), { seed: 1 });
     resetSim(sim);
-    assert.equal(sim.dirt.count, 147);
-    assert.equal(sim.dirt.dirtyCount, 79);
+    assert.equal(cleanUpOf(sim)!.dirt.count, 147);
+    assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 79);
     assert.equal(dirtFraction(sim), 79 / 147);
-    assert.equal(sim.apples.count, 122);
-    assert.equal(sim.apples.liveCount, 0, 'potential apples start in appleWait: no apples at t = 0');
+    assert.equal(applesOf(sim)!.count, 122);
+    assert.equal(applesOf(sim)!.liveCount, 0, 'potential apples start in appleWait: no apples at t = 0');
     assert.equal(sim.spawnGroups.get('spawnPoints')?.length, 19);
     assert.equal(sim.walls.reduce((s, w) => s + w, 0), countChars(MAP).W);
     assert.equal(sim.players, 7);
     // Dirty cells are drawn on the lower layer (where apples are), clean ones sit on the logic layer.
     const { grid } = sim.world;
     let lower = 0;
-    for (let i = 0; i < sim.dirt.count; i++) if (grid.layerOfEntity(sim.dirt.eids[i]) === Layer.Lower) lower++;
+    for (let i = 0; i < cleanUpOf(sim)!.dirt.count; i++) if (grid.layerOfEntity(cleanUpOf(sim)!.dirt.eids[i]) === Layer.Lower) lower++;
     assert.equal(lower, 79);
     for (const [x, y] of [[1, 1], [2, 1], [16, 6], [20, 10]]) assert.equal(sim.background[grid.cellIndex(x, y)], Sprite.River, `(${x}, ${y})`);
     assert.equal(sim.background[grid.cellIndex(1, 7)], Sprite.Sand);
@@ -142,11 +144,11 @@ describe('clean_up: substrate data (MP configs/substrates/clean_up.py)', () => {
 describe('clean_up: no apples before the river is cleaned', () => {
   it('no apple exists at t = 0 nor in the first 50 steps of idle players: the river starts 79/147 dirty, ≥ 0.4 (MP AppleGrow)', () => {
     const sim = tinySim(getSubstrate('clean_up'));
-    assert.equal(sim.apples.liveCount, 0);
+    assert.equal(applesOf(sim)!.liveCount, 0);
     for (let t = 1; t <= 50; t++) {
       step(sim);
-      assert.equal(sim.apples.liveCount, 0, `step ${t}`);
-      assert.equal(sim.dirt.dirtyCount, 79, `no dirt spawns up to step 50 (step ${t})`);
+      assert.equal(applesOf(sim)!.liveCount, 0, `step ${t}`);
+      assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 79, `no dirt spawns up to step 50 (step ${t})`);
     }
   });
 });
@@ -167,9 +169,9 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
     place(sim, 0, 2, 4, Dir.N);
     const cleaned: number[] = [];
     for (let t = 1; t <= 9; t++) {
-      const before = sim.dirt.dirtyCount;
+      const before = cleanUpOf(sim)!.dirt.dirtyCount;
       step(sim, { 0: 'FIRE_CLEAN' });
-      cleaned.push(before - sim.dirt.dirtyCount);
+      cleaned.push(before - cleanUpOf(sim)!.dirt.dirtyCount);
     }
     // Third shot: the side lines (length 3 − 1 + 1 = 3 from the avatar's row) end at row 2, already clean.
     assert.deepEqual(cleaned, [3, 0, 0, 3, 0, 0, 1, 0, 0]);
@@ -179,7 +181,7 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
     const sim = tinySim(cuSpec(['WWWWWWW', 'W FFF W', 'W WWW W', 'W  P  W', 'WWWWWWW']));
     place(sim, 0, 3, 3, Dir.N);
     step(sim, { 0: 'FIRE_CLEAN' });
-    assert.equal(sim.dirt.dirtyCount, 3);
+    assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 3);
   });
 
   it('clean river, sand and other avatars let the beam through (avatars only stop zaps)', () => {
@@ -212,7 +214,7 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
       placeAll(sim, [[0, 2, 4, Dir.N], [1, 2, 3, Dir.N]]);
       step(sim, { 0: 'FIRE_CLEAN', 1: 'FIRE_CLEAN' });
       assert.deepEqual(dirtyCells(sim), ['2,1'], `seed ${seed}: the cell behind stays dirty`);
-      assert.deepEqual(Array.from(sim.cleaning.cleanedNow), [1, 1], `seed ${seed}: both firers cleaned`);
+      assert.deepEqual(Array.from(cleanUpOf(sim)!.cleaning.cleanedNow), [1, 1], `seed ${seed}: both firers cleaned`);
       step(sim);
       assert.deepEqual([0, 1].map((s) => numOthersWhoCleanedThisStep(sim, s)), [1, 1], `seed ${seed}`);
     }
@@ -235,21 +237,21 @@ describe('fireCleaningBeams: what the beam cleans (MP DirtCleaning, Lab2D hitBea
     assert.equal(onMap(sim, 0), false);
     assert.equal(dirtyAt(sim, 2, 1), false, 'cleaned on the tick it was zapped');
     stepN(sim, 20);
-    assert.equal(sim.cleaning.timer[0], 2, 'no countdown while removed');
+    assert.equal(cleanUpOf(sim)!.cleaning.timer[0], 2, 'no countdown while removed');
   });
   it('a frozen player does not clean, and its cooling timer counts down (meltingpot/lua/levels/clean_up/components.lua:206-209: the Cleaner has no movement check)', () => {
     const sim = tinySim(cuSpec(['WWWWW', 'W F W', 'W   W', 'W   W', 'WPP W', 'WWWWW'], { players: 2 }));
     placeAll(sim, [[0, 2, 3, Dir.N], [1, 1, 4, Dir.N]]);
     step(sim, { 0: 'FIRE_CLEAN' });
-    assert.equal(sim.cleaning.timer[0], 2, 'fired at tick 1');
+    assert.equal(cleanUpOf(sim)!.cleaning.timer[0], 2, 'fired at tick 1');
     sim.world.c.Frozen.until[sim.avatars[0]] = sim.world.tick + 4; // frozen on ticks 2, 3, 4
     step(sim, { 0: 'FIRE_CLEAN' });
     step(sim, { 0: 'FIRE_CLEAN' });
-    assert.equal(sim.cleaning.timer[0], 0, 'counted down while frozen');
+    assert.equal(cleanUpOf(sim)!.cleaning.timer[0], 0, 'counted down while frozen');
     step(sim, { 0: 'FIRE_CLEAN' });
-    assert.equal(sim.cleaning.timer[0], 0, 'no shot while frozen');
+    assert.equal(cleanUpOf(sim)!.cleaning.timer[0], 0, 'no shot while frozen');
     step(sim, { 0: 'FIRE_CLEAN' });
-    assert.equal(sim.cleaning.timer[0], 2, 'fires at tick 5, once the freeze is over');
+    assert.equal(cleanUpOf(sim)!.cleaning.timer[0], 2, 'fires at tick 5, once the freeze is over');
   });
 });
 
@@ -261,7 +263,7 @@ describe('NUM_OTHERS_WHO_CLEANED_THIS_STEP (MP AllNonselfCumulants + GlobalData)
     const seen = (): number[] => [0, 1, 2].map((s) => numOthersWhoCleanedThisStep(sim, s));
     assert.deepEqual(seen(), [0, 0, 0], 'at t = 0');
     step(sim, { 0: 'FIRE_CLEAN', 1: 'FIRE_CLEAN', 2: 'FIRE_CLEAN' });
-    assert.deepEqual(Array.from(sim.cleaning.cleanedNow), [1, 1, 0], 'who cleaned at step 1');
+    assert.deepEqual(Array.from(cleanUpOf(sim)!.cleaning.cleanedNow), [1, 1, 0], 'who cleaned at step 1');
     assert.deepEqual(seen(), [0, 0, 0], 'after step 1: Melting Pot still reports step 0');
     step(sim);
     assert.deepEqual(seen(), [1, 1, 2], 'after step 2: the cleaning of step 1');
@@ -275,20 +277,20 @@ describe('spawnDirt (MP DirtSpawner: p 0.5 per step for steps t > 50)', () => {
     const sim = tinySim(cuSpec(['WWWWWW', 'WHHHHW', 'WP   W', 'WWWWWW'], { dirt: cleanUp.dirt }), 11);
     for (let t = 1; t <= 50; t++) {
       step(sim);
-      assert.equal(sim.dirt.dirtyCount, 0, `step ${t}`);
+      assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 0, `step ${t}`);
     }
     const n = 4000;
     const perCell: Record<string, number> = {};
     let spawned = 0;
     for (let t = 0; t < n; t++) {
       step(sim);
-      assert.ok(sim.dirt.dirtyCount <= 1, 'at most one dirt per step');
-      if (sim.dirt.dirtyCount === 1) {
+      assert.ok(cleanUpOf(sim)!.dirt.dirtyCount <= 1, 'at most one dirt per step');
+      if (cleanUpOf(sim)!.dirt.dirtyCount === 1) {
         spawned++;
         const cell = dirtyCells(sim)[0];
         perCell[cell] = (perCell[cell] ?? 0) + 1;
         // Clean it again so that every step draws from the same four clean cells.
-        for (let i = 0; i < sim.dirt.count; i++) setClean(sim, i);
+        for (let i = 0; i < cleanUpOf(sim)!.dirt.count; i++) setClean(sim, i);
       }
     }
     const [lo, hi] = binomialBounds(n, 0.5);
@@ -302,9 +304,9 @@ describe('spawnDirt (MP DirtSpawner: p 0.5 per step for steps t > 50)', () => {
     const sim = tinySim(cuSpec(['WWWWWW', 'WFFHFW', 'WP   W', 'WWWWWW'], { dirt: { spawnProbability: 1, delayStart: 0 } }));
     step(sim);
     assert.equal(dirtyAt(sim, 3, 1), true);
-    assert.equal(sim.dirt.dirtyCount, 4);
+    assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 4);
     stepN(sim, 5);
-    assert.equal(sim.dirt.dirtyCount, 4);
+    assert.equal(cleanUpOf(sim)!.dirt.dirtyCount, 4);
   });
 });
 
@@ -320,8 +322,8 @@ describe('growCleanUpApples (MP AppleGrow: p = 0.05 · min((f − 0.4) / (0 − 
     let total = 0;
     for (let t = 0; t < ticks; t++) {
       step(sim);
-      total += sim.apples.liveCount;
-      for (let i = 0; i < sim.apples.count; i++) setAppleWaiting(sim, i);
+      total += applesOf(sim)!.liveCount;
+      for (let i = 0; i < applesOf(sim)!.count; i++) setAppleWaiting(sim, i);
     }
     return total;
   }
@@ -352,7 +354,7 @@ describe('growCleanUpApples (MP AppleGrow: p = 0.05 · min((f − 0.4) / (0 − 
     place(sim, 0, 2, 3, Dir.N);
     const r = step(sim, { 0: 'FORWARD' });
     assert.equal(r[0], 1, 'the apple grew (p = 1 at a clean river) and was eaten in step 1');
-    assert.equal(sim.apples.liveCount, 0);
+    assert.equal(applesOf(sim)!.liveCount, 0);
   });
 
   it('follows the dirt fraction as it changes: cleaning the river to below 0.4 lets apples grow', () => {
@@ -360,11 +362,11 @@ describe('growCleanUpApples (MP AppleGrow: p = 0.05 · min((f − 0.4) / (0 − 
     const sim = tinySim(cuSpec(['WWWWWWWWWWWW', 'WFFFFFHHHHHW', 'W  P       W', 'WBBBBBBBBBBW', 'WWWWWWWWWWWW']), 3);
     place(sim, 0, 2, 2, Dir.N);
     stepN(sim, 100);
-    assert.equal(sim.apples.liveCount, 0);
+    assert.equal(applesOf(sim)!.liveCount, 0);
     step(sim, { 0: 'FIRE_CLEAN' });
     assert.equal(dirtFraction(sim), 0.2);
     stepN(sim, 200);
-    assert.ok(sim.apples.liveCount > 0);
+    assert.ok(applesOf(sim)!.liveCount > 0);
   });
 });
 
@@ -413,7 +415,7 @@ describe('clean_up: episodes and bots', () => {
     for (const e of envs) e.reset();
     for (let t = 1; t <= 300; t++) {
       for (const e of envs) e.step();
-      assert.deepEqual(Array.from(envs[0].sim.dirt.dirty), Array.from(envs[1].sim.dirt.dirty), `step ${t}: dirt`);
+      assert.deepEqual(Array.from(cleanUpOf(envs[0].sim)!.dirt.dirty), Array.from(cleanUpOf(envs[1].sim)!.dirt.dirty), `step ${t}: dirt`);
       assert.deepEqual(Array.from(envs[0].sim.returns), Array.from(envs[1].sim.returns), `step ${t}: returns`);
     }
   });

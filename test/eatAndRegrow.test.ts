@@ -9,13 +9,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
-import { setAppleWaiting } from '../systems/appleState.js';
+import { setAppleWaiting } from '../systems/apples/appleState.js';
 import { Environment } from '../systems/environment.js';
 import { giveReward } from '../systems/giveReward.js';
 import { Layer } from '../systems/layers.js';
 import { assignBots } from '../systems/population.js';
 import type { Sim } from '../systems/sim.js';
 import { appleAt, Dir, liveAppleAt, place, step, stepN, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
 
 /** A lone apple at (2, 1); the avatar starts at (3, 1) facing it. */
 const LONE_APPLE = ['     ', '  A  ', '     ', 'P    '];
@@ -25,13 +26,13 @@ describe('eatApples', () => {
   it('stepping onto a live apple gives +1 and the apple leaves the live layer', () => {
     const sim = tinySim(tinySpec(LONE_APPLE));
     place(sim, 0, 3, 1, Dir.W);
-    assert.equal(sim.apples.liveCount, 1);
+    assert.equal(applesOf(sim)!.liveCount, 1);
     const r = step(sim, { 0: 'FORWARD' });
     assert.equal(r[0], 1);
     assert.equal(sim.returns[0], 1);
     assert.equal(liveAppleAt(sim, 2, 1), false);
-    assert.equal(sim.apples.live[appleAt(sim, 2, 1)], 0);
-    assert.equal(sim.apples.liveCount, 0);
+    assert.equal(applesOf(sim)!.live[appleAt(sim, 2, 1)], 0);
+    assert.equal(applesOf(sim)!.liveCount, 0);
     assert.equal(sim.counters.applesEaten, 1);
   });
 
@@ -48,7 +49,7 @@ describe('eatApples', () => {
     place(sim, 0, 3, 1, Dir.W);
     const r = step(sim, { 0: 'FORWARD' });
     assert.equal(r[0], 0);
-    assert.equal(sim.apples.liveCount, 2);
+    assert.equal(applesOf(sim)!.liveCount, 2);
   });
 
   it('emits apple_eaten with the tick, the slot and the cell', () => {
@@ -149,7 +150,7 @@ describe('regrowApples: timing', () => {
     const without = tinySim(tinySpec(['     ', 'P    '], { regrowth: [0], episode: NO_ENDING }), 7);
     stepN(withApple, 5);
     stepN(without, 5);
-    assert.equal(withApple.apples.waitingCount, 1);
+    assert.equal(applesOf(withApple)!.waitingCount, 1);
     assert.equal(withApple.world.rng.float(), without.world.rng.float());
   });
 
@@ -170,7 +171,7 @@ describe('regrowApples: timing', () => {
     const sim = tinySim(tinySpec([' aA  ', 'P    '], { regrowth: [1, 0] }));
     place(sim, 0, 3, 0, Dir.W);
     const a = appleAt(sim, 1, 0);
-    assert.equal(sim.apples.liveNeighbors[a], 1);
+    assert.equal(applesOf(sim)!.liveNeighbors[a], 1);
     const r: number[] = [];
     const live: boolean[] = [];
     for (let t = 1; t <= 3; t++) {
@@ -178,7 +179,7 @@ describe('regrowApples: timing', () => {
       live.push(liveAppleAt(sim, 1, 0));
     }
     assert.deepEqual(live, [false, false, true], '`a` regrows at tick 3, not 2');
-    assert.equal(sim.apples.liveNeighbors[a], 0, 'the eaten neighbour regrew under the avatar and was eaten again');
+    assert.equal(applesOf(sim)!.liveNeighbors[a], 0, 'the eaten neighbour regrew under the avatar and was eaten again');
     assert.deepEqual(r, [1, 0, 1], 'the neighbour (eaten at 1, k = 0 from tick 3) regrew under the avatar at tick 3');
   });
 });
@@ -215,10 +216,10 @@ describe('regrowApples: probabilities', () => {
     const p = spec.regrowth?.probabilities ?? [];
     const sim = tinySim(spec, 20240601);
     const idx = targets.map(([k, x, y]) => ({ k, i: appleAt(sim, x, y) }));
-    for (const { k, i } of idx) assert.equal(sim.apples.liveNeighbors[i], k, 'block built as intended');
+    for (const { k, i } of idx) assert.equal(applesOf(sim)!.liveNeighbors[i], k, 'block built as intended');
     const trials = new Map<number, number>(ks.map((k) => [k, 0]));
     const successes = new Map<number, number>(ks.map((k) => [k, 0]));
-    const a = sim.apples;
+    const a = applesOf(sim)!;
     for (let t = 0; t < 2500; t++) {
       const next = sim.world.tick + 1;
       const eligible = idx.map(({ i }) => a.live[i] === 0 && next - a.eatenAt[i] >= 2);
@@ -253,7 +254,7 @@ describe('regrowApples: probabilities', () => {
 /** Brute-force recount: live apples (on the live layer) within Euclidean distance 2 of each apple, self excluded. */
 function recount(sim: Sim): { counts: number[]; live: number } {
   const { c, grid } = sim.world;
-  const a = sim.apples;
+  const a = applesOf(sim)!;
   const cells: { x: number; y: number; live: boolean }[] = [];
   for (let i = 0; i < a.count; i++) {
     const e = a.eids[i];
@@ -279,9 +280,9 @@ describe('regrowApples: incremental counts', () => {
         env.step();
         if (t % 20 !== 0) continue;
         const { counts, live } = recount(sim);
-        assert.deepEqual(Array.from(sim.apples.liveNeighbors.subarray(0, sim.apples.count)), counts, `step ${t}`);
-        assert.equal(sim.apples.liveCount, live, `step ${t}: live count`);
-        assert.equal(sim.apples.count - sim.apples.waitingCount, live, `step ${t}: waiting set size`);
+        assert.deepEqual(Array.from(applesOf(sim)!.liveNeighbors.subarray(0, applesOf(sim)!.count)), counts, `step ${t}`);
+        assert.equal(applesOf(sim)!.liveCount, live, `step ${t}: live count`);
+        assert.equal(applesOf(sim)!.count - applesOf(sim)!.waitingCount, live, `step ${t}: waiting set size`);
         eaten = sim.counters.applesEaten;
       }
       assert.ok(eaten > 20, `the episode exercised eating (${eaten} apples)`);

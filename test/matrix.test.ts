@@ -27,13 +27,14 @@ import { MetricsTracker } from '../systems/computeMetrics.js';
 import { Environment } from '../systems/environment.js';
 import type { SimEvents } from '../systems/events.js';
 import { Layer } from '../systems/layers.js';
-import { interactionInventoriesOf, inventoryOf } from '../systems/matrixObservations.js';
-import { interactionPayoffs } from '../systems/matrixState.js';
+import { interactionInventoriesOf, inventoryOf } from '../systems/matrix/matrixObservations.js';
+import { interactionPayoffs } from '../systems/matrix/matrixState.js';
 import { resetSim, stepSim } from '../systems/pipeline.js';
 import { createBot } from '../systems/policies/index.js';
 import { readyToShoot, renderRgb, rgbShape } from '../systems/renderObservations.js';
 import { createSim, type Sim } from '../systems/sim.js';
 import { Dir, onMap, place, placeAll, pos, step, stepN, tinySim } from './helpers/tinyWorld.js';
+import { matrixOf } from '../systems/matrix/index.js';
 
 const MATRIX_SUBSTRATES = [
   'prisoners_dilemma_in_the_matrix__repeated',
@@ -70,7 +71,7 @@ function matrixSpec(map: readonly string[], opts: TinyMatrixOptions = {}): Subst
 function setInventory(sim: Sim, slot: number, counts: readonly number[]): void {
   const inv = sim.world.c.Inventory;
   counts.forEach((v, k) => (inv.count[sim.avatars[slot] * inv.size + k] = v));
-  (sim.matrix as NonNullable<Sim['matrix']>).ready[slot] = 1;
+  matrixOf(sim)!.ready[slot] = 1;
 }
 
 function inventory(sim: Sim, slot: number): number[] {
@@ -85,7 +86,7 @@ function record<K extends keyof SimEvents>(sim: Sim, type: K): SimEvents[K][] {
 }
 
 function resourceAt(sim: Sim, x: number, y: number): { live: boolean; cls: number } | null {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   assert.ok(st);
   for (const layer of [Layer.Lower, Layer.Logic]) {
     const e = sim.world.grid.at(x, y, layer);
@@ -136,7 +137,7 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
   it('freezes both players for 16 ticks, pays them on the 17th tick after the hit, removes both, and brings them back 5 ticks later', () => {
     const sim = pair([3, 1], [1, 3]);
     const rewards = [step(sim, { 0: 'INTERACT' })]; // tick 1: the hit
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
     // Ticks 2–17: frozen on the map (moves into free cells do nothing), nothing paid yet.
     for (let t = 2; t <= 17; t++) {
       rewards.push(step(sim, { 0: 'BACKWARD', 1: 'FORWARD' }));
@@ -151,7 +152,7 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     assert.ok(!onMap(sim, 0) && !onMap(sim, 1), 'both removed on tick 18');
     assert.deepEqual(inventory(sim, 0), [1, 1]);
     assert.deepEqual(inventory(sim, 1), [1, 1]);
-    assert.deepEqual([sim.matrix?.ready[0], sim.matrix?.ready[1]], [0, 0], 'a reset player is no longer ready');
+    assert.deepEqual([matrixOf(sim)?.ready[0], matrixOf(sim)?.ready[1]], [0, 0], 'a reset player is no longer ready');
     // Removed at 18 with framesTillRespawn 5: off through 23, back at the end of 24.
     stepN(sim, 5);
     assert.equal(sim.world.tick, 23);
@@ -224,12 +225,12 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     const sim = tinySim(matrixSpec(ROOM));
     placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 0, 'neither ready');
-    assert.equal(sim.matrix?.counters.unreadyHits, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 0, 'neither ready');
+    assert.equal(matrixOf(sim)?.counters.unreadyHits, 1);
     setInventory(sim, 0, [2, 1]);
     stepN(sim, 2);
     step(sim, { 0: 'INTERACT' }); // tick 4: the cooldown of 2 has run down
-    assert.equal(sim.matrix?.counters.interactions, 0, 'only the firer ready');
+    assert.equal(matrixOf(sim)?.counters.interactions, 0, 'only the firer ready');
     assert.deepEqual(pos(sim, 1), [3, 2]);
     step(sim, { 1: 'FORWARD' });
     assert.deepEqual(pos(sim, 1), [3, 1], 'an unready hit does not freeze the target');
@@ -237,7 +238,7 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     place(sim, 1, 3, 2);
     stepN(sim, 1);
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1, 'both ready');
+    assert.equal(matrixOf(sim)?.counters.interactions, 1, 'both ready');
   });
 
   it('cannot hit a frozen player, whose body stops the beam for a player behind it', () => {
@@ -246,10 +247,10 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     placeAll(sim, [[0, 2, 1, Dir.S], [1, 2, 2, Dir.N], [2, 1, 2, Dir.E], [3, 3, 2, Dir.N]]);
     for (let s = 0; s < 4; s++) setInventory(sim, s, [2, 1]);
     step(sim, { 0: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
     step(sim, { 2: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1, 'the frozen player was not hit and the one behind it was shielded');
-    assert.equal(sim.matrix?.effectsAt[3], 0);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1, 'the frozen player was not hit and the one behind it was shielded');
+    assert.equal(matrixOf(sim)?.effectsAt[3], 0);
   });
 
   it('lets a player take part in at most one interaction per tick: two beams on one target resolve once', () => {
@@ -257,7 +258,7 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     placeAll(sim, [[0, 1, 2, Dir.E], [1, 2, 2, Dir.N], [2, 3, 2, Dir.W]]);
     for (let s = 0; s < 3; s++) setInventory(sim, s, [2, 1]);
     step(sim, { 0: 'INTERACT', 2: 'INTERACT' });
-    assert.equal(sim.matrix?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
   });
 
   it('a firer who already interacted this tick still marks the player its beam hits, who can then not interact with a third (MP the_matrix/components.lua:709-729)', () => {
@@ -286,13 +287,13 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
       while (sim.world.tick < t - 1) step(sim);
       step(sim, { 0: 'INTERACT' });
       assert.deepEqual(resourceAt(sim, 3, 2), { live: true, cls: 1 }, `hit at tick ${t}: still standing`);
-      assert.equal(sim.matrix?.counters.interactions, 0);
+      assert.equal(matrixOf(sim)?.counters.interactions, 0);
     }
     stepN(sim, 2);
     step(sim, { 0: 'INTERACT' }); // tick 7
     assert.deepEqual(resourceAt(sim, 3, 2), { live: false, cls: 1 }, 'destroyed by the third hit');
-    assert.equal(sim.matrix?.counters.resourcesDestroyed, 1);
-    assert.equal(sim.matrix?.counters.interactions, 1, 'the beam went on to the player behind');
+    assert.equal(matrixOf(sim)?.counters.resourcesDestroyed, 1);
+    assert.equal(matrixOf(sim)?.counters.interactions, 1, 'the beam went on to the player behind');
   });
 
   it('fires at most every cooldown + 1 = 3 ticks, and READY_TO_SHOOT follows the interaction beam\'s timer', () => {
@@ -300,9 +301,9 @@ describe('fireInteractionBeams and applyInteractionEffects: an interaction in th
     placeAll(sim, [[0, 2, 2, Dir.N], [1, 4, 3, Dir.N]]);
     const fired: number[] = [];
     for (let t = 1; t <= 7; t++) {
-      const before = sim.matrix?.counters.interactionBeamsFired ?? 0;
+      const before = matrixOf(sim)?.counters.interactionBeamsFired ?? 0;
       step(sim, { 0: 'INTERACT' });
-      if ((sim.matrix?.counters.interactionBeamsFired ?? 0) > before) fired.push(t);
+      if ((matrixOf(sim)?.counters.interactionBeamsFired ?? 0) > before) fired.push(t);
     }
     assert.deepEqual(fired, [1, 4, 7]);
     assert.equal(readyToShoot(sim, 0), 0);
@@ -321,7 +322,7 @@ describe('collectResources and regenerateResources', () => {
     const r = step(sim, { 0: 'FORWARD' });
     assert.deepEqual(inventory(sim, 0), [2, 1]);
     assert.equal(r[0], 0, 'the gathering reward is 0');
-    assert.equal(sim.matrix?.ready[0], 1);
+    assert.equal(matrixOf(sim)?.ready[0], 1);
     assert.deepEqual(resourceAt(sim, 2, 1), { live: false, cls: 1 });
     place(sim, 1, 4, 2);
     step(sim, { 1: 'FORWARD' });
@@ -398,14 +399,14 @@ describe('collectResources and regenerateResources', () => {
     const sim = tinySim(matrixSpec(['WWWWWWW', 'W1 2  W', 'W     W', 'W     W', 'WPPPPPW', 'WWWWWWW'], { matrix: noRegrowth }));
     placeAll(sim, [[0, 1, 2, Dir.N], [1, 3, 2, Dir.N]]);
     step(sim, { 0: 'FORWARD', 1: 'FORWARD' }); // tick 1: both collect
-    assert.equal(sim.matrix?.liveCount, 0);
+    assert.equal(matrixOf(sim)?.liveCount, 0);
     placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);
     step(sim, { 0: 'INTERACT' }); // tick 2: interaction
     stepN(sim, 17); // tick 19 = 2 + 17: both removed
     assert.ok(!onMap(sim, 0) && !onMap(sim, 1));
-    assert.equal(sim.matrix?.liveCount, 0, 'not on the removal tick itself');
+    assert.equal(matrixOf(sim)?.liveCount, 0, 'not on the removal tick itself');
     step(sim);
-    assert.equal(sim.matrix?.liveCount, 2, 'all back on the next tick');
+    assert.equal(matrixOf(sim)?.liveCount, 2, 'all back on the next tick');
   });
 
   it('does not bring resources back when the substrate has no SpawnResourcesWhenAllPlayersZapped (the arena)', () => {
@@ -415,7 +416,7 @@ describe('collectResources and regenerateResources', () => {
     placeAll(sim, [[0, 2, 2, Dir.E], [1, 3, 2, Dir.N]]);
     step(sim, { 0: 'INTERACT' });
     stepN(sim, 18);
-    assert.equal(sim.matrix?.liveCount, 0);
+    assert.equal(matrixOf(sim)?.liveCount, 0);
   });
 });
 
@@ -446,12 +447,12 @@ describe('consent variant (Crucible only)', () => {
     const accepted = record(sim, 'consent_accepted');
     tick(sim, tracker, { 0: INTERACT });
     assert.deepEqual(requests, [{ tick: 1, requester: 0, target: 1 }]);
-    assert.equal(sim.matrix?.counters.interactions, 0, 'nothing resolves at the request');
+    assert.equal(matrixOf(sim)?.counters.interactions, 0, 'nothing resolves at the request');
     for (let t = 2; t <= 5; t++) tick(sim, tracker);
     tick(sim, tracker, { 1: INTERACT }); // tick 6 = 1 + 5: the last tick of the window
     assert.deepEqual(accepted, [{ tick: 6, requester: 0, target: 1 }]);
-    assert.equal(sim.matrix?.counters.interactions, 1);
-    assert.equal(sim.matrix?.effectsAt[0], 6 + 16 + 1, 'the requester is the row player and both freeze as usual');
+    assert.equal(matrixOf(sim)?.counters.interactions, 1);
+    assert.equal(matrixOf(sim)?.effectsAt[0], 6 + 16 + 1, 'the requester is the row player and both freeze as usual');
     assert.equal(tracker.snapshot.consent_refusal_rate, 0);
     for (let t = 7; t <= 23; t++) tick(sim, tracker);
     assert.ok(Math.abs(sim.returns[0] - 1.0625) < 1e-12 && Math.abs(sim.returns[1] - 3.5625) < 1e-12, 'paid as in the repeated game');
@@ -466,7 +467,7 @@ describe('consent variant (Crucible only)', () => {
     tick(sim, tracker);
     assert.deepEqual(refused, [{ tick: 6, requester: 0, target: 1 }]);
     tick(sim, tracker, { 1: INTERACT }); // too late: an ordinary beam, aimed north at nobody
-    assert.equal(sim.matrix?.counters.interactions, 0);
+    assert.equal(matrixOf(sim)?.counters.interactions, 0);
     assert.deepEqual(inventory(sim, 0), [3, 1]);
     assert.deepEqual(inventory(sim, 1), [1, 3]);
     assert.ok(onMap(sim, 0) && onMap(sim, 1));
@@ -479,7 +480,7 @@ describe('consent variant (Crucible only)', () => {
     for (let t = 2; t <= 6; t++) tick(sim, tracker);
     tick(sim, tracker, { 0: INTERACT }); // request 2 at tick 7
     tick(sim, tracker, { 1: INTERACT }); // accepted at tick 8
-    assert.deepEqual([sim.matrix?.counters.consentRequests, sim.matrix?.counters.consentAccepted, sim.matrix?.counters.consentRefused], [2, 1, 1]);
+    assert.deepEqual([matrixOf(sim)?.counters.consentRequests, matrixOf(sim)?.counters.consentAccepted, matrixOf(sim)?.counters.consentRefused], [2, 1, 1]);
     assert.equal(tracker.snapshot.consent_refusal_rate, 0.5);
   });
 
@@ -494,7 +495,7 @@ describe('consent variant (Crucible only)', () => {
         env.step();
         if (env.metrics?.snapshot.consent_refusal_rate != null) refusedRate = env.metrics.snapshot.consent_refusal_rate;
       }
-      const st = env.sim.matrix;
+      const st = matrixOf(env.sim);
       assert.ok(st && st.counters.consentRequests > 0, `${bot}: requests were made`);
       if (wantRate === 1) assert.equal(st?.counters.consentAccepted, 0, `${bot} never accepts`);
       else assert.ok((st?.counters.consentAccepted ?? 0) > 0, `${bot} accepts`);
@@ -553,7 +554,7 @@ describe('matrix bots', () => {
     const cooperators = ['prisoners_dilemma_in_the_matrix__arena__puppet_cooperator_0', 'prisoners_dilemma_in_the_matrix__arena__puppet_cooperator_margin_0'];
     for (const l of env.labels.slice(1)) assert.ok(cooperators.includes(l), l);
     while (env.tick < 800) env.step();
-    assert.ok((env.sim.matrix?.counters.interactions ?? 0) >= 5, `${env.sim.matrix?.counters.interactions} interactions`);
+    assert.ok((matrixOf(env.sim)?.counters.interactions ?? 0) >= 5, `${matrixOf(env.sim)?.counters.interactions} interactions`);
   });
 });
 
@@ -666,8 +667,8 @@ describe('matrix substrates: data', () => {
     assert.equal(s.episode.probability, 0.15);
     const sim = createSim(s, { seed: 1 });
     resetSim(sim);
-    assert.equal(sim.matrix?.count, 36);
-    assert.equal(sim.matrix?.liveCount, 36, 'every resource starts live');
+    assert.equal(matrixOf(sim)?.count, 36);
+    assert.equal(matrixOf(sim)?.liveCount, 36, 'every resource starts live');
   });
 
   it('draws each "a" cell\'s class anew every episode, with the episode\'s generator', () => {

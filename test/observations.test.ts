@@ -31,6 +31,7 @@ import type { Sim } from '../systems/sim.js';
 import { Sprite, SPRITE_NAMES } from '../systems/sprites.js';
 import { expectedWorld, firstDifference, recordedBeams } from './helpers/expectedFrames.js';
 import { Dir, placeAll, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
 
 /**
  * 6 columns × 5 rows. Live apple on grass at (2, 1); grass under a waiting (invisible) apple at (4, 3).
@@ -122,9 +123,9 @@ function referenceSymbolic(sim: Sim, slot: number): Uint8Array {
 function deadPatch(sim: Sim, x: number, y: number): boolean {
   const { grid } = sim.world;
   const e = grid.at(x, y, Layer.Logic);
-  const i = e === 0 ? -1 : sim.apples.indexOf[e];
+  const i = e === 0 ? -1 : (applesOf(sim)?.indexOf[e] ?? -1);
   if (!sim.spec.regrowth || i < 0 || sim.world.tick === 0 || sim.background[grid.cellIndex(x, y)] !== Sprite.Grass) return false;
-  return sim.apples.startCounts[i] === 0 && sim.apples.eatenAt[i] < sim.world.tick;
+  return applesOf(sim)!.startCounts[i] === 0 && applesOf(sim)!.eatenAt[i] < sim.world.tick;
 }
 
 /** A substrate after `steps` ticks of seeded random actions (zaps included, so some players get removed). */

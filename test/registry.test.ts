@@ -11,6 +11,7 @@ import { Layer } from '../systems/layers.js';
 import { botNames } from '../systems/policies/index.js';
 import { assignBots } from '../systems/population.js';
 import type { Sim } from '../systems/sim.js';
+import { applesOf } from '../systems/apples/index.js';
 
 const STEPS = 300;
 
@@ -49,7 +50,7 @@ function applesOnLiveLayer(sim: Sim): number {
   const { grid } = sim.world;
   let n = 0;
   for (let cell = 0; cell < sim.width * sim.height; cell++) {
-    for (let e = grid.atCell(cell, Layer.Lower); e !== 0; e = grid.nextInCell(e)) if (sim.apples.indexOf[e] >= 0) n++;
+    for (let e = grid.atCell(cell, Layer.Lower); e !== 0; e = grid.nextInCell(e)) if ((applesOf(sim)?.indexOf[e] ?? -1) >= 0) n++;
   }
   return n;
 }
@@ -74,7 +75,8 @@ function invariantViolation(sim: Sim): string | null {
     taken.set(cell, s);
   }
   const live = applesOnLiveLayer(sim);
-  if (live !== sim.apples.liveCount) return `apples.liveCount ${sim.apples.liveCount} but ${live} apples on the live layer`;
+  const liveCount = applesOf(sim)?.liveCount ?? 0;
+  if (live !== liveCount) return `apples.liveCount ${liveCount} but ${live} apples on the live layer`;
   const sum = sim.rewards.reduce((a, b) => a + b, 0);
   if (sum !== sim.collectiveReward) return `collective reward ${sim.collectiveReward} is not the sum of rewards ${sum}`;
   return null;
@@ -153,7 +155,7 @@ describe('every registered substrate', () => {
         env.reset();
         const sim = env.sim;
         assignBots(sim, { isFocal: new Array<boolean>(sim.players).fill(false), bots: ['random', ...spec.population.bots], focalPolicy: null });
-        const applesAtStart = sim.apples.liveCount;
+        const applesAtStart = applesOf(sim)?.liveCount ?? 0;
         let returns = 0;
         for (let t = 1; t <= 400; t++) {
           env.step();

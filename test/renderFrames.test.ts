@@ -34,6 +34,8 @@ import { appearanceOf, type SpriteArt } from '../systems/spriteArt.js';
 import { Sprite } from '../systems/sprites.js';
 import { expectedWindow, expectedWorld, firstDifference, type Extras } from './helpers/expectedFrames.js';
 import { placeAll, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
+import { matrixOf } from '../systems/matrix/index.js';
 
 function window(sim: Sim, slot: number): Uint8Array {
   const [h, w, ch] = rgbShape(sim);
@@ -76,7 +78,7 @@ function isClear(sim: Sim, x: number, y: number, apples = false): boolean {
   if (bg === Sprite.River || sim.walls[y * sim.width + x] === 1 || grid.at(x, y, Layer.Upper) !== 0) return false;
   const below = (layer: Layer): boolean => {
     const e = grid.at(x, y, layer);
-    return e === 0 || (apples && sim.apples.indexOf[e] >= 0);
+    return e === 0 || (apples && (applesOf(sim)?.indexOf[e] ?? -1) >= 0);
   };
   return below(Layer.Lower) && below(Layer.Logic);
 }
@@ -237,8 +239,8 @@ describe('frames: Melting Pot art, composed independently, pixel by pixel', () =
         const sim = freshSim(name);
         const a = appearanceOf(sim.spec);
         const m = a.markers;
-        assert.ok(m && sim.matrix && sim.spec.matrix);
-        const st = sim.matrix;
+        const st = matrixOf(sim);
+        assert.ok(m && st && sim.spec.matrix);
         const { grid, c } = sim.world;
         // Player 1 walks onto a resource: it is ready to interact.
         let res: [number, number] | null = null;

@@ -17,6 +17,9 @@ import { createScriptedBot } from '../systems/policies/scriptedBots.js';
 import type { Sim } from '../systems/sim.js';
 import { Rng } from '../ecs/rng.js';
 import { Dir, placeAll, stepN, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
+import { cleanUpOf } from '../systems/cleanUp/index.js';
+import { matrixOf } from '../systems/matrix/index.js';
 
 /** Melting Pot's scenario count for each substrate Crucible implements (configs/scenarios/__init__.py). */
 const MP_COUNTS: Readonly<Record<string, number>> = {
@@ -158,12 +161,12 @@ function run(s: ScenarioSpec, seed: number): { env: Environment; rec: Record_ } 
       // An apple that regrows under a bot is eaten without the bot's choice (regrowApples.ts): only chosen eats count.
       if (e.regrew) continue;
       const apple = sim.world.grid.at(e.x, e.y, Layer.Logic);
-      const i = sim.apples.indexOf[apple];
-      if (i >= 0 && sim.apples.startCounts[i] < 3) rec.eatenSparse[e.slot]++;
+      const i = applesOf(sim)!.indexOf[apple];
+      if (i >= 0 && applesOf(sim)!.startCounts[i] < 3) rec.eatenSparse[e.slot]++;
     }
   });
   events.subscribe('interaction', (batch) => {
-    const st = sim.matrix;
+    const st = matrixOf(sim);
     if (!st) return;
     const k = st.classes;
     for (const e of batch) {
@@ -274,9 +277,9 @@ describe('scripted stand-ins: Commons Harvest (pacifist or zapper, sustainable o
     const sim = tinySim(tinySpec(PATCH), 5);
     sim.bots[0] = harvesterBot(sim, 'bot', { zaps: false, sustainable: false });
     stepN(sim, 60);
-    assert.equal(sim.apples.liveCount, 0, 'stripped');
+    assert.equal(applesOf(sim)!.liveCount, 0, 'stripped');
     stepN(sim, 2000);
-    assert.equal(sim.apples.liveCount, 0, 'a dead patch');
+    assert.equal(applesOf(sim)!.liveCount, 0, 'a dead patch');
   });
 
   it('a sustainable harvester never eats an apple with fewer than 3 live neighbours, so the patch lives on and regrows', () => {
@@ -286,7 +289,7 @@ describe('scripted stand-ins: Commons Harvest (pacifist or zapper, sustainable o
     sim.world.events.subscribe('apple_eaten', (b) => (eaten += b.length));
     for (let t = 0; t < 3000; t++) {
       stepN(sim, 1);
-      minLive = Math.min(minLive, sim.apples.liveCount);
+      minLive = Math.min(minLive, applesOf(sim)!.liveCount);
     }
     assert.ok(eaten >= 2, `it eats (${eaten})`);
     assert.ok(minLive >= 3, `the patch never drops below 3 live apples (${minLive})`);
@@ -296,8 +299,8 @@ describe('scripted stand-ins: Commons Harvest (pacifist or zapper, sustainable o
 describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.py, alternator.py)', () => {
   /** A clean_up sim whose slot 0 sees `others` other cleaners (NUM_OTHERS_WHO_CLEANED_THIS_STEP) and is removed or not. */
   function signal(sim: Sim, others: number, removed = false): void {
-    sim.cleaning.cleanedPrev[0] = 0;
-    sim.cleaning.prevCount = others;
+    cleanUpOf(sim)!.cleaning.cleanedPrev[0] = 0;
+    cleanUpOf(sim)!.cleaning.prevCount = others;
     sim.world.c.Removed.until[sim.avatars[0]] = removed ? sim.world.tick + 1000 : 0;
   }
   function goals(name: string, signals: (t: number) => [number, boolean?], steps: number): string[] {
@@ -368,11 +371,11 @@ describe('scripted stand-ins: Clean Up puppeteers (MP utils/puppeteers/clean_up.
       const spec = findBotSpec(name);
       assert.ok(spec);
       for (let s = 0; s < sim.players; s++) sim.bots[s] = createScriptedBot(spec, sim);
-      const before = sim.dirt.dirtyCount;
+      const before = cleanUpOf(sim)!.dirt.dirtyCount;
       let cleaned = 0;
       sim.world.events.subscribe('dirt_cleaned', (b) => (cleaned += b.length));
       stepN(sim, 200);
-      assert.equal(cleaned > 0, cleans, `${name}: ${cleaned} cells cleaned (river ${before} → ${sim.dirt.dirtyCount} dirty)`);
+      assert.equal(cleaned > 0, cleans, `${name}: ${cleaned} cells cleaned (river ${before} → ${cleanUpOf(sim)!.dirt.dirtyCount} dirty)`);
     }
   });
 });

@@ -13,6 +13,7 @@ import { Environment } from '../systems/environment.js';
 import { resetSim } from '../systems/pipeline.js';
 import { assignBots, populationFor } from '../systems/population.js';
 import { createSim } from '../systems/sim.js';
+import { applesOf } from '../systems/apples/index.js';
 
 function countChars(map: readonly string[]): Record<string, number> {
   const n: Record<string, number> = {};
@@ -54,8 +55,8 @@ describe('shipped substrate maps', () => {
       resetSim(sim);
       const n = countChars(spec.map);
       assert.equal(sim.walls.reduce((s, w) => s + w, 0), n.W);
-      assert.equal(sim.apples.count, n.A);
-      assert.equal(sim.apples.liveCount, n.A, 'every apple starts live');
+      assert.equal(applesOf(sim)!.count, n.A);
+      assert.equal(applesOf(sim)!.liveCount, n.A, 'every apple starts live');
       assert.equal(sim.spawnGroups.get('spawnPoints')?.length, n.P);
       assert.equal(sim.spawnGroups.get('insideSpawnPoints')?.length, n.Q);
       assert.equal(sim.players, 7);

@@ -12,6 +12,7 @@ import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
 import { MacroRunner, parseMacro } from '../systems/macros.js';
 import { describeObservation, observationText, WitnessLog } from '../systems/textObservations.js';
+import { applesOf } from '../systems/apples/index.js';
 
 function play(decide: (text: string) => Macro, seed: number, ticks: number): { collective: number; liveApples: number } {
   const env = new Environment({ substrate: 'commons_harvest__open', seed, focalPolicy: null, metrics: false, monitor: false });
@@ -37,7 +38,7 @@ function play(decide: (text: string) => Macro, seed: number, ticks: number): { c
     env.step(actions);
   }
   let liveApples = 0;
-  for (let i = 0; i < env.sim.apples.count; i++) if (env.sim.world.grid.layerOfEntity(env.sim.apples.eids[i]) === Layer.Lower) liveApples++;
+  for (let i = 0; i < applesOf(env.sim)!.count; i++) if (env.sim.world.grid.layerOfEntity(applesOf(env.sim)!.eids[i]) === Layer.Lower) liveApples++;
   return { collective: Array.from(env.sim.returns).reduce((a, b) => a + b, 0), liveApples };
 }
 

@@ -4,6 +4,7 @@ import { Layer } from '../systems/layers.js';
 import { mapToWindow } from '../systems/renderObservations.js';
 import { describeObservation, observationText, seenObjects, WitnessLog } from '../systems/textObservations.js';
 import { Dir, place, step, tinySim, tinySpec } from './helpers/tinyWorld.js';
+import { applesOf } from '../systems/apples/index.js';
 
 const MAP = [
   'WWWWWWWWW',
@@ -47,7 +48,7 @@ describe('text observations', () => {
           for (let x = 0; x < env.sim.width; x++) {
             if (!mapToWindow(env.sim, me, x, y, out)) continue;
             const lower = grid.at(x, y, Layer.Lower);
-            if (lower !== 0 && env.sim.apples.indexOf[lower] >= 0) expected.push(`apple ${x},${y}`);
+            if (lower !== 0 && (applesOf(env.sim)?.indexOf[lower] ?? -1) >= 0) expected.push(`apple ${x},${y}`);
             const upper = grid.at(x, y, Layer.Upper);
             const s = env.sim.avatars.indexOf(upper);
             if (s >= 0 && s !== slot) expected.push(`player ${x},${y}`);

@@ -14,7 +14,9 @@
  */
 import type { BotPolicy, CleanUpGoal } from '../../substrates/types.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
-import { numOthersWhoCleanedThisStep } from '../fireCleaningBeams.js';
+import { applesOf } from '../apples/appleState.js';
+import { cleanUpOf, type DirtIndex } from '../cleanUp/dirtState.js';
+import { numOthersWhoCleanedThisStep } from '../cleanUp/fireCleaningBeams.js';
 import { Layer } from '../layers.js';
 import type { Bot, Sim } from '../sim.js';
 import { zapWouldHit } from './harvesters.js';
@@ -23,13 +25,15 @@ import { moveActions, nearestOnLayer, stepToward, type MoveActions } from './nav
 /** Does the cleaning beam from here reach a dirty cell? Same blocking as the real beam (walls stop a line). */
 class SeesDirt implements BeamVisitor {
   sim!: Sim;
+  dirt!: DirtIndex;
   seen = false;
   visit(x: number, y: number): boolean {
     const sim = this.sim;
     const cell = sim.world.grid.cellIndex(x, y);
     if (sim.walls[cell] === 1) return true;
-    const i = sim.dirt.byCell.length > 0 ? sim.dirt.byCell[cell] : -1;
-    if (i >= 0 && sim.dirt.dirty[i] === 1) {
+    const d = this.dirt;
+    const i = d.byCell.length > 0 ? d.byCell[cell] : -1;
+    if (i >= 0 && d.dirty[i] === 1) {
       this.seen = true;
       return true;
     }
@@ -60,23 +64,26 @@ type Act = (s: Sim, slot: number) => number;
 export function cleanBehaviour(sim: Sim): Act {
   const m = moveActions(sim);
   const cleanAction = sim.spec.actions.findIndex((a) => a.fire === 'clean');
+  const river = cleanUpOf(sim);
   /** A dirt entity: dirty on the lower layer, clean (plain river) on the logic layer. */
   const isDirt = (e: number): boolean => {
+    if (river === null) return false;
     const { c, grid } = sim.world;
     const cell = grid.cellIndex(c.Position.x[e], c.Position.y[e]);
-    const i = sim.dirt.byCell.length > 0 ? sim.dirt.byCell[cell] : -1;
-    return i >= 0 && sim.dirt.eids[i] === e;
+    const i = river.dirt.byCell.length > 0 ? river.dirt.byCell[cell] : -1;
+    return i >= 0 && river.dirt.eids[i] === e;
   };
   return (s, slot) => {
     const beam = s.spec.cleaner;
     const { c } = s.world;
     const me = s.avatars[slot];
     const x = c.Position.x[me], y = c.Position.y[me], dir = c.Orientation.dir[me];
-    if (beam && cleanAction >= 0) {
+    if (beam && cleanAction >= 0 && river !== null) {
       seesDirt.sim = s;
+      seesDirt.dirt = river.dirt;
       seesDirt.seen = false;
       traceBeam(s, x, y, dir, beam.length, beam.radius, seesDirt);
-      if (seesDirt.seen) return s.cleaning.timer[slot] === 0 ? cleanAction : m.noop;
+      if (seesDirt.seen) return river.cleaning.timer[slot] === 0 ? cleanAction : m.noop;
     }
     const dirt = nearestOnLayer(s, slot, Layer.Lower, isDirt);
     if (dirt === 0) {
@@ -99,7 +106,8 @@ export function cleanBehaviour(sim: Sim): Act {
 /** The EAT behaviour. */
 export function eatBehaviour(sim: Sim): Act {
   const m = moveActions(sim);
-  const isLiveApple = (e: number): boolean => sim.apples.indexOf[e] >= 0;
+  const apples = applesOf(sim);
+  const isLiveApple = (e: number): boolean => apples !== null && apples.indexOf[e] >= 0;
   return (s, slot) => {
     const { c } = s.world;
     const apple = nearestOnLayer(s, slot, Layer.Lower, isLiveApple);

@@ -8,6 +8,7 @@
  *   live apple and eats whatever it steps on, stripping patches.
  * Crucible's own `unsustainable_harvester` (zaps) and `sustainable_harvester` (never zaps) are two of the four.
  */
+import { applesOf } from '../apples/appleState.js';
 import { Layer } from '../layers.js';
 import type { Bot, Sim } from '../sim.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
@@ -60,7 +61,8 @@ export function zapWouldHit(s: Sim, slot: number): boolean {
 export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): Bot {
   const m = moveActions(sim);
   const zapAction = sim.spec.actions.findIndex((a) => a.fire === 'zap');
-  const a = sim.apples;
+  // Without apples (another family's map) nothing is an apple: every lookup answers −1.
+  const a = applesOf(sim) ?? { indexOf: new Int32Array(sim.capacity + 1).fill(-1), liveNeighbors: new Uint8Array(0) };
   const isLiveApple = (e: number): boolean => a.indexOf[e] >= 0;
   const plentiful = (e: number): boolean => {
     const i = a.indexOf[e];

@@ -21,14 +21,14 @@
  * interaction, with anyone, was the cooperate class), `__never_accept`. A bot that does not accept never presses
  * INTERACT while a request is open, and a bot waiting for an answer to its own request stands still.
  *
- * Interactions are read from systems/matrixState.ts (the record behind INTERACTION_INVENTORIES), as Melting Pot's
+ * Interactions are read from systems/matrix/matrixState.ts (the record behind INTERACTION_INVENTORIES), as Melting Pot's
  * puppeteers read that observation. Bots are created at every reset, so their memory lasts one episode.
  */
 import { DIR_DX, DIR_DY } from '../../ecs/components.js';
 import type { BotPolicy, MatrixSpec } from '../../substrates/types.js';
 import { traceBeam, type BeamVisitor } from '../beam.js';
 import { Layer } from '../layers.js';
-import { classWithRole, majorityClass, type MatrixState } from '../matrixState.js';
+import { classWithRole, majorityClass, matrixOf, type MatrixState } from '../matrix/matrixState.js';
 import type { Bot, Sim } from '../sim.js';
 import { firstStep, moveActions, neighbour, stepAction, type MoveActions } from './navigation.js';
 
@@ -173,7 +173,7 @@ class BeamProbe implements BeamVisitor {
       return true;
     }
     const r = g.atCell(cell, Layer.Lower);
-    return r !== 0 && (sim.matrix?.indexOf[r] ?? -1) >= 0 && (sim.spec.matrix?.resourceHealth ?? 0) > 0;
+    return r !== 0 && (matrixOf(sim)?.indexOf[r] ?? -1) >= 0 && (sim.spec.matrix?.resourceHealth ?? 0) > 0;
   }
 }
 const probe = new BeamProbe();
@@ -206,7 +206,7 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
   let target = 0;
   let self = 0;
   const liveClassAt = (cell: number): number => {
-    const st = sim.matrix;
+    const st = matrixOf(sim);
     const e = sim.world.grid.atCell(cell, Layer.Lower);
     if (!st || e === 0) return -1;
     const i = st.indexOf[e];
@@ -219,7 +219,7 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
   };
   // Goal when seeking a partner: a cell next to an available, ready player.
   const nextToPartner = (cell: number): boolean => {
-    const st = sim.matrix;
+    const st = matrixOf(sim);
     if (!st) return false;
     for (let d = 0; d < 4; d++) {
       const n = neighbour(sim, cell, d);
@@ -261,7 +261,7 @@ export function matrixBot(sim: Sim, opts: MatrixBotOptions): Bot {
   return {
     name,
     act(s: Sim, slot: number): number {
-      const st = s.matrix;
+      const st = matrixOf(s);
       if (!st) return m.noop;
       const { c, tick } = s.world;
       const me = s.avatars[slot];

@@ -22,8 +22,8 @@ function odds(m: RegExpExecArray): number {
 export const TERRITORY: Mechanic<TerritoryState> = {
   name: 'territory',
   uses: (spec) => spec.territory !== undefined,
-  prefabs: ['claimable'],
-  lays: (p: Prefab) => CHANCE.test(p) || CHANCE_SPAWN.test(p),
+  // The odds prefabs the maps use (substrates/territory__inside_out.ts); a map with other odds lists them here too.
+  prefabs: ['claimable', 'claimable@2/3', 'claimable@1/4', 'spawn@1/7:spawnPoints'],
 
   create(sim: Sim): TerritoryState {
     const { spec, map } = sim;

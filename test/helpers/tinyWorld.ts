@@ -14,6 +14,7 @@ import type { SubstrateSpec, ZapperSpec } from '../../substrates/types.js';
 import { Layer } from '../../systems/layers.js';
 import { resetSim, stepSim } from '../../systems/pipeline.js';
 import { createSim, type Sim } from '../../systems/sim.js';
+import { applesOf } from '../../systems/apples/index.js';
 
 export { Dir };
 
@@ -129,7 +130,7 @@ export function stepN(sim: Sim, n: number, actions: Readonly<Record<number, numb
 /** Is there a live apple at (x, y)? */
 export function liveAppleAt(sim: Sim, x: number, y: number): boolean {
   const e = sim.world.grid.at(x, y, Layer.Lower);
-  return e !== 0 && sim.apples.indexOf[e] >= 0;
+  return e !== 0 && applesOf(sim)!.indexOf[e] >= 0;
 }
 
 /** Apple index of the apple (live or waiting) at (x, y). */
@@ -137,7 +138,7 @@ export function appleAt(sim: Sim, x: number, y: number): number {
   const { grid } = sim.world;
   for (const layer of [Layer.Lower, Layer.Logic]) {
     const e = grid.at(x, y, layer);
-    if (e !== 0 && sim.apples.indexOf[e] >= 0) return sim.apples.indexOf[e];
+    if (e !== 0 && applesOf(sim)!.indexOf[e] >= 0) return applesOf(sim)!.indexOf[e];
   }
   assert.fail(`no apple at (${x}, ${y})`);
 }

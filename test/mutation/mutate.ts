@@ -19,8 +19,8 @@ import { existsSync, realpathSync } from 'node:fs';
 export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'ecs/grid.ts': ['test/grid.test.ts'],
   'systems/metrics/fairness.ts': ['test/fairness.test.ts'],
-  'systems/regrowApples.ts': ['test/eatAndRegrow.test.ts'],
-  'systems/eatApples.ts': ['test/eatAndRegrow.test.ts'],
+  'systems/apples/regrowApples.ts': ['test/eatAndRegrow.test.ts'],
+  'systems/apples/eatApples.ts': ['test/eatAndRegrow.test.ts'],
   'systems/enteredObject.ts': ['test/eatAndRegrow.test.ts'],
   'server/seats.ts': ['test/seats.test.ts'],
   'server/messages.ts': ['test/messages.test.ts'],

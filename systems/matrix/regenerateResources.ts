@@ -9,14 +9,14 @@
  * (`chooseRegrowingResources`, before moveAvatars), and the resource turns live after the moves
  * (`regenerateResources`), so an avatar that steps onto the cell on that tick stands on it without collecting it.
  */
-import { setResourceLive } from './matrixState.js';
-import { Layer } from './layers.js';
-import type { Sim } from './sim.js';
+import { matrixOf, setResourceLive } from './matrixState.js';
+import { Layer } from '../layers.js';
+import type { Sim } from '../sim.js';
 
 /** Before the moves: draw for every waiting resource past its delay and keep those with no avatar on the cell. */
 export function chooseRegrowingResources(sim: Sim): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   st.regrowingCount = 0;
   const { delay, rate } = m.regeneration;
@@ -34,7 +34,7 @@ export function chooseRegrowingResources(sim: Sim): void {
 
 /** After the moves: the resources chosen this tick come back. */
 export function regenerateResources(sim: Sim): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st) return;
   for (let k = 0; k < st.regrowingCount; k++) {
     const i = st.regrowing[k];

@@ -2,15 +2,17 @@
  * Edible: a player who entered a cell holding a live apple this tick gets the eating reward and the apple starts
  * waiting. An apple that regrows under a player is eaten by that player at once (systems/regrowApples.ts).
  */
-import { setAppleWaiting } from './appleState.js';
-import { enteredObject } from './enteredObject.js';
-import { giveReward } from './giveReward.js';
-import type { Sim } from './sim.js';
+import { applesOf, setAppleWaiting } from './appleState.js';
+import { enteredObject } from '../enteredObject.js';
+import { giveReward } from '../giveReward.js';
+import type { Sim } from '../sim.js';
 
 export function eatApples(sim: Sim): void {
   const eating = sim.spec.eating;
   if (!eating) return;
-  const { world, apples } = sim;
+  const apples = applesOf(sim);
+  if (!apples) return;
+  const { world } = sim;
   const { c, events } = world;
   for (let slot = 0; slot < sim.players; slot++) {
     const i = enteredObject(sim, slot, apples.indexOf);

@@ -4,10 +4,11 @@
  * A request whose requester or target has left the map is refused at once. Each refusal is a `consent_refused`
  * event, which the metrics turn into `consent_refusal_rate`.
  */
-import type { Sim } from './sim.js';
+import type { Sim } from '../sim.js';
+import { matrixOf } from './matrixState.js';
 
 export function expireConsentRequests(sim: Sim): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st || !sim.spec.matrix?.consent || st.counters.consentRequests === 0) return;
   const { tick, events, c } = sim.world;
   for (let target = 0; target < sim.players; target++) {

@@ -7,10 +7,12 @@
  * `Sprite.Dirt`, like a live apple) while dirty, on the invisible logic layer while clean. Avatars stand on the
  * upper layer, so they walk over river cells, dirty or clean.
  */
-import { spawnMapObject } from './spawnMapObject.js';
-import { Layer } from './layers.js';
-import type { Sim } from './sim.js';
-import { Sprite } from './sprites.js';
+import { spawnMapObject } from '../spawnMapObject.js';
+import type { Prefab, SubstrateSpec } from '../../substrates/types.js';
+import { legendLays, stateOf, type Mechanic } from '../mechanics.js';
+import { Layer } from '../layers.js';
+import type { Sim } from '../sim.js';
+import { Sprite } from '../sprites.js';
 
 export interface DirtIndex {
   /** dirt index → entity id */
@@ -42,6 +44,41 @@ export interface CleaningState {
   prevCount: number;
 }
 
+/** Clean Up's state: the river's dirt and the cleaning beams. */
+export interface CleanUpState {
+  readonly dirt: DirtIndex;
+  readonly cleaning: CleaningState;
+}
+
+/** `dirt` starts dirty, `potentialDirt` starts clean. */
+const DIRT_PREFABS: readonly Prefab[] = ['dirt', 'potentialDirt'];
+
+/**
+ * Clean Up's river: used by a substrate whose data has a cleaning beam, a dirt spawner, pollution-driven apple
+ * growth or dirt-capable river in its legend.
+ */
+export const CLEAN_UP: Mechanic<CleanUpState> = {
+  name: 'cleanUp',
+  uses: (spec: SubstrateSpec) =>
+    spec.cleaner !== undefined || spec.dirt !== undefined || spec.appleGrowth !== undefined || legendLays(spec, DIRT_PREFABS),
+  prefabs: DIRT_PREFABS,
+  create(sim: Sim): CleanUpState {
+    const { spec, map } = sim;
+    let dirtCells = 0;
+    for (let cell = 0; cell < map.chars.length; cell++) {
+      for (const p of spec.legend[map.chars[cell]] as readonly Prefab[]) if (p === 'dirt' || p === 'potentialDirt') dirtCells++;
+    }
+    return { dirt: createDirtIndex(dirtCells, map.chars.length), cleaning: createCleaningState(sim.players) };
+  },
+  reset: (_sim: Sim, state: CleanUpState) => resetRiver(state),
+  place: (sim: Sim, state: CleanUpState, x: number, y: number, prefab: Prefab) => addDirt(sim, state, x, y, prefab === 'dirt'),
+};
+
+/** Clean Up's state in this sim, or null when its substrate has no river to clean. */
+export function cleanUpOf(sim: Sim): CleanUpState | null {
+  return stateOf(sim, CLEAN_UP);
+}
+
 export function createDirtIndex(dirtCells: number, cells: number): DirtIndex {
   return {
     eids: new Int32Array(dirtCells),
@@ -67,14 +104,14 @@ export function createCleaningState(players: number): CleaningState {
 }
 
 /** Forget last episode's river and cleaning state (called before the map is rebuilt). */
-export function resetRiver(sim: Sim): void {
-  const d = sim.dirt;
+export function resetRiver(state: CleanUpState): void {
+  const d = state.dirt;
   d.count = 0;
   d.dirtyCount = 0;
   d.cleanCount = 0;
   d.byCell.fill(-1);
   d.cleanedAt.fill(0);
-  const cl = sim.cleaning;
+  const cl = state.cleaning;
   cl.timer.fill(0);
   cl.cleanedNow.fill(0);
   cl.cleanedPrev.fill(0);
@@ -83,10 +120,10 @@ export function resetRiver(sim: Sim): void {
 }
 
 /** Create the dirt entity of a dirt-capable river cell at (x, y), dirty or clean. */
-export function addDirt(sim: Sim, x: number, y: number, dirty: boolean): void {
+export function addDirt(sim: Sim, state: CleanUpState, x: number, y: number, dirty: boolean): void {
   const { world } = sim;
   const { grid } = world;
-  const d = sim.dirt;
+  const d = state.dirt;
   const eid = spawnMapObject(world, x, y, dirty ? Layer.Lower : Layer.Logic, Sprite.Dirt);
   const i = d.count++;
   d.eids[i] = eid;
@@ -104,13 +141,16 @@ export function addDirt(sim: Sim, x: number, y: number, dirty: boolean): void {
 
 /** Dirt fraction of the river: dirty / dirt-capable cells (0 when the map has none). */
 export function dirtFraction(sim: Sim): number {
-  const d = sim.dirt;
+  const st = cleanUpOf(sim);
+  if (st === null) return 0;
+  const d = st.dirt;
   return d.count === 0 ? 0 : d.dirtyCount / d.count;
 }
 
 export function setDirty(sim: Sim, i: number): void {
-  const d = sim.dirt;
-  if (d.dirty[i] === 1) return;
+  const st = cleanUpOf(sim);
+  if (st === null || st.dirt.dirty[i] === 1) return;
+  const d = st.dirt;
   d.dirty[i] = 1;
   d.dirtyCount++;
   sim.world.grid.setLayer(d.eids[i], Layer.Lower);
@@ -123,8 +163,9 @@ export function setDirty(sim: Sim, i: number): void {
 }
 
 export function setClean(sim: Sim, i: number): void {
-  const d = sim.dirt;
-  if (d.dirty[i] === 0) return;
+  const st = cleanUpOf(sim);
+  if (st === null || st.dirt.dirty[i] === 0) return;
+  const d = st.dirt;
   d.dirty[i] = 0;
   d.dirtyCount--;
   sim.world.grid.setLayer(d.eids[i], Layer.Logic);

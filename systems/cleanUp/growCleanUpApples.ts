@@ -1,7 +1,7 @@
 /**
  * AppleGrow (Clean Up): every waiting apple appears with probability p = maxRate · interp, where
  * interp = min((f − thresholdDepletion) / (thresholdRestoration − thresholdDepletion), 1) and f is the river's dirt
- * fraction (dirty / dirt-capable cells, kept incrementally in systems/dirtState.ts). With Clean Up's 0.05, 0.4 and 0.0
+ * fraction (dirty / dirt-capable cells, kept incrementally in systems/cleanUp/dirtState.ts). With Clean Up's 0.05, 0.4 and 0.0
  * that is p = 0.05 · (1 − f / 0.4) below f = 0.4 and exactly 0 from there on; the growth does not depend on
  * neighbouring apples (this is not DensityRegrow, which stays off: Clean Up has no `regrowth` block).
  *
@@ -9,18 +9,19 @@
  * this stage runs after the bots choose and before moveAvatars: an apple can appear at step t and be eaten at step
  * t by a player moving onto it. The dirt fraction is the one standing at the start of the step (this step's new dirt
  * and cleaning land later). An apple that appears under a standing player is eaten by that player at once, as in
- * systems/regrowApples.ts (Lab2D fires the apple's onEnter after a state change).
+ * systems/apples/regrowApples.ts (Lab2D fires the apple's onEnter after a state change).
  */
-import { setAppleLive, setAppleWaiting } from './appleState.js';
-import { dirtFraction } from './dirtState.js';
-import { giveReward } from './giveReward.js';
-import { Layer } from './layers.js';
-import type { Sim } from './sim.js';
+import { applesOf, setAppleLive, setAppleWaiting } from '../apples/appleState.js';
+import { cleanUpOf, dirtFraction } from './dirtState.js';
+import { giveReward } from '../giveReward.js';
+import { Layer } from '../layers.js';
+import type { Sim } from '../sim.js';
 
 /** This tick's growth probability for one waiting apple (0 without an `appleGrowth` block). */
 export function appleGrowthProbability(sim: Sim): number {
   const g = sim.spec.appleGrowth;
-  if (!g || sim.dirt.count === 0) return 0;
+  const st = cleanUpOf(sim);
+  if (!g || st === null || st.dirt.count === 0) return 0;
   const interp = (dirtFraction(sim) - g.thresholdDepletion) / (g.thresholdRestoration - g.thresholdDepletion);
   const p = g.maxRate * (interp < 1 ? interp : 1);
   return p > 0 ? p : 0;
@@ -29,8 +30,8 @@ export function appleGrowthProbability(sim: Sim): number {
 export function growCleanUpApples(sim: Sim): void {
   if (!sim.spec.appleGrowth) return;
   const p = appleGrowthProbability(sim);
-  if (p === 0) return;
-  const a = sim.apples;
+  const a = applesOf(sim);
+  if (p === 0 || a === null) return;
   const { rng, grid, c } = sim.world;
   const eating = sim.spec.eating;
   // Walk backwards: setAppleLive swap-removes from the waiting set, moving an already-visited entry into slot k.

@@ -1,23 +1,24 @@
 /**
  * DensityRegrow: a waiting apple regrows each tick with probability p[k], k = live apples within the regrowth
  * radius (Euclidean, self excluded), counts beyond the table using its last entry. Counts are kept incrementally
- * by systems/appleState.ts, never rescanned.
+ * by systems/apples/appleState.ts, never rescanned.
  *
  * Timing follows Melting Pot's state machine: an apple eaten at step t enters a plain wait state, is given its
  * count state `appleWait_k` during step t+1 (from the counts as they stood at the start of t+1), and first gets a
- * chance to sprout at step t+2. So the k used at step n is the count at the start of step n−1 (`sim.apples.waitK`,
- * refreshed below from the snapshot `beginStep` takes). An apple may regrow under a player: that player is then
+ * chance to sprout at step t+2. So the k used at step n is the count at the start of step n−1 (`AppleIndex.waitK`,
+ * refreshed below from the snapshot `snapshotAppleCounts` takes). An apple may regrow under a player: that player is then
  * rewarded at once and the apple goes back to waiting, as Lab2D fires the apple's onEnter after a state change.
  */
-import { setAppleLive, setAppleWaiting } from './appleState.js';
-import { giveReward } from './giveReward.js';
-import { Layer } from './layers.js';
-import type { Sim } from './sim.js';
+import { applesOf, setAppleLive, setAppleWaiting } from './appleState.js';
+import { giveReward } from '../giveReward.js';
+import { Layer } from '../layers.js';
+import type { Sim } from '../sim.js';
 
 export function regrowApples(sim: Sim): void {
   const regrowth = sim.spec.regrowth;
   if (!regrowth) return;
-  const a = sim.apples;
+  const a = applesOf(sim);
+  if (!a) return;
   const p = regrowth.probabilities;
   const last = p.length - 1;
   const { rng, grid, c } = sim.world;

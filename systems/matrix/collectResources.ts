@@ -3,12 +3,12 @@
  * tick adds 1 of its class to its inventory, becomes ready to interact, and the resource starts waiting. Collecting
  * pays nothing here (`Taste` with `mostTastyResourceClass = -1` gives `defaultTastinessReward = 0`).
  */
-import { enteredObject } from './enteredObject.js';
-import { setResourceWaiting } from './matrixState.js';
-import type { Sim } from './sim.js';
+import { enteredObject } from '../enteredObject.js';
+import { matrixOf, setResourceWaiting } from './matrixState.js';
+import type { Sim } from '../sim.js';
 
 export function collectResources(sim: Sim): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st) return;
   const { world } = sim;
   const { c, events } = world;

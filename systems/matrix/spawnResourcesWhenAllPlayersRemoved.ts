@@ -4,11 +4,11 @@
  * each interaction, so the map is full again when they respawn. Runs after regeneration (priority 100) and before
  * the interaction effects (priority 4), so the tick on which both players are removed does not count yet.
  */
-import { setResourceLive } from './matrixState.js';
-import type { Sim } from './sim.js';
+import { matrixOf, setResourceLive } from './matrixState.js';
+import type { Sim } from '../sim.js';
 
 export function spawnResourcesWhenAllPlayersRemoved(sim: Sim): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st || !sim.spec.matrix?.spawnResourcesWhenAllPlayersRemoved || st.waitingCount === 0) return;
   const removed = sim.world.c.Removed.until;
   for (let s = 0; s < sim.players; s++) if (removed[sim.avatars[s]] === 0) return;

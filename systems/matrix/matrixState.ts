@@ -8,12 +8,13 @@
  * invisible). The changes go through `setResourceLive` / `setResourceWaiting`, which keep the grid layer, the
  * `Resource.state` field and the dense waiting set in step.
  */
-import { ResourceState } from '../ecs/components.js';
-import { spawnMapObject } from './spawnMapObject.js';
-import type { MatrixSpec, Prefab, SubstrateSpec } from '../substrates/types.js';
-import { Layer } from './layers.js';
-import type { ParsedMap, Sim } from './sim.js';
-import { Sprite } from './sprites.js';
+import { ResourceState } from '../../ecs/components.js';
+import { spawnMapObject } from '../spawnMapObject.js';
+import type { MatrixSpec, Prefab, SubstrateSpec } from '../../substrates/types.js';
+import { stateOf, type Mechanic } from '../mechanics.js';
+import { Layer } from '../layers.js';
+import type { ParsedMap, Sim } from '../sim.js';
+import { Sprite } from '../sprites.js';
 
 /** Figures counted over an episode of a matrix substrate. */
 export interface MatrixCounters {
@@ -136,13 +137,33 @@ export function createMatrixState(spec: SubstrateSpec, map: ParsedMap, players: 
 }
 
 /**
+ * The matrix games: used by a substrate with a `matrix` block. Its resources are laid after the avatars spawn (by
+ * `buildMatrixEpisode`, which reads the map itself), because a `resource:choice` cell's class draw comes after the
+ * spawn draws; so it hands no prefab to the map builder.
+ */
+export const MATRIX: Mechanic<MatrixState> = {
+  name: 'matrix',
+  uses: (spec: SubstrateSpec) => spec.matrix !== undefined,
+  prefabs: [],
+  create: (sim: Sim) => createMatrixState(sim.spec, sim.map, sim.players, sim.capacity),
+  afterAvatars: (sim: Sim) => buildMatrixEpisode(sim),
+  /** One inventory entry per resource class. */
+  inventorySize: (spec: SubstrateSpec) => (spec.matrix as MatrixSpec).resources.length,
+};
+
+/** The matrix games' state in this sim, or null without a `matrix` block. */
+export function matrixOf(sim: Sim): MatrixState | null {
+  return stateOf(sim, MATRIX);
+}
+
+/**
  * Build the resources of a new episode and reset every player's matrix state (call after the avatars exist).
  * A `resource:choice` cell draws its class uniformly with the episode's generator, so it changes every episode
  * (Melting Pot's `{"type": "choice"}` prefab). Every resource starts live; inventories start at `initialInventory`.
  */
 export function buildMatrixEpisode(sim: Sim): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const { world, map, spec } = sim;
   const { c, grid, rng } = world;
@@ -192,7 +213,7 @@ export function buildMatrixEpisode(sim: Sim): void {
 /** Inventory back to the initial one, and the player is no longer ready (`TheMatrix:resetInventory`). */
 export function resetInventory(sim: Sim, slot: number): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const inv = sim.world.c.Inventory;
   const base = sim.avatars[slot] * inv.size;
@@ -201,7 +222,7 @@ export function resetInventory(sim: Sim, slot: number): void {
 }
 
 export function setResourceWaiting(sim: Sim, i: number): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st || st.live[i] === 0) return;
   const eid = st.eids[i];
   st.live[i] = 0;
@@ -214,7 +235,7 @@ export function setResourceWaiting(sim: Sim, i: number): void {
 }
 
 export function setResourceLive(sim: Sim, i: number): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st || st.live[i] === 1) return;
   const eid = st.eids[i];
   st.live[i] = 1;

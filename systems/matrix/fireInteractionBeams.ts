@@ -34,12 +34,12 @@
  * the target firing INTERACT (a shot that counts: on the map, not frozen, timer at 0); that shot fires no beam and
  * resolves the interaction with the requester as row player. systems/expireConsentRequests.ts refuses what is left.
  */
-import { classWithRole, interactionPayoffs, majorityClass, resetInventory, setResourceWaiting } from './matrixState.js';
-import { BeamKind } from './beamOverlay.js';
-import { traceBeam, type BeamVisitor } from './beam.js';
-import { chooseFirers, type Firing } from './chooseFirers.js';
-import { Layer } from './layers.js';
-import type { Sim } from './sim.js';
+import { classWithRole, interactionPayoffs, majorityClass, matrixOf, resetInventory, setResourceWaiting } from './matrixState.js';
+import { BeamKind } from '../beamOverlay.js';
+import { traceBeam, type BeamVisitor } from '../beam.js';
+import { chooseFirers, type Firing } from '../chooseFirers.js';
+import { Layer } from '../layers.js';
+import type { Sim } from '../sim.js';
 
 class InteractionBeam implements BeamVisitor {
   sim!: Sim;
@@ -48,7 +48,7 @@ class InteractionBeam implements BeamVisitor {
 
   visit(x: number, y: number): boolean {
     const sim = this.sim;
-    const st = sim.matrix;
+    const st = matrixOf(sim);
     const m = sim.spec.matrix;
     if (!st || !m) return true;
     const g = sim.world.grid;
@@ -85,7 +85,7 @@ const payoffs = new Float64Array(2);
 
 export function fireInteractionBeams(sim: Sim): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const { c } = sim.world;
   const b = m.interaction;
@@ -116,7 +116,7 @@ export function fireInteractionBeams(sim: Sim): void {
 /** A beam of `row` reached the avatar of `col`: the checks in the header, in order. */
 function hitPlayer(sim: Sim, row: number, col: number): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const { tick, events } = sim.world;
   if (st.hitAt[col] === tick) return;
@@ -142,7 +142,7 @@ function hitPlayer(sim: Sim, row: number, col: number): void {
 
 /** `target` fired INTERACT with a request open: it accepts, and the requester's interaction resolves now. */
 function acceptRequest(sim: Sim, target: number): void {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st) return;
   const { tick, events, c } = sim.world;
   const requester = st.requestFrom[target];
@@ -163,7 +163,7 @@ function acceptRequest(sim: Sim, target: number): void {
 /** Compute the payoffs of `row` (firer) and `col`, record the interaction, freeze both and schedule the effects. */
 export function resolveInteraction(sim: Sim, row: number, col: number): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const { world } = sim;
   const { c, events, tick } = world;

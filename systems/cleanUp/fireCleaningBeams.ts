@@ -16,16 +16,17 @@
  * cleared at priority 2, and the beam hits that set them are processed after all updaters — so the value observed
  * after step n counts the cleaning of step n − 1. We keep that lag: `cleanedPrev` is what the observation reads.
  */
-import type { BeamVisitor } from './beam.js';
-import { BeamKind } from './beamOverlay.js';
-import { traceBeam } from './beam.js';
-import { chooseFirers, type Firing } from './chooseFirers.js';
-import { setClean } from './dirtState.js';
-import type { Sim } from './sim.js';
+import type { BeamVisitor } from '../beam.js';
+import { BeamKind } from '../beamOverlay.js';
+import { traceBeam } from '../beam.js';
+import { chooseFirers, type Firing } from '../chooseFirers.js';
+import { cleanUpOf, setClean, type DirtIndex } from './dirtState.js';
+import type { Sim } from '../sim.js';
 
 /** Cleans the first dirty cell of each line; walls stop a line. Counts what it cleaned. */
 class DirtCleaner implements BeamVisitor {
   sim!: Sim;
+  dirt!: DirtIndex;
   slot = 0;
   cleaned = 0;
 
@@ -34,7 +35,7 @@ class DirtCleaner implements BeamVisitor {
     const { grid, events, tick } = sim.world;
     const cell = grid.cellIndex(x, y);
     if (sim.walls[cell] === 1) return true;
-    const d = sim.dirt;
+    const d = this.dirt;
     if (d.byCell.length === 0) return false;
     const i = d.byCell[cell];
     if (i < 0) return false;
@@ -56,10 +57,12 @@ const firing: Firing = { beam: 'clean', cooldown: 0, timer: new Int32Array(0), p
 export function fireCleaningBeams(sim: Sim): void {
   const beam = sim.spec.cleaner;
   if (!beam) return;
+  const st = cleanUpOf(sim);
+  if (!st) return;
   const { world } = sim;
   const { c, events } = world;
   const tick = world.tick;
-  const cl = sim.cleaning;
+  const cl = st.cleaning;
   // Last tick's cleaners become what this tick's observation reports.
   cl.cleanedPrev.set(cl.cleanedNow);
   cl.prevCount = cl.nowCount;
@@ -74,6 +77,7 @@ export function fireCleaningBeams(sim: Sim): void {
     const eid = sim.avatars[slot];
     if (events.wants('clean_fired')) events.emit('clean_fired', { tick, slot });
     cleaner.sim = sim;
+    cleaner.dirt = st.dirt;
     cleaner.slot = slot;
     cleaner.cleaned = 0;
     traceBeam(sim, c.Position.x[eid], c.Position.y[eid], c.Orientation.dir[eid], beam.length, beam.radius, cleaner, BeamKind.Clean);
@@ -89,6 +93,8 @@ export function fireCleaningBeams(sim: Sim): void {
  * other players whose cleaning beam cleaned at least one dirty cell on the previous step (see the lag above).
  */
 export function numOthersWhoCleanedThisStep(sim: Sim, slot: number): number {
-  const cl = sim.cleaning;
+  const st = cleanUpOf(sim);
+  if (st === null) return 0;
+  const cl = st.cleaning;
   return cl.prevCount - cl.cleanedPrev[slot];
 }

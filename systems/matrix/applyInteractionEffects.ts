@@ -7,13 +7,13 @@
  * (t_r = the removal tick), through the scheduler, on a random free spawn point; its first action that counts is
  * the one after.
  */
-import { giveReward } from './giveReward.js';
-import { resetInventory } from './matrixState.js';
-import type { Sim } from './sim.js';
+import { giveReward } from '../giveReward.js';
+import { matrixOf, resetInventory } from './matrixState.js';
+import type { Sim } from '../sim.js';
 
 export function applyInteractionEffects(sim: Sim): void {
   const m = sim.spec.matrix;
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!m || !st) return;
   const tick = sim.world.tick;
   const b = m.interaction;

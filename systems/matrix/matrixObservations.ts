@@ -7,11 +7,12 @@
  *   debug-only and its scenarios withhold it from focal players.
  * Both write into a caller-owned buffer and allocate nothing.
  */
-import type { Sim } from './sim.js';
+import type { Sim } from '../sim.js';
+import { matrixOf } from './matrixState.js';
 
 /** Number of resource classes (K), 0 for a substrate without a matrix. */
 export function inventoryLength(sim: Sim): number {
-  return sim.matrix?.classes ?? 0;
+  return matrixOf(sim)?.classes ?? 0;
 }
 
 /** INVENTORY of `slot` into `out[0 .. K)`. */
@@ -25,7 +26,7 @@ export function inventoryOf(sim: Sim, slot: number, out: Float64Array): Float64A
 
 /** INTERACTION_INVENTORIES of `slot` into `out[0 .. 2K)`: own row, then partner row; −1 unless it interacted this tick. */
 export function interactionInventoriesOf(sim: Sim, slot: number, out: Float64Array): Float64Array {
-  const st = sim.matrix;
+  const st = matrixOf(sim);
   if (!st) return out;
   const n = 2 * st.classes;
   if (st.interactionTick[slot] !== sim.world.tick) {
