@@ -32,9 +32,12 @@ class ClaimVisitor implements BeamVisitor {
 const claim = new ClaimVisitor();
 
 export function fireClaimBeams(sim: Sim): void {
-  const st = territoryOf(sim);
+  // The spec block first: a substrate without Territory pays one field read.
   const spec = sim.spec.territory;
-  if (!st || !spec) return;
+  if (!spec) return;
+  if (!sim.spec.territory) return;
+  const st = territoryOf(sim);
+  if (!st) return;
   beginOverlay(sim, st);
   const { c, rng } = sim.world;
   const b = spec.claim;

@@ -138,9 +138,11 @@ function sanction(sim: Sim, st: TerritoryState, shooter: number, target: number)
 }
 
 export function fireTerritoryZaps(sim: Sim): void {
-  const st = territoryOf(sim);
+  // The spec block first: a substrate without Territory pays one field read.
   const spec = sim.spec.territory;
-  if (!st || !spec) return;
+  if (!spec) return;
+  const st = territoryOf(sim);
+  if (!st) return;
   const { world, order } = sim;
   const { c, rng, events } = world;
   const tick = world.tick;

@@ -11,6 +11,7 @@ import { territoryOf } from './index.js';
 import { beginOverlay, colourOf, markOverlay, onMap } from './state.js';
 
 export function paintWithBrushes(sim: Sim): void {
+  if (!sim.spec.territory) return;
   const st = territoryOf(sim);
   if (!st) return;
   beginOverlay(sim, st);

@@ -11,9 +11,11 @@ import type { Sim } from '../sim.js';
 import { territoryOf } from './index.js';
 
 export function payTerritoryRewards(sim: Sim): void {
-  const st = territoryOf(sim);
+  // The spec block first: a substrate without Territory pays one field read.
   const spec = sim.spec.territory;
-  if (!st || !spec) return;
+  if (!spec) return;
+  const st = territoryOf(sim);
+  if (!st) return;
   const { rng } = sim.world;
   const tick = sim.world.tick;
   const r = spec.resource;

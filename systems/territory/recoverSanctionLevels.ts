@@ -8,9 +8,11 @@ import { territoryOf } from './index.js';
 import { onMap } from './state.js';
 
 export function recoverSanctionLevels(sim: Sim): void {
-  const st = territoryOf(sim);
+  // The spec block first: a substrate without Territory pays one field read.
   const spec = sim.spec.territory;
-  if (!st || !spec) return;
+  if (!spec) return;
+  const st = territoryOf(sim);
+  if (!st) return;
   for (let slot = 0; slot < sim.players; slot++) {
     if (st.level[slot] === 1 || !onMap(sim, slot)) continue;
     st.sinceLevel[slot]++;

@@ -8,9 +8,10 @@ import { territoryOf } from './index.js';
 import { NOBODY } from './state.js';
 
 export function releaseClaimsOfRemoved(sim: Sim): void {
-  const st = territoryOf(sim);
   const spec = sim.spec.territory;
-  if (!st || !spec || st.removals === 0) return;
+  if (!spec) return;
+  const st = territoryOf(sim);
+  if (!st || st.removals === 0) return;
   const tick = sim.world.tick;
   const removed = sim.world.c.Removed.until;
   for (let i = 0; i < st.count; i++) {

@@ -14,9 +14,11 @@ import { territoryOf } from './index.js';
 import { REMOVED_FOR_GOOD } from './state.js';
 
 export function updateTerritory(sim: Sim): void {
-  const st = territoryOf(sim);
+  // The spec block first: a substrate without Territory pays one field read.
   const spec = sim.spec.territory;
-  if (!st || !spec) return;
+  if (!spec) return;
+  const st = territoryOf(sim);
+  if (!st) return;
   const { world } = sim;
   const { c, grid, rng } = world;
   const tick = world.tick;
