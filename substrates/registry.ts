@@ -15,6 +15,9 @@ import { substrate as pdInTheMatrixConsent } from './prisoners_dilemma_in_the_ma
 import { substrate as pdInTheMatrixRepeated } from './prisoners_dilemma_in_the_matrix__repeated.js';
 import { substrate as stagHuntInTheMatrixRepeated } from './stag_hunt_in_the_matrix__repeated.js';
 import { MATRIX_FAMILY } from './matrix_family.js';
+import { substrate as territoryInsideOut } from './territory__inside_out.js';
+import { substrate as territoryOpen } from './territory__open.js';
+import { substrate as territoryRooms } from './territory__rooms.js';
 import type { SubstrateSpec } from './types.js';
 import { validateSubstrate } from './validate.js';
 
@@ -32,6 +35,7 @@ const ALL: readonly SubstrateSpec[] = [
   allelopathicHarvestOpen,
   ...MATRIX_FAMILY,
   coins,
+  territoryRooms, territoryOpen, territoryInsideOut,
 ];
 
 const REGISTRY: ReadonlyMap<string, SubstrateSpec> = new Map(

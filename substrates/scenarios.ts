@@ -16,6 +16,7 @@ import { BOTS as MATRIX_BOTS, SCENARIOS as IN_THE_MATRIX } from './scenarios_in_
 import { BOTS as ALLELOPATHIC_HARVEST_BOTS, SCENARIOS as ALLELOPATHIC_HARVEST } from './scenarios_allelopathic_harvest.js';
 import { BOTS as MATRIX_FAMILY_BOTS, SCENARIOS as MATRIX_FAMILY } from './scenarios_matrix_family.js';
 import { BOTS as COINS_BOTS, SCENARIOS as COINS } from './scenarios_coins.js';
+import { BOTS as TERRITORY_BOTS, SCENARIOS as TERRITORY } from './scenarios_territory.js';
 import type { BotSpec, ScenarioSpec, SubstrateSpec } from './types.js';
 
 export type { BotSpec, ScenarioSpec } from './types.js';
@@ -34,7 +35,7 @@ const CRUCIBLE_ONLY: readonly ScenarioSpec[] = [
 ];
 
 const BOT_REGISTRY: ReadonlyMap<string, BotSpec> = new Map(
-  [...COMMONS_HARVEST_BOTS, ...CLEAN_UP_BOTS, ...MATRIX_BOTS, ...ALLELOPATHIC_HARVEST_BOTS, ...MATRIX_FAMILY_BOTS, ...COINS_BOTS].sort((a, b) => a.name.localeCompare(b.name)).map((b) => [b.name, Object.freeze(b)] as const),
+  [...COMMONS_HARVEST_BOTS, ...CLEAN_UP_BOTS, ...MATRIX_BOTS, ...ALLELOPATHIC_HARVEST_BOTS, ...MATRIX_FAMILY_BOTS, ...COINS_BOTS, ...TERRITORY_BOTS].sort((a, b) => a.name.localeCompare(b.name)).map((b) => [b.name, Object.freeze(b)] as const),
 );
 
 /** Melting Pot's bot names that have a scripted stand-in, sorted. */
@@ -65,7 +66,7 @@ function validateScenario(s: ScenarioSpec): void {
 }
 
 const REGISTRY: ReadonlyMap<string, ScenarioSpec> = new Map(
-  [...COMMONS_HARVEST, ...CLEAN_UP, ...IN_THE_MATRIX, ...ALLELOPATHIC_HARVEST, ...MATRIX_FAMILY, ...COINS, ...CRUCIBLE_ONLY]
+  [...COMMONS_HARVEST, ...CLEAN_UP, ...IN_THE_MATRIX, ...ALLELOPATHIC_HARVEST, ...MATRIX_FAMILY, ...COINS, ...TERRITORY, ...CRUCIBLE_ONLY]
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
     .map((s) => {
       validateScenario(s);

@@ -12,6 +12,9 @@
  * - `resource:<k>`: a collectable of class k (1-based, the matrix games); `resource:choice` picks a class at random.
  * - `tile:<name>`: an inert marker tile with no effect under the default roles (commons_harvest__partnership `I`).
  * - `coin`: a coin cell of Coins, which starts waiting and regrows in either player's colour (systems/coins/).
+ * - `claimable`: Territory's resource, a wall players claim by painting it (systems/territory/); `claimable@a/b`: one
+ *   that is there with probability a/b each episode (floor otherwise; Melting Pot `a_or_b_with_odds`).
+ * - `spawn@a/b:<group>`: a spawn point of the group with probability a/b each episode (Territory: Inside Out `Q`).
  */
 export type BackgroundTile = 'floor' | 'grass' | 'sand' | 'river' | 'soil';
 export type Prefab =
@@ -28,7 +31,10 @@ export type Prefab =
   /** Allelopathic Harvest: an unripe berry of colour k (1-based, `allelopathicHarvest.colors[k − 1]`). */
   | `berry:${number}`
   /** Coins: a coin cell (live or waiting). */
-  | 'coin';
+  | 'coin'
+  | 'claimable'
+  | `claimable@${number}/${number}`
+  | `spawn@${number}/${number}:${string}`;
 
 /** One entry of the discrete action table: Lab2D primitives. */
 export interface ActionSpec {
@@ -41,8 +47,8 @@ export interface ActionSpec {
   readonly fire?: BeamName;
 }
 
-/** `color:k`: Allelopathic Harvest's planting beam of berry colour k (1-based). */
-export type BeamName = 'zap' | 'clean' | 'interact' | `color:${number}`;
+/** `color:k`: Allelopathic Harvest's planting beam of berry colour k (1-based); `claim`: Territory's claiming beam. */
+export type BeamName = 'zap' | 'clean' | 'interact' | 'claim' | `color:${number}`;
 
 /** Beam geometry and timing shared by every beam. */
 export interface BeamSpec {
@@ -227,6 +233,8 @@ export interface SubstrateSpec {
   readonly population: PopulationSpec;
   readonly episode: EpisodeSpec;
   readonly observation: ObservationSpec;
+  /** The map wraps around at its edges (Lab2D `topology = "TORUS"`); bounded when absent. */
+  readonly torus?: boolean;
   /** No reward accrues while a player is removed (Lab2D `skipWaitStateRewards`, default true). */
   readonly skipWaitStateRewards: boolean;
   /** Reward for stepping onto a live apple (`Edible.rewardForEating`). */
@@ -241,12 +249,12 @@ export interface SubstrateSpec {
   readonly appleGrowth?: AppleGrowthSpec;
   /** The matrix games: resources, inventories, payoff matrices and the interaction beam. */
   readonly matrix?: MatrixSpec;
-  /** Lab2D's TORUS topology: the map wraps at its edges (moves, beams, views). Default false (BOUNDED). */
-  readonly torus?: boolean;
   /** Allelopathic Harvest: berries, planting beams, tastes and graduated sanctions (systems/allelopathicHarvest/). */
   readonly allelopathicHarvest?: AllelopathicHarvestSpec;
   /** Coins: two players, each with a coin colour; coins of both colours regrow on the coin cells. */
   readonly coins?: CoinsSpec;
+  /** Territory: claimable resource walls, the claiming beam, the paintbrush and the graduated zap (systems/territory/). */
+  readonly territory?: TerritorySpec;
 }
 
 /**
@@ -318,12 +326,52 @@ export interface CoinsSpec {
 }
 
 /**
+ * Territory (Melting Pot `territory` level; `configs/substrates/territory.py`, `lua/levels/territory/components.lua`).
+ * Resource walls are claimed by painting them (the claiming beam or the paintbrush held in front); a claimed wall pays
+ * its owner `reward` with probability `rewardRate` per tick once `rewardDelay` ticks have passed since it was claimed.
+ * The zap damages walls (destroyed at 0 health, for good) and sanctions players: the first hit freezes, a second
+ * within `recoveryTicks` removes the player for the rest of the episode, and its walls return to unclaimed.
+ */
+export interface TerritorySpec {
+  /** The `Resource` component. */
+  readonly resource: {
+    readonly initialHealth: number;
+    readonly reward: number;
+    /** Per-tick probability that a claimed wall pays (`rewardRate`). */
+    readonly rewardRate: number;
+    /** Ticks after a claim before the wall can pay (`rewardDelay`, the updater's `startFrame`). */
+    readonly rewardDelay: number;
+    /** Ticks after the last zap before a damaged wall may repair itself (`delayTillSelfRepair`). */
+    readonly delayTillSelfRepair: number;
+    /** Per-tick probability that a damaged wall regains one health once it may (`selfRepairProbability`). */
+    readonly selfRepairProbability: number;
+    /** Ticks after a claim before a removed owner's claim is released (`releaseClaimOfDeadAgent`'s `startFrame`). */
+    readonly releaseDelay: number;
+  };
+  /** The `ResourceClaimer` beam: cooldown is `beamWait`. Claims pass through walls of resource and players. */
+  readonly claim: BeamSpec;
+  /** The `Zapper` (no reward or penalty, never removes by itself: the sanctions below do). */
+  readonly zap: BeamSpec;
+  /** `GraduatedSanctionsMarking`: level 1 → hit → level 2 and frozen; level 2 → hit → removed after `removalDelay`. */
+  readonly sanctions: {
+    /** Ticks a first hit freezes movement and zapping (`freeze`). */
+    readonly freezeTicks: number;
+    /** Ticks alive at level 2 after which the level returns to 1 (`recoveryTime`). */
+    readonly recoveryTicks: number;
+    /** Ticks between the second hit and the removal (Melting Pot: 1). */
+    readonly removalDelay: number;
+  };
+}
+
+/**
  * A scripted policy standing in for one of Melting Pot's background bots. Melting Pot's bots are trained networks
  * (`saved_model`), some driven by a puppeteer that picks the network's goal each step (`puppet`); Crucible cannot
  * carry the networks, so each bot is played by a scripted policy (systems/policies/) that does what the bot's name,
  * description and puppeteer configuration say. The parameters below are the puppeteer's, as configured.
  */
 export type BotPolicy =
+  /** Territory's bots (systems/policies/territory.ts): the goals in turn, `stepsPerGoal` steps each (one goal: fixed). */
+  | { readonly kind: 'territory'; readonly goals: readonly TerritoryGoal[]; readonly stepsPerGoal: number }
   /** Commons Harvest's trained bots: `zaps` (free / fighter) or not (pacifist, good partner); `sustainable` or not. */
   | { readonly kind: 'harvester'; readonly zaps: boolean; readonly sustainable: boolean }
   /** Clean Up's trained cleaners (CLEAN) and consumers (EAT). */
@@ -416,6 +464,14 @@ export type BotPolicy =
  * collect only one's own colour, collect every coin, collect only the partner's colour.
  */
 export type CoinsGoal = 'COOPERATE' | 'DEFECT' | 'SPITE';
+
+/**
+ * A Territory bot's goal. The first four are the puppet goals of Melting Pot's `territory__rooms` puppets
+ * (`configs/bots/__init__.py`, `_PUPPET_GOALS`); the last two stand in for its trained saved models: `AGGRESS`
+ * (the `aggressor_*` bots: claim, and zap other players and their walls in reach) and `CLAIM_TOLERANT` (the
+ * `somewhat_tolerant_bot_*`: claim a moderate territory near the start, zap only players who paint it).
+ */
+export type TerritoryGoal = 'CLAIM_NEAR' | 'CLAIM_FAR' | 'DESTROY_RESOURCE' | 'ZAP_OTHERS' | 'AGGRESS' | 'CLAIM_TOLERANT';
 
 /** The goals Melting Pot's Clean Up puppets are given (`puppet_goals` of `clean_up_3_goals`). */
 export type CleanUpGoal = 'CLEAN' | 'EAT' | 'SANCTION';

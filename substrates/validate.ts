@@ -14,7 +14,8 @@ const FIXED_PREFABS = new Set<string>([
 const KNOWN_OBSERVATIONS = new Set<string>(['RGB', 'READY_TO_SHOOT', 'COLLECTIVE_REWARD', ...VECTOR_OBSERVATIONS]);
 
 export function isKnownPrefab(p: string): p is Prefab {
-  return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p) || /^berry:[1-9]\d*$/.test(p);
+  return FIXED_PREFABS.has(p) || /^spawn:\w+$/.test(p) || /^resource:[1-9]\d*$/.test(p) || /^tile:\w+$/.test(p) || /^berry:[1-9]\d*$/.test(p) ||
+    p === 'claimable' || /^claimable@\d+\/[1-9]\d*$/.test(p) || /^spawn@\d+\/[1-9]\d*:\w+$/.test(p);
 }
 
 function probability(problems: string[], what: string, p: number): void {
@@ -72,7 +73,8 @@ export function substrateProblems(s: SubstrateSpec): string[] {
     names.add(a.name);
     if (![0, 1, 2, 3, 4].includes(a.move)) problems.push(`action ${a.name}: move must be 0..4`);
     if (![-1, 0, 1].includes(a.turn)) problems.push(`action ${a.name}: turn must be -1, 0 or 1`);
-    if (a.fire === 'zap' && !s.zapper) problems.push(`action ${a.name} fires a zap but the substrate has no zapper`);
+    if (a.fire === 'zap' && !s.zapper && !s.territory) problems.push(`action ${a.name} fires a zap but the substrate has no zapper`);
+    if (a.fire === 'claim' && !s.territory) problems.push(`action ${a.name} fires a claiming beam but the substrate has no territory`);
     if (a.fire === 'clean' && !s.cleaner) problems.push(`action ${a.name} fires a cleaning beam but the substrate has no cleaner`);
     if (a.fire === 'interact' && !s.matrix) problems.push(`action ${a.name} fires an interaction beam but the substrate has no matrix`);
     const color = a.fire?.startsWith('color:') ? Number(a.fire.slice(6)) : 0;
@@ -133,6 +135,24 @@ export function substrateProblems(s: SubstrateSpec): string[] {
   }
   if (s.coins) coinsProblems(problems, s);
   else if (Object.values(s.legend).some((ps) => ps.includes('coin'))) problems.push('the legend places coins but the substrate has no coins block');
+  if (s.territory) {
+    if (s.zapper) problems.push('zapper and territory both zap: give at most one (territory has its own zap)');
+    const t = s.territory;
+    positiveInt(problems, 'territory.resource.initialHealth', t.resource.initialHealth);
+    probability(problems, 'territory.resource.rewardRate', t.resource.rewardRate);
+    probability(problems, 'territory.resource.selfRepairProbability', t.resource.selfRepairProbability);
+    for (const k of ['rewardDelay', 'delayTillSelfRepair', 'releaseDelay'] as const) positiveInt(problems, `territory.resource.${k}`, t.resource[k], 0);
+    for (const b of ['claim', 'zap'] as const) {
+      positiveInt(problems, `territory.${b}.cooldown`, t[b].cooldown, 0);
+      positiveInt(problems, `territory.${b}.length`, t[b].length);
+      positiveInt(problems, `territory.${b}.radius`, t[b].radius, 0);
+    }
+    positiveInt(problems, 'territory.sanctions.freezeTicks', t.sanctions.freezeTicks, 0);
+    positiveInt(problems, 'territory.sanctions.recoveryTicks', t.sanctions.recoveryTicks);
+    positiveInt(problems, 'territory.sanctions.removalDelay', t.sanctions.removalDelay);
+  } else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('claimable') || p.startsWith('spawn@')))) {
+    problems.push('the legend places claimable walls but the substrate has no territory');
+  }
   if (s.matrix) matrixProblems(problems, s, used);
   else if (Object.values(s.legend).some((ps) => ps.some((p) => p.startsWith('resource:')))) {
     problems.push('the legend places resources but the substrate has no matrix');

@@ -36,6 +36,12 @@ export interface SimEvents {
   consent_refused: { tick: number; requester: number; target: number };
   /** Coins: `slot` stepped onto a live coin at (x, y); `matched` = the coin was of its own colour. */
   coin_collected: { tick: number; slot: number; x: number; y: number; matched: boolean };
+  /** Territory: `slot` painted the resource wall at (x, y), owned before by `previous` (−1: unclaimed). */
+  resource_claimed: { tick: number; slot: number; x: number; y: number; previous: number };
+  /** Territory: `slot`'s zap destroyed the resource wall at (x, y), owned by `owner` (−1: unclaimed). */
+  wall_destroyed: { tick: number; slot: number; x: number; y: number; owner: number };
+  /** Territory: `target` was zapped at sanction level 1 (frozen) or 2 (`removed` for the rest of the episode). */
+  sanctioned: { tick: number; attacker: number; target: number; removed: boolean };
   /** A removed player came back on the map. */
   respawned: { tick: number; slot: number };
   /** Episode figures, every tick (systems/computeMetrics.ts; the same object, updated in place). */

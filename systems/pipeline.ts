@@ -33,6 +33,13 @@ import { ripenBerries } from './allelopathicHarvest/ripenBerries.js';
 import { sanctionZappedPlayers } from './allelopathicHarvest/sanctionZappedPlayers.js';
 import { collectCoins } from './coins/collectCoins.js';
 import { regrowCoins } from './coins/regrowCoins.js';
+import { fireClaimBeams } from './territory/fireClaimBeams.js';
+import { fireTerritoryZaps } from './territory/fireTerritoryZaps.js';
+import { paintWithBrushes } from './territory/paintWithBrushes.js';
+import { payTerritoryRewards } from './territory/payTerritoryRewards.js';
+import { recoverSanctionLevels as recoverTerritorySanctionLevels } from './territory/recoverSanctionLevels.js';
+import { releaseClaimsOfRemoved } from './territory/releaseClaimsOfRemoved.js';
+import { updateTerritory } from './territory/updateTerritory.js';
 
 export type System = (sim: Sim) => void;
 
@@ -53,6 +60,8 @@ export const PIPELINE: readonly Stage[] = [
   // Allelopathic Harvest's component updates (Avatar/Zapper `update`, then Regrowth `update`), before any updater.
   { name: 'applySanctionTimers', run: applySanctionTimers },
   { name: 'ripenBerries', run: ripenBerries },
+  // Territory's component phase (avatars' scheduled removals, zappers' holds, walls' repair, dry paint).
+  { name: 'updateTerritory', run: updateTerritory },
   // The matrix games' regrowth draws and occupancy check (updater priority 100) see the avatars before the moves.
   { name: 'chooseRegrowingResources', run: chooseRegrowingResources },
   { name: 'moveAvatars', run: moveAvatars },
@@ -72,7 +81,14 @@ export const PIPELINE: readonly Stage[] = [
   // The matrix games' interaction beam (140), then Crucible's consent requests that ran out.
   { name: 'fireInteractionBeams', run: fireInteractionBeams },
   { name: 'expireConsentRequests', run: expireConsentRequests },
+  // Territory's zap (Zapper, priority 140: lua/modules/avatar_library.lua:633-636).
+  { name: 'fireTerritoryZaps', run: fireTerritoryZaps },
   { name: 'respawnAvatars', run: runScheduledEvents },
+  // Territory: the paintbrush (130), then at the default priority 100 the claiming beams (avatars' updaters, registered
+  // first) and the claimed walls' rewards (lua/levels/territory/components.lua:408-411, 273-275, 97-102).
+  { name: 'paintWithBrushes', run: paintWithBrushes },
+  { name: 'fireClaimBeams', run: fireClaimBeams },
+  { name: 'payTerritoryRewards', run: payTerritoryRewards },
   { name: 'regenerateResources', run: regenerateResources },
   { name: 'regrowApples', run: regrowApples },
   // The matrix games' SpawnResourcesWhenAllPlayersZapped (7), then the interactions' scheduled effects (4).
@@ -80,6 +96,9 @@ export const PIPELINE: readonly Stage[] = [
   { name: 'applyInteractionEffects', run: applyInteractionEffects },
   // Allelopathic Harvest's marking recovery (GraduatedSanctionsMarking, priority 3).
   { name: 'recoverSanctionLevels', run: recoverSanctionLevels },
+  // Territory: sanction levels recover (priority 3), then a removed player's walls are released (2).
+  { name: 'recoverTerritorySanctionLevels', run: recoverTerritorySanctionLevels },
+  { name: 'releaseClaimsOfRemoved', run: releaseClaimsOfRemoved },
   { name: 'collectRewards', run: collectRewards },
   // The one-shot matrix games end the tick after the interaction's effects (updater priority 900, next frame).
   { name: 'endEpisodeAfterInteraction', run: endEpisodeAfterInteraction },

@@ -57,7 +57,7 @@
 import { DIR_DX, DIR_DY } from '../ecs/components.js';
 import type { ViewSpec } from '../substrates/types.js';
 import { applesOf } from './apples/appleState.js';
-import { beamCellCount } from './beamOverlay.js';
+import { beamCellCount, BeamKind } from './beamOverlay.js';
 import { cleanUpOf } from './cleanUp/dirtState.js';
 import { Layer } from './layers.js';
 import { matrixOf, type MatrixState } from './matrix/matrixState.js';
@@ -79,6 +79,7 @@ import {
 } from './spriteSheet.js';
 import { COIN_SPRITES, Sprite, SPRITE_COUNT } from './sprites.js';
 import { allelopathicOf } from './allelopathicHarvest/index.js';
+import { territoryOf } from './territory/index.js';
 
 /** Symbolic codes, by code. The order is the table above; `SYMBOL_CODES` is derived from it. */
 export const SYMBOL_NAMES = [
@@ -319,7 +320,53 @@ class Scene {
     if (matrix && atlas.appearance.markers) this.addMarkers(sim, matrix);
     if (berries && atlas.appearance.marks) this.addMarks(sim, berries.shownLevel);
     this.addBeams(sim);
+    if (atlas.territory) this.addTerritory(sim);
     if (grid.torus) this.wrapPadding(sim);
+  }
+
+  /**
+   * Territory's pieces (systems/territory/): resource walls (texture, wet paint of the owner, dry paint, damage), the
+   * sanction mark over players at level 2, and this tick's zap beams, paintbrushes and claiming beams, as the extra
+   * digits of each cell's key (systems/spriteSheet.ts `TerritoryKeys`). A resource wall reads as a wall.
+   */
+  private addTerritory(sim: Sim): void {
+    const st = territoryOf(sim);
+    const k = this.atlas.territory;
+    if (!st || !k) return;
+    const keys = this.keys, codes = this.codes, base = this.atlas.keys;
+    const { c, grid } = sim.world;
+    const width = this.width;
+    const colours = k.colours;
+    for (let i = 0; i < st.count; i++) {
+      if (st.destroyed[i] === 1) continue;
+      const cell = st.cells[i];
+      const p = this.index(cell, (cell / width) | 0);
+      const owner = st.owner[i];
+      let e = owner < 0 ? 1 : 2 + (owner % colours);
+      if (st.dryShown[i] > 0) e += (1 + ((st.dryShown[i] - 1) % colours)) * k.mDry;
+      if (st.damagedShown[i] === 1) e += k.mDamage;
+      keys[p] += e * base;
+      codes[p] = WALL_SYMBOL;
+    }
+    for (let slot = 0; slot < sim.players; slot++) {
+      if (st.level[slot] !== 2) continue;
+      const eid = sim.avatars[slot];
+      if (grid.layerOfEntity(eid) !== Layer.Upper || grid.atCell(grid.cellOfEntity(eid), Layer.Upper) !== eid) continue;
+      keys[this.index(grid.cellOfEntity(eid), c.Position.y[eid])] += k.mMark * base;
+    }
+    const n = beamCellCount(sim);
+    const o = sim.beams;
+    for (let i = 0; i < n; i++) {
+      const cell = o.cells[i];
+      if ((o.mask[cell] & BeamKind.Zap) !== 0) keys[this.index(cell, (cell / width) | 0)] += k.mZap * base;
+    }
+    if (st.overlayWorld === sim.world && st.overlayTick === sim.world.tick) {
+      for (let i = 0; i < st.touchedCount; i++) {
+        const cell = st.touched[i];
+        const p = this.index(cell, (cell / width) | 0);
+        keys[p] += (st.brush[cell] * k.mBrush + st.claimBeam[cell] * k.mClaim) * base;
+      }
+    }
   }
 
   /** Each river cell shows its frame of the water animation (`riverFrame`). */
@@ -479,6 +526,8 @@ const win = {
   self: -1,
   /** Avatar colour the observer sees itself in: 0 (Self), except where avatars are coloured by state (Allelopathic Harvest) or by coin colour (Coins). */
   selfColour: 0,
+  /** The observer's player slot. */
+  slot: 0,
 };
 
 function placeWindow(sim: Sim, scene: Scene, eid: number): void {
@@ -498,9 +547,10 @@ function placeWindow(sim: Sim, scene: Scene, eid: number): void {
   win.self = grid.has(eid) ? view.forward * viewCols(view) + view.left : -1;
   // The observer is drawn as Self (colour 0), or in its colour state where avatars are coloured by state
   // (Allelopathic Harvest), or in its coin colour (Coins).
+  const slot = c.Avatar.slot[eid];
+  win.slot = slot;
   const st = allelopathicOf(sim);
   const own = coinAvatarColours(sim);
-  const slot = c.Avatar.slot[eid];
   win.selfColour = st && slot >= 0 ? st.avatarColor[slot] : own ? own[slot] : 0;
 }
 
@@ -551,9 +601,11 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
   const stride = cols * rowUnits;
   const dir = win.dir, colStep = win.colStep, rowStep = win.rowStep;
   const sUpper = atlas.sUpper, nUpper = atlas.nUpper;
-  // Self is drawn in its own colour, unless players see themselves as the others do (`selfInOwnColor`).
-  const selfClass = sim.spec.observation.selfInOwnColor === true ? -1 : atlas.avatarClass(win.selfColour, dir);
-  const slots = atlas.slots, base = dir * atlas.keys;
+  // Self is drawn in `selfColour` (Self, or its colour state or coin colour); in Territory in its own player colour;
+  // and as the others see it where players see themselves so (`selfInOwnColor`: Bach or Stravinsky).
+  const selfColour = atlas.appearance.selfInOwnColour ? atlas.slotColour[win.slot] : win.selfColour;
+  const selfClass = sim.spec.observation.selfInOwnColor === true ? -1 : atlas.avatarClass(selfColour, dir);
+  const slots = atlas.slots, base = dir * atlas.keys, dense = atlas.keys;
   let tiles = atlas.tileUnits, tileWords = atlas.tileWords, safe = atlas.wordSafe;
   const byWords = words !== null && tileWords !== null && rowUnits === 6;
   let rowStart = win.start, k = 0;
@@ -561,8 +613,8 @@ function drawRgb(sim: Sim, scene: Scene, atlas: SpriteAtlas, out: Units, words: 
     let d = i * size * stride;
     for (let j = 0, p = rowStart; j < cols; j++, k++, p += colStep, d += rowUnits) {
       let key = keys[p];
-      if (k === self && selfClass >= 0) key += (selfClass - (((key / sUpper) | 0) % nUpper)) * sUpper;
-      let t = slots[base + key];
+      if (k === self && selfClass >= 0) key += (selfClass - (Math.floor(key / sUpper) % nUpper)) * sUpper;
+      let t = key < dense ? slots[base + key] : -1;
       if (t < 0) {
         // First sight of this combination: compose it (the pool may grow, so take its view again).
         t = atlas.tile(dir, key);
@@ -716,7 +768,8 @@ function blitBytes(out: Uint8Array, tiles: Uint8Array, s: number, d: number, siz
  *   (`GameInteractionZapper:readyToShoot`, `lua/levels/the_matrix/components.lua:916-919`).
  */
 export function readyToShoot(sim: Sim, slot: number): number {
-  const zapper = sim.spec.zapper;
+  // Territory's zap is a Zapper too (systems/territory/fireTerritoryZaps.ts).
+  const zapper = sim.spec.zapper ?? sim.spec.territory?.zap;
   const zap = zapper ?? sim.spec.matrix?.interaction;
   if (!zap) return 0;
   const eid = sim.avatars[slot];

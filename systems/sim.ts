@@ -160,7 +160,9 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
     players,
     capacity,
     mechanics: active,
-    world: createWorld<SimEvents>({ width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec, used), torus: spec.torus }),
+    world: createWorld<SimEvents>({
+      width: map.width, height: map.height, layers: LAYER_COUNT, capacity, seed: opts.seed, inventorySize: inventorySize(spec, used), torus: spec.torus === true,
+    }),
     episode: -1,
     seed: opts.seed,
     avatars: new Int32Array(players),
@@ -202,7 +204,7 @@ export function createSim(spec: SubstrateSpec, opts: SimOptions): Sim {
 export function buildEpisodeWorld(sim: Sim, seed: number): void {
   const { spec, map } = sim;
   const world = createWorld<SimEvents>(
-    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity: sim.capacity, seed, inventorySize: sim.world.c.Inventory.size, torus: spec.torus },
+    { width: sim.width, height: sim.height, layers: LAYER_COUNT, capacity: sim.capacity, seed, inventorySize: sim.world.c.Inventory.size, torus: spec.torus === true },
     { events: sim.world.events },
   );
   sim.world = world;

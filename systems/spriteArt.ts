@@ -271,7 +271,7 @@ export const SHAPES = {
   BERRY_SEEDS: ['xxxxxxxx', 'xxxxxxxx', 'xxxOxxxx', 'xxxxoxOx', 'xxoxxxxx', 'xxxxxxxx', 'xxxxoxxx', 'xxxxxxxx'],
   /** utils/substrates/shapes.py:2160-2169 */
   BERRY_RIPE: ['xxxxxxxx', 'xxxxxxxx', 'xxooxxxx', 'xxooOOxx', 'xxxdOOxx', 'xxxddxxx', 'xxxxxxxx', 'xxxxxxxx'],
-  /** `MARKING_SPRITE`, configs/substrates/allelopathic_harvest.py:109-118 */
+  /** `MARKING_SPRITE`, configs/substrates/allelopathic_harvest.py:109-118 (the same in territory.py:35-44) */
   MARKING: ['oxxxxxxo', 'xoxxxxox', 'xxoxxoxx', 'xxxooxxx', 'xxxooxxx', 'xxoxxoxx', 'xoxxxxox', 'oxxxxxxo'],
   /** utils/substrates/shapes.py:660-677 (16 × 16, drawn at 8 px by averaging 2 × 2 blocks) */
   COIN: [
@@ -292,6 +292,38 @@ export const SHAPES = {
     'xxxxxxxxxxxxxxxx',
     'xxxxxxxxxxxxxxxx',
   ],
+  /** utils/substrates/shapes.py:870-879 */
+  FILL: ['iiiiiiii', 'iiiiiiii', 'iiiiiiii', 'iiiiiiii', 'iiiiiiii', 'iiiiiiii', 'iiiiiiii', 'iiiiiiii'],
+  /** utils/substrates/shapes.py:2173-2182 */
+  NW_HIGHLIGHT: ['x*******', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx'],
+  /** utils/substrates/shapes.py:2184-2193 */
+  NE_HIGHLIGHT: ['*******x', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo'],
+  /** utils/substrates/shapes.py:2195-2204 */
+  E_W_HIGHLIGHT: ['*xxxxxxo', '*xxxxxxo', '*xxxxxxo', '*xxxxxxo', '*xxxxxxo', '*xxxxxxo', '*xxxxxxo', '*xxxxxxo'],
+  /** utils/substrates/shapes.py:2206-2215 */
+  N_S_HIGHLIGHT: ['********', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'oooooooo'],
+  /** utils/substrates/shapes.py:2217-2226 */
+  SE_HIGHLIGHT: ['xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'xxxxxxxo', 'ooooooox'],
+  /** utils/substrates/shapes.py:2228-2237 */
+  SW_HIGHLIGHT: ['*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', '*xxxxxxx', 'xooooooo'],
+  /** utils/substrates/shapes.py:2239-2248 */
+  CUTE_AVATAR_HOLDING_PAINTBRUSH_N: ['xxxxxOOO', 'xx*xx*+x', 'xx****-x', 'xx&&&&&x', 'x******x', 'x&****xx', 'xx****xx', 'xx&xx&xx'],
+  /** utils/substrates/shapes.py:2250-2259 */
+  CUTE_AVATAR_HOLDING_PAINTBRUSH_E: ['xxxxxxxx', 'xx*x*xxx', 'xx****xx', 'xx*,*,xx', 'x**##*&&', 'x&****xx', 'xx****xx', 'xx&&x&xx'],
+  /** utils/substrates/shapes.py:2261-2270 */
+  CUTE_AVATAR_HOLDING_PAINTBRUSH_S: ['xxxxxxxx', 'xx*xx*xx', 'xx****xx', 'xx,**,xx', 'x&*##*&x', 'x&****&x', 'xx****-x', 'xx&xx&+x'],
+  /** utils/substrates/shapes.py:2272-2281 */
+  CUTE_AVATAR_HOLDING_PAINTBRUSH_W: ['xxxxxxxx', 'xxx*x*xx', 'xx****xx', 'xx,*,*xx', '&&*##**x', 'xx****&x', 'xx****xx', 'xx&x&&xx'],
+  /** utils/substrates/shapes.py:2289-2298 */
+  PAINTBRUSH_N: ['xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxx*&o', 'xxxxx*k&', 'xxxxxkkk'],
+  /** utils/substrates/shapes.py:2300-2309 */
+  PAINTBRUSH_E: ['xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxOk**xx', '-+Okk&xx', 'xxOk&oxx', 'xxxxxxxx', 'xxxxxxxx'],
+  /** utils/substrates/shapes.py:2311-2320 */
+  PAINTBRUSH_S: ['xxxxxOOO', 'xxxxxkkk', 'xxxxx&k*', 'xxxxxo&*', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx'],
+  /** `PAINTBRUSH_W = flip_horizontal(PAINTBRUSH_E)`, utils/substrates/shapes.py:2322 (flipped here). */
+  PAINTBRUSH_W: ['xxxxxxxx', 'xxxxxxxx', 'xxxxxxxx', 'xx**kOxx', 'xx&kkO+-', 'xxo&kOxx', 'xxxxxxxx', 'xxxxxxxx'],
+  /** The resource's damage indicator, configs/substrates/territory.py:512-521. */
+  DAMAGED_RESOURCE: [',,bb,,,,', ',,bb,bb,', ',,,b,,b,', ',,,b,,,,', ',,,b,,,b', ',,,bb,,b', ',,,bb,,b', 'b,,,b,,,'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** `utils/substrates/shapes.py:25-28`. */
@@ -390,6 +422,13 @@ export interface Appearance {
     /** Allelopathic Harvest's planting beams, by colour (drawn over the zap: the `ColorZapper` registers later). */
     readonly colors?: readonly SpriteArt[];
   };
+  /** The avatar's shapes by facing N, E, S, W (default `AVATAR_SHAPES`) and its palette from a player colour (default `getPalette`). */
+  readonly avatarShapes?: readonly (readonly string[])[];
+  readonly avatarPalette?: (rgb: readonly number[]) => Palette;
+  /** Each player sees itself in its own player colour (no "Self" sprite map), as in Territory. */
+  readonly selfInOwnColour?: boolean;
+  /** Territory's pieces, drawn over the rest of a cell in Lab2D's render order (see `TerritoryArt`). */
+  readonly territory?: TerritoryArt;
   /** The matrix games' markers over a player: ready to interact, and the result of its interaction. */
   readonly markers?: {
     readonly ready: SpriteArt;
@@ -398,6 +437,83 @@ export interface Appearance {
     readonly intervals: readonly (readonly [number, number])[];
   };
 }
+
+/**
+ * Territory's pieces (configs/substrates/territory.py), in its render order (`lua/levels/territory/init.lua:30-37`
+ * appends `directionIndicatorLayer` and `superDirectionIndicatorLayer` after the default layers and the Zapper's
+ * `beamZap`): the resource's texture (lowerPhysical), the resource (upperPhysical: the texture while unclaimed, the
+ * owner's wet paint once claimed), the dry paint (overlay), the sanction mark (superOverlay), the zap beam, the
+ * paintbrush in front of each avatar (directionIndicatorLayer), then the damage indicator or a claiming beam
+ * (superDirectionIndicatorLayer).
+ */
+export interface TerritoryArt {
+  readonly texture: SpriteArt;
+  wet(rgb: readonly number[]): SpriteArt;
+  dry(rgb: readonly number[]): SpriteArt;
+  readonly mark: SpriteArt;
+  readonly zap: SpriteArt;
+  /** The brush of a player of colour `rgb` facing `facing` (0 N … 3 W), as seen facing north. */
+  brush(rgb: readonly number[], facing: number): SpriteArt;
+  readonly damage: SpriteArt;
+  claimBeam(rgb: readonly number[]): SpriteArt;
+}
+
+/** `get_brush_palette` (configs/substrates/territory.py:336-347). */
+export function territoryBrushPalette(rgb: readonly number[]): Palette {
+  return {
+    '*': [rgb[0], rgb[1], rgb[2], 255],
+    '&': scaleColor(rgb, 0.75, 255),
+    o: scaleColor(rgb, 0.55, 255),
+    O: [70, 70, 70, 255],
+    '-': [143, 96, 74, 255],
+    '+': [117, 79, 61, 255],
+    k: [199, 176, 135, 255],
+    x: ALPHA,
+  };
+}
+
+const PAINTBRUSH_SHAPES = [SHAPES.PAINTBRUSH_N, SHAPES.PAINTBRUSH_E, SHAPES.PAINTBRUSH_S, SHAPES.PAINTBRUSH_W];
+/** `shapes.HIGHLIGHT_PALETTE` (utils/substrates/shapes.py:5268-5272). */
+const HIGHLIGHT_PALETTE: Palette = { '*': [255, 255, 255, 35], o: [0, 0, 0, 35], x: ALPHA };
+const highlight = (shape: readonly string[]): SpriteArt => art(shape, HIGHLIGHT_PALETTE, true);
+
+/** Territory (`configs/substrates/territory.py`; the three variants share it). */
+export const TERRITORY: Appearance = {
+  floor: art(SHAPES.GRAINY_FLOOR, { '*': [27, 22, 20, 255], '+': [23, 17, 15, 255] }, false), // :52-83, noRotates
+  wall: art(SHAPES.FILL, { i: [61, 57, 55, 255] }, true), // :85-117
+  // The wall highlights (:119-297, overlay layer, turning with the view) by map character (territory__*.py CHAR_PREFAB_MAP).
+  decor: {
+    F: { below: [], above: [highlight(SHAPES.NW_HIGHLIGHT)] },
+    T: { below: [], above: [highlight(SHAPES.NE_HIGHLIGHT)] },
+    J: { below: [], above: [highlight(SHAPES.SE_HIGHLIGHT)] },
+    L: { below: [], above: [highlight(SHAPES.SW_HIGHLIGHT)] },
+    '|': { below: [], above: [highlight(SHAPES.E_W_HIGHLIGHT)] },
+    '=': { below: [], above: [highlight(SHAPES.N_S_HIGHLIGHT)] },
+  },
+  // The zap beam is drawn among Territory's pieces (its layer lies between the mark and the paintbrush).
+  beams: {},
+  // `CUTE_AVATAR_HOLDING_PAINTBRUSH` in `{**color_palette, **paintbrush_palette}` (:675-676).
+  avatarShapes: [
+    SHAPES.CUTE_AVATAR_HOLDING_PAINTBRUSH_N, SHAPES.CUTE_AVATAR_HOLDING_PAINTBRUSH_E,
+    SHAPES.CUTE_AVATAR_HOLDING_PAINTBRUSH_S, SHAPES.CUTE_AVATAR_HOLDING_PAINTBRUSH_W,
+  ],
+  avatarPalette: (rgb) => ({ ...getPalette(rgb), ...territoryBrushPalette(rgb) }),
+  selfInOwnColour: true,
+  territory: {
+    texture: art(SHAPES.WALL, { '*': [61, 61, 61, 255], '#': [80, 80, 80, 255] }, false), // :420-453
+    // colored_square in the player's colour at alpha 75 (:373-375).
+    wet: (rgb) => solid([rgb[0], rgb[1], rgb[2], 75]),
+    // `get_dry_painted_wall_palette` on `WALL` (:328-333, :467-476).
+    dry: (rgb) => art(SHAPES.WALL, { '*': scaleColor(rgb, 0.75, 200), '#': scaleColor(rgb, 0.9, 150) }, false),
+    // level 2 of `create_marking_overlay` (:758-822; level 1 is drawn at alpha 0, i.e. not at all).
+    mark: art(SHAPES.MARKING, { x: ALPHA, o: [0, 0, 0, 255] }, false),
+    zap: ZAP_BEAM,
+    brush: (rgb, facing) => art(PAINTBRUSH_SHAPES[facing & 3], territoryBrushPalette(rgb), false),
+    damage: art(SHAPES.DAMAGED_RESOURCE, { ',': ALPHA, b: BLACK }, false), // :510-554
+    // `ResourceClaimer:addSprites`: `addColor` of the player colour, opaque (lua/levels/territory/components.lua:243-245).
+    claimBeam: (rgb) => solid(rgb),
+  },
+};
 
 /** Commons Harvest (`configs/substrates/commons_harvest__open.py`; `__closed` and `__partnership` are the same). */
 const COMMONS_FLOOR = art(SHAPES.GRAINY_FLOOR, { '*': [220, 205, 185, 255], '+': [210, 195, 175, 255] }, true); // :113-118
@@ -577,9 +693,10 @@ export const ALLELOPATHIC_HARVEST: Appearance = {
  * The appearance of a substrate, by its family: a matrix game (its colour intervals by game name, the Prisoner's
  * Dilemma's for another), Clean Up (a cleaning beam), else Commons Harvest.
  */
-export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest' | 'coins'>): Appearance {
+export function appearanceOf(spec: Pick<SubstrateSpec, 'name' | 'matrix' | 'cleaner' | 'allelopathicHarvest' | 'coins' | 'territory'>): Appearance {
   if (spec.allelopathicHarvest) return ALLELOPATHIC_HARVEST;
   if (spec.coins) return coinsAppearance(spec.coins);
+  if (spec.territory) return TERRITORY;
   if (spec.matrix) return matrixAppearance(spec.name, spec.matrix);
   return spec.cleaner ? CLEAN_UP : COMMONS_HARVEST;
 }

@@ -94,18 +94,53 @@ export const UPPER_AVATAR = 2;
 /** Bytes per element of `tileUnits`: 4 when a tile row is a whole number of 32-bit words, else 1. */
 export type CopyUnit = 1 | 4;
 
+/** Player colours in use: the substrate's colours by slot, cycled beyond their number (at least one). */
+function usedColours(spec: SubstrateSpec, players: number): (readonly number[])[] {
+  const others = spec.observation.playerColors;
+  // Coins colours its players anew each episode: every colour gets a palette (the renderer picks per slot).
+  const used = spec.coins ? others.length : Math.max(1, Math.min(players, others.length));
+  const list: (readonly number[])[] = [];
+  for (let k = 0; k < used; k++) list.push(others.length > 0 ? others[k] : spec.observation.selfColor);
+  return list;
+}
+
 /**
  * Avatar palettes of a substrate: Self first, then the other players' colours in slot order (cycled); or, where
  * avatars are coloured by their state (`avatarColors`), one palette per colour id.
  */
 function avatarPalettes(spec: SubstrateSpec, players: number, a: Appearance): Palette[] {
   if (a.avatarColors) return a.avatarColors.map((rgb) => getPalette(rgb));
-  const others = spec.observation.playerColors;
-  // Coins colours its players anew each episode: every colour gets a palette (the renderer picks per slot).
-  const used = spec.coins ? others.length : Math.max(1, Math.min(players, others.length));
-  const list = [getPalette(spec.observation.selfColor)];
-  for (let k = 0; k < used; k++) list.push(getPalette(others.length > 0 ? others[k] : spec.observation.selfColor));
-  return list;
+  const palette = a.avatarPalette ?? getPalette;
+  return [palette(spec.observation.selfColor), ...usedColours(spec, players).map((rgb) => palette(rgb))];
+}
+
+/**
+ * Territory's pieces in a composite key: an "extra" number above the other classes (key = rest + keys · extra),
+ * mixed radix over, lowest first: the resource (0 none, 1 unclaimed, 2 + k wet paint of colour k), dry paint (0 or
+ * 1 + k), damage (0/1), the sanction mark (0/1), the zap beam (0/1), the paintbrush (0 or 1 + 4k + facing), the
+ * claiming beam (0 or 1 + k); k is a colour index (0-based into the substrate's player colours).
+ */
+export class TerritoryKeys {
+  readonly colours: number;
+  readonly mDry: number;
+  readonly mDamage: number;
+  readonly mMark: number;
+  readonly mZap: number;
+  readonly mBrush: number;
+  readonly mClaim: number;
+  /** Number of extra values. */
+  readonly count: number;
+
+  constructor(colours: number) {
+    this.colours = colours;
+    this.mDry = colours + 2;
+    this.mDamage = this.mDry * (colours + 1);
+    this.mMark = this.mDamage * 2;
+    this.mZap = this.mMark * 2;
+    this.mBrush = this.mZap * 2;
+    this.mClaim = this.mBrush * (4 * colours + 1);
+    this.count = this.mClaim * (colours + 1);
+  }
 }
 
 /** RGBA pixels of `art` at `size` px (Lab2D `textToSprite` then `image.scale(…, 'nearest')`). */
@@ -239,6 +274,13 @@ export class SpriteAtlas {
   private readonly beamSprite: Int32Array;
   /** Composition scratch, one RGB pixel per entry group. */
   private readonly rgb: Uint8Array;
+  /** Territory's extra key digits (null for other substrates) and the sprites of its pieces. */
+  readonly territory: TerritoryKeys | null;
+  private readonly terr: {
+    texture: number; wet: Int32Array; dry: Int32Array; mark: number; zap: number; brush: Int32Array; damage: number; claim: Int32Array;
+  } | null;
+  /** Tiles of composite keys beyond the dense table (Territory), by key · 4 + facing. */
+  private readonly sparse = new Map<number, number>();
 
   constructor(spec: SubstrateSpec, players: number) {
     const size = spec.observation.spriteSize;
@@ -289,9 +331,28 @@ export class SpriteAtlas {
     const palettes = avatarPalettes(spec, players, a);
     this.colours = palettes.length;
     this.avatarSprite = new Int32Array(palettes.length * 4);
+    const avatarShapes = a.avatarShapes ?? AVATAR_SHAPES;
     palettes.forEach((palette, k) => {
-      for (let f = 0; f < 4; f++) this.avatarSprite[k * 4 + f] = add({ shape: AVATAR_SHAPES[f], palette, rotates: false });
+      for (let f = 0; f < 4; f++) this.avatarSprite[k * 4 + f] = add({ shape: avatarShapes[f], palette, rotates: false });
     });
+    const t = a.territory;
+    if (t) {
+      const rgbs = usedColours(spec, players);
+      this.territory = new TerritoryKeys(rgbs.length);
+      this.terr = {
+        texture: add(t.texture),
+        wet: Int32Array.from(rgbs.map((rgb) => add(t.wet(rgb)))),
+        dry: Int32Array.from(rgbs.map((rgb) => add(t.dry(rgb)))),
+        mark: add(t.mark),
+        zap: add(t.zap),
+        brush: Int32Array.from(rgbs.flatMap((rgb) => [0, 1, 2, 3].map((f) => add(t.brush(rgb, f))))),
+        damage: add(t.damage),
+        claim: Int32Array.from(rgbs.map((rgb) => add(t.claimBeam(rgb)))),
+      };
+    } else {
+      this.territory = null;
+      this.terr = null;
+    }
     this.slotColour = new Uint8Array(players);
     for (let s = 0; s < players; s++) this.slotColour[s] = palettes.length > 1 ? 1 + (s % (palettes.length - 1)) : 0;
     const m = a.markers;
@@ -325,6 +386,10 @@ export class SpriteAtlas {
     this.sBeam = this.sMarker * this.nMarker;
     this.keys = this.sBeam * this.nBeam;
     if (4 * this.keys > 0x7fffffff) throw new RangeError(`${this.keys} composite tiles are too many to index`);
+    // Territory's keys go beyond the dense table; a scene stores them in 32 bits.
+    if (this.territory && this.keys * this.territory.count > 0xffffffff) {
+      throw new RangeError(`${this.keys} × ${this.territory.count} composite keys do not fit in 32 bits`);
+    }
     this.slots = new Int32Array(4 * this.keys).fill(-1);
     this.tileBytes = size * size * 3;
     this.unit = (size * 3) % 4 === 0 ? 4 : 1;
@@ -342,6 +407,15 @@ export class SpriteAtlas {
 
   /** Index in `tiles` of the tile of `key` seen by an observer facing `dir`, composing it on first use. */
   tile(dir: number, key: number): number {
+    if (key >= this.keys) {
+      // Territory's pieces: a sparse table (its combinations are too many for a dense one).
+      const at = key * 4 + dir;
+      const t = this.sparse.get(at);
+      if (t !== undefined) return t;
+      const made = this.compose(dir, key, -1);
+      this.sparse.set(at, made);
+      return made;
+    }
     const at = dir * this.keys + key;
     const t = this.slots[at];
     return t >= 0 ? t : this.compose(dir, key, at);
@@ -355,10 +429,12 @@ export class SpriteAtlas {
     return this.unit === 4 ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : bytes;
   }
 
-  private compose(dir: number, key: number, at: number): number {
+  private compose(dir: number, full: number, at: number): number {
     const rgb = this.rgb;
     rgb.fill(0);
     const rot = (4 - dir) & 3;
+    const key = full % this.keys;
+    const extra = Math.floor(full / this.keys);
     const bg = key % this.nBg;
     const decor = (bg / TILE_COUNT) | 0;
     const lower = ((key / this.sLower) | 0) % this.nLower;
@@ -378,6 +454,7 @@ export class SpriteAtlas {
     if (!over) for (const s of this.decorAbove[decor]) this.draw(s, rot);
     this.draw(this.markerSprite[marker], rot);
     for (let bit = 0; bit < this.beamSprite.length; bit++) if (beams & (1 << bit)) this.draw(this.beamSprite[bit], rot);
+    if (extra > 0) this.drawTerritory(extra, dir, rot);
 
     const t = this.built++;
     if ((t + 1) * this.tileBytes > this.tiles.length) {
@@ -397,8 +474,35 @@ export class SpriteAtlas {
       for (let w = (t * this.tileBytes) / 8, end = w + this.tileBytes / 8; w < end && safe === 1; w++) if (Number.isNaN(words[w])) safe = 0;
       this.wordSafe[t] = safe;
     }
-    this.slots[at] = t;
+    if (at >= 0) this.slots[at] = t;
     return t;
+  }
+
+  /** Territory's pieces of extra value `e` (see `TerritoryKeys`), in its render order. */
+  private drawTerritory(e: number, dir: number, rot: number): void {
+    const k = this.territory, s = this.terr;
+    if (!k || !s) return;
+    const res = e % k.mDry;
+    const dry = Math.floor(e / k.mDry) % (k.colours + 1);
+    const damage = Math.floor(e / k.mDamage) % 2;
+    const mark = Math.floor(e / k.mMark) % 2;
+    const zap = Math.floor(e / k.mZap) % 2;
+    const brush = Math.floor(e / k.mBrush) % (4 * k.colours + 1);
+    const claim = Math.floor(e / k.mClaim);
+    if (res > 0) {
+      this.draw(s.texture, rot);
+      this.draw(res === 1 ? s.texture : s.wet[res - 2], rot);
+    }
+    if (dry > 0) this.draw(s.dry[dry - 1], rot);
+    if (mark > 0) this.draw(s.mark, rot);
+    if (zap > 0) this.draw(s.zap, rot);
+    if (brush > 0) {
+      // Drawn upright in its shape for the painter's facing relative to the viewer.
+      const colour = (brush - 1) >> 2, facing = (brush - 1) & 3;
+      this.draw(s.brush[colour * 4 + ((facing - dir) & 3)], 0);
+    }
+    if (damage > 0) this.draw(s.damage, rot);
+    if (claim > 0) this.draw(s.claim[claim - 1], rot);
   }
 
   /** Blend rotation `rot` of sprite `s` onto the scratch tile. */

@@ -35,12 +35,14 @@ export const enum Sprite {
   Coin3 = 22,
   Coin4 = 23,
   Coin5 = 24,
+  /** Territory's resource wall (claimable by painting; drawn by its owner and state, systems/territory/render.ts). */
+  Claimable = 25,
 }
 
 export const SPRITE_NAMES: readonly string[] = [
   'outOfBounds', 'floor', 'grass', 'sand', 'river', 'wall', 'apple', 'dirt', 'resource1', 'resource2', 'avatar', 'dessicated',
   'soil', 'unripeBerry1', 'unripeBerry2', 'unripeBerry3', 'ripeBerry1', 'ripeBerry2', 'ripeBerry3', 'resource3',
-  'coin1', 'coin2', 'coin3', 'coin4', 'coin5',
+  'coin1', 'coin2', 'coin3', 'coin4', 'coin5', 'claimable',
 ];
 
 /**

@@ -103,7 +103,8 @@ function referenceSymbolic(sim: Sim, slot: number): Uint8Array {
       if (grid.inBounds(x, y)) {
         const upper = grid.at(x, y, Layer.Upper), lower = grid.at(x, y, Layer.Lower);
         const lowerCode = lower === 0 ? undefined : codeOfSprite(c.Sprite.id[lower]);
-        if (upper !== 0 && c.Sprite.id[upper] === Sprite.Wall) code = SYMBOL_CODES.wall;
+        // Territory's resource walls read as walls.
+        if (upper !== 0 && (c.Sprite.id[upper] === Sprite.Wall || c.Sprite.id[upper] === Sprite.Claimable)) code = SYMBOL_CODES.wall;
         else if (upper !== 0) code = (upper === eid ? SYMBOL_CODES.selfUp : SYMBOL_CODES.otherUp) + ((c.Orientation.dir[upper] - dir + 4) % 4);
         else if (lowerCode !== undefined) code = lowerCode;
         else if (deadPatch(sim, x, y)) code = SYMBOL_CODES.floor;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect, type AgentClient } from '../client/agent.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { scenarioHash, substrateHash } from '../substrates/hash.js';
-import { scenarioNames } from '../substrates/scenarios.js';
+import { getScenario, scenarioNames } from '../substrates/scenarios.js';
 import { Environment } from '../systems/environment.js';
 import { PERMITTED_OBSERVATIONS, vectorLayout } from '../systems/vectorObservations.js';
 import { current, liveServer, waitFor } from './helpers/liveServer.js';
@@ -109,13 +109,17 @@ describe('permitted observations and content hashes through a real server', func
 
   it('GET /api/substrates reports each substrate\'s and scenario\'s hash and marks scenarios with scripted stand-ins', async () => {
     const res = await fetch(`${live.srv.httpUrl}/api/substrates`);
-    const body = (await res.json()) as { name: string; hash: string; scenarios: { name: string; hash: string; players: number; scriptedStandIns: boolean }[] }[];
+    const body = (await res.json()) as {
+      name: string; hash: string; scenarios: { name: string; hash: string; players: number; scriptedStandIns: boolean }[];
+    }[];
     assert.deepEqual(body.map((s) => s.name), substrateNames());
     for (const s of body) {
       assert.equal(s.hash, substrateHash(s.name));
       for (const sc of s.scenarios) {
         assert.equal(sc.hash, scenarioHash(sc.name));
-        assert.equal(sc.scriptedStandIns, !sc.name.includes('consent'), sc.name);
+        // Melting Pot's `noop_bot` is played as itself (Crucible's `noop`), not by a stand-in.
+        const onlyNoop = getScenario(sc.name).bots.every((b) => b === 'noop');
+        assert.equal(sc.scriptedStandIns, !sc.name.includes('consent') && !onlyNoop, sc.name);
         assert.ok(sc.players <= getSubstrate(s.name).population.players);
       }
     }

@@ -13,14 +13,16 @@
  * players, on and off). Two more run allelopathic_harvest__open at its own 16 players, on and off. Three more,
  * instruments off, stand for the rest of the Matrix family: running_with_scissors_in_the_matrix__repeated and __arena
  * (three resource classes) and bach_or_stravinsky_in_the_matrix__arena (dyadic roles). Two more run coins (2 players),
- * on and off.
+ * on and off. Two more run territory__open at its own 9 players, on and off (painting by brush and beam, claimed
+ * walls paying, zaps on walls and players, removals for good).
  *
  * Each case warms up for WARMUP_S seconds untimed, then --runs timed runs of at least --seconds each on the same
  * environment; the figure is the median over the runs of steps per second (one step = one tick for all players).
  *
  * Prints one line per case:
  *   {"bench":"substrate","substrate":"commons_harvest__open","agents":7,"obs":"none","instruments":"on","steps_per_s":…}
- * Options: --seconds=N (per timed run, default 2), --runs=N (default 5), --seed=N (default 1).
+ * Options: --seconds=N (per timed run, default 2), --runs=N (default 5), --seed=N (default 1), --only=NAME (run the
+ * cases of that substrate only).
  */
 import { median, option } from './util.js';
 import { Rng } from '../../ecs/rng.js';
@@ -54,6 +56,9 @@ const CASES: readonly { scale: number; instruments: boolean; substrate?: string 
   // Coins (collection, the mixed-motive payoff, coin regrowth in either colour): its 2 players, on and off.
   { scale: 1, instruments: true, substrate: 'coins' },
   { scale: 1, instruments: false, substrate: 'coins' },
+  // Territory: Open at its own 9 players (claiming, rewards from dry paint, wall and player zaps), same random actions.
+  { scale: 1, instruments: true, substrate: 'territory__open' },
+  { scale: 1, instruments: false, substrate: 'territory__open' },
 ];
 const WARMUP_S = 1;
 /** Steps between clock reads, so reading the clock costs nothing measurable. */
@@ -95,7 +100,9 @@ export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 2, false);
   const runs = Math.max(1, option(args, 'runs', 5));
   const seed = option(args, 'seed', 1);
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   for (const { scale, instruments, substrate } of CASES) {
+    if (only !== undefined && (substrate ?? SUBSTRATE) !== only) continue;
     const d = makeDriver(scale, instruments, seed, substrate);
     timedRun(d, WARMUP_S);
     const rates: number[] = [];

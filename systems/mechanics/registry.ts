@@ -9,5 +9,6 @@ import { CLEAN_UP } from '../cleanUp/index.js';
 import { MATRIX } from '../matrix/index.js';
 import { ALLELOPATHIC_HARVEST } from '../allelopathicHarvest/index.js';
 import { COINS } from '../coins/index.js';
+import { TERRITORY } from '../territory/index.js';
 
-export const MECHANICS: readonly Mechanic<unknown>[] = [APPLES, CLEAN_UP, MATRIX, ALLELOPATHIC_HARVEST as Mechanic<unknown>, COINS];
+export const MECHANICS: readonly Mechanic<unknown>[] = [APPLES, CLEAN_UP, MATRIX, ALLELOPATHIC_HARVEST as Mechanic<unknown>, COINS, TERRITORY as Mechanic<unknown>];

@@ -11,12 +11,14 @@ import { coinsPolicyBot, isCoinsPolicy } from './coins.js';
 import { harvesterBot } from './harvesters.js';
 import { isMatrixPolicy, matrixBot } from './matrix.js';
 import { berryPlanterBot, conventionFollowerBot, isAllelopathicPolicy } from './allelopathicHarvest.js';
+import { isTerritoryPolicy, territoryBot } from './territory.js';
 
 export function createScriptedBot(spec: BotSpec, sim: Sim): Bot {
   const p = spec.policy;
   if (p.kind === 'harvester') return harvesterBot(sim, spec.name, p);
   if (isAllelopathicPolicy(p)) return p.kind === 'berry_planter' ? berryPlanterBot(sim, spec.name, p) : conventionFollowerBot(sim, spec.name, p);
   if (isCoinsPolicy(p)) return coinsPolicyBot(sim, spec.name, p);
+  if (isTerritoryPolicy(p)) return territoryBot(sim, spec.name, p);
   if (isMatrixPolicy(p)) return matrixBot(sim, { strategy: 'cooperator', consent: 'always_accept', policy: { name: spec.name, policy: p } });
   const choose = cleanUpGoalChooser(p);
   if (!choose) throw new Error(`bot ${spec.name} has a policy kind no scripted bot plays: ${p.kind}`);

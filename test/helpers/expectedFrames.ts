@@ -22,6 +22,7 @@ import { appearanceOf, AVATAR_SHAPES, getPalette, type Rgba, type SpriteArt } fr
 import { allelopathicOf } from '../../systems/allelopathicHarvest/index.js';
 import { coinsOf } from '../../systems/coins/index.js';
 import { COIN_SPRITES, Sprite } from '../../systems/sprites.js';
+import { territoryOf } from '../../systems/territory/index.js';
 
 /** What a test expects beyond the grid: beam sprites and markers by map cell, and dead patches. */
 export interface Extras {
@@ -31,6 +32,10 @@ export interface Extras {
   markers?: ReadonlyMap<number, SpriteArt>;
   /** Map cells whose grass is dessicated. */
   dessicated?: ReadonlySet<number>;
+  /** Territory: map cell → the paintbrush shown there (its painter and the painter's absolute facing). */
+  brushes?: ReadonlyMap<number, { readonly slot: number; readonly facing: number }>;
+  /** Territory: map cell → the slot whose claiming beam shows there. */
+  claimBeams?: ReadonlyMap<number, number>;
 }
 
 /** A layer to draw: art and the clockwise quarter turns to show it at. */
@@ -94,8 +99,9 @@ export function recordedBeams(sim: Sim): Map<number, SpriteArt[]> {
   for (let i = 0; i < o.count; i++) {
     const cell = o.cells[i], mask = o.mask[cell];
     const colors = a.beams.colors ?? [];
+    const zap = a.beams.zap ?? a.territory?.zap;
     const arts = [
-      [BeamKind.Zap, a.beams.zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact],
+      [BeamKind.Zap, zap], [BeamKind.Clean, a.beams.clean], [BeamKind.Interact, a.beams.interact],
       [BeamKind.Color1, colors[0]], [BeamKind.Color2, colors[1]], [BeamKind.Color3, colors[2]],
     ] as const;
     out.set(cell, arts.filter(([k, art]) => (mask & k) !== 0 && art).map(([, art]) => art as SpriteArt));
@@ -136,23 +142,48 @@ function cellLayers(sim: Sim, x: number, y: number, viewDir: number, observer: n
   // Clean Up's avatars and walls are on superOverlay, above its overlay shadows (clean_up.py:644, :267, :297).
   if (a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
   const upper = grid.at(x, y, Layer.Upper);
+  const o = sim.spec.observation;
+  const colourOf = (slot: number): readonly number[] => o.playerColors[slot % Math.min(sim.players, o.playerColors.length)];
+  const t = a.territory;
+  const st = territoryOf(sim);
+  const resource = st ? st.indexOfCell[cell] : -1;
   if (upper !== 0 && c.Sprite.id[upper] === Sprite.Wall) push(a.wall);
-  else if (upper !== 0) {
+  else if (upper !== 0 && c.Sprite.id[upper] === Sprite.Claimable && t && st) {
+    // Territory's resource wall: its texture (lowerPhysical), then the texture again or the owner's wet paint
+    // (upperPhysical), then the dry paint (overlay) once it has paid (configs/substrates/territory.py:356-507).
+    push(t.texture);
+    push(st.owner[resource] < 0 ? t.texture : t.wet(colourOf(st.owner[resource])));
+  } else if (upper !== 0) {
     const slot = c.Avatar.slot[upper];
-    const o = sim.spec.observation;
     // Allelopathic Harvest: every avatar, the observer too, in its colour state (its colour overlay). Coins:
-    // everyone, the observer included, in the coin colour of its player type this episode.
-    const st = allelopathicOf(sim);
+    // everyone, the observer included, in the coin colour of its player type this episode. Territory: the observer
+    // in its own colour (`selfInOwnColour`), with its own avatar shapes and palette.
+    const berries = allelopathicOf(sim);
     const coins = coinsOf(sim);
-    const palette = a.avatarColors && st
-      ? getPalette(a.avatarColors[st.avatarColor[slot]])
+    const pal = a.avatarPalette ?? getPalette;
+    const own = a.selfInOwnColour ? colourOf(slot) : o.selfColor;
+    const palette = a.avatarColors && berries
+      ? getPalette(a.avatarColors[berries.avatarColor[slot]])
       : coins
         ? getPalette(o.playerColors[coins.typeColour[slot & 1]])
-        : slot === observer && o.selfInOwnColor !== true ? getPalette(o.selfColor) : getPalette(o.playerColors[slot % o.playerColors.length]);
-    const shape = AVATAR_SHAPES[(c.Orientation.dir[upper] - viewDir + 4) & 3];
+        : slot === observer && o.selfInOwnColor !== true ? pal(own) : pal(colourOf(slot));
+    const shape = (a.avatarShapes ?? AVATAR_SHAPES)[(c.Orientation.dir[upper] - viewDir + 4) & 3];
     push({ shape, palette, rotates: false }, 0);
   }
   if (!a.avatarsOverOverlay) for (const d of decor?.above ?? []) push(d);
+  if (t && st) {
+    if (resource >= 0 && st.destroyed[resource] === 0 && st.dryShown[resource] > 0) push(t.dry(colourOf(st.dryShown[resource] - 1)));
+    // The sanction mark over a player at level 2 (superOverlay), the zap beam, the paintbrush, then the damage
+    // indicator and the claiming beam (lua/levels/territory/init.lua:30-37).
+    if (upper !== 0 && c.Sprite.id[upper] === Sprite.Avatar && st.level[c.Avatar.slot[upper]] === 2) push(t.mark);
+    for (const b of extras.beams?.get(cell) ?? []) push(b);
+    const brush = extras.brushes?.get(cell);
+    if (brush) push(t.brush(colourOf(brush.slot), (brush.facing - viewDir + 4) & 3), 0);
+    if (resource >= 0 && st.destroyed[resource] === 0 && st.damagedShown[resource] === 1) push(t.damage);
+    const claim = extras.claimBeams?.get(cell);
+    if (claim !== undefined) push(t.claimBeam(colourOf(claim)));
+    return layers;
+  }
   push(extras.markers?.get(cell));
   // Allelopathic Harvest's sanction mark (superOverlay) over a player on the map marked above level 1.
   const marked = upper !== 0 && c.Sprite.id[upper] === Sprite.Avatar ? allelopathicOf(sim) : null;
