@@ -82,6 +82,8 @@ export class ClusterMembership {
   private timers: ReturnType<typeof setInterval>[] = [];
   private wasReady = false;
   private janitorBusy = false;
+  /** Processes whose subscription was missing at the last sweep. */
+  private readonly missing = new Set<string>();
   private stopped = false;
   /** Processes this one removed, with when (ms since epoch): the figures of the fault tests. */
   readonly removed: { processId: string; at: number; how: 'gone' | 'health-check' }[] = [];
@@ -167,10 +169,15 @@ export class ClusterMembership {
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
         if (!channels.has(id)) {
-          // Its Redis connection closed: it is gone (or reconnecting; then the swept receipt makes it list its
-          // rooms again, as Colyseus's own health check does).
-          await this.forget(id, 'gone');
-        } else if (alive[i] === null) {
+          // Its Redis connection closed: it is gone. Seen twice a sweep apart, so that a process re-subscribing
+          // after Redis came back is not taken for gone (if it is anyway, the swept receipt makes it list its rooms
+          // again, as after Colyseus's own health check).
+          if (this.missing.has(id)) await this.forget(id, 'gone');
+          else this.missing.add(id);
+          continue;
+        }
+        this.missing.delete(id);
+        if (alive[i] === null) {
           if (!(await matchMaker.healthCheckProcessId(id))) await this.forget(id, 'health-check');
         }
       }
@@ -187,6 +194,7 @@ export class ClusterMembership {
     await this.presence.setex(`swept:${processId}`, '1', 600);
     await this.redis.hdel(PROCESSES_KEY, processId);
     await this.budgets?.forgetProcess(processId);
+    this.missing.delete(processId);
     this.removed.push({ processId, at: Date.now(), how });
     console.log(`crucible: process ${processId} stopped answering (${how === 'gone' ? 'its Redis connection closed' : 'health check failed'}); its rooms are no longer listed`);
   }
