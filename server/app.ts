@@ -8,6 +8,7 @@
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB; headers X-Crucible-Tick, X-Crucible-Episode and
  *                                     X-Crucible-Agents (per slot `x,y,facing` or `-`, `;`-joined) at that tick
  *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
+ *   GET /api/cluster                  the processes of a cluster (server/cluster.ts): processId, node, rooms, clients
  *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
@@ -41,7 +42,7 @@ import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
-import { ClusterMembership, nodeName } from './cluster.js';
+import { ClusterMembership, liveProcesses, nodeName } from './cluster.js';
 import { SharedBudgets } from './clusterBudgets.js';
 
 export interface AppOptions {
@@ -300,7 +301,7 @@ export function substrateCatalogue(): Record<string, unknown>[] {
 
 function mountRoutes(app: Application, adminToken: string | null): void {
   // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
-  app.use(['/api/rooms', '/api/substrates/:name/rooms', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
+  app.use(['/api/rooms', '/api/substrates/:name/rooms', '/api/cluster', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
     if (cluster === null || cluster.ready) return next();
     const err = clusterUnavailable();
     res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: err.message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
@@ -320,6 +321,22 @@ function mountRoutes(app: Application, adminToken: string | null): void {
   );
 
   mountHttpAgents(app, substrateNames());
+
+  // The processes of the cluster and what each holds (no addresses: clients never need them).
+  app.get('/api/cluster', async (_req, res) => {
+    if (cluster === null) return res.json({ cluster: false, processId: matchMaker.processId, processes: [] });
+    const [live, stats] = await Promise.all([liveProcesses(cluster.redis), matchMaker.stats.fetchAll()]);
+    res.json({
+      cluster: true,
+      processId: matchMaker.processId,
+      processes: live
+        .map((e) => {
+          const st = stats.find((x) => x.processId === e.processId);
+          return { processId: e.processId, node: e.node, startedAt: e.startedAt, rooms: st?.roomCount ?? 0, clients: st?.ccu ?? 0 };
+        })
+        .sort((a, b) => a.node.localeCompare(b.node)),
+    });
+  });
 
   app.get('/api/substrates', (_req, res) => {
     res.json(substrateCatalogue());

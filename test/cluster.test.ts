@@ -5,13 +5,14 @@
  * stopped and started again. Skipped (saying why) where redis-server is not installed; `.ci/run` installs it.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { AgentClient, type Observation } from '../client/agent.js';
 import { CLOSE_PROCESS_LOST, decodeObservation } from '../client/protocol.js';
 import { startFront, type RunningFront } from '../server/front.js';
-import { child, exited, haveRedis, removeDir, REPO, startProcess, startRedis, stopAll, tempDir, type RedisServer, type ServerProcess } from './helpers/cluster.js';
+import { child, CLUSTER_CLI, exited, haveRedis, removeDir, REPO, startProcess, startRedis, stopAll, tempDir, waitForOutput, type RedisServer, type ServerProcess } from './helpers/cluster.js';
 import { waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
@@ -305,5 +306,90 @@ describe('Cluster: two processes on one Redis behind one front', function () {
       await front.refresh();
       return front.processes().length === 2;
     });
+  });
+});
+
+/**
+ * Two hosts: network namespaces joined by a veth pair (10.231.0.1 and 10.231.0.2), Redis and one process in the
+ * first, the other process in the second, the front and the client in the first. The client joins, through the
+ * front, a room held by the process in the other namespace: the path a cluster of several machines takes.
+ */
+describe('Cluster: two processes as two hosts (network namespaces)', function () {
+  this.timeout(180_000);
+  const nsA = `crucible-a-${process.pid}`;
+  const nsB = `crucible-b-${process.pid}`;
+  let created: string[] = [];
+  let dir = '';
+  let frontOut = '';
+  let redis: RedisServer | null = null;
+
+  const ip = (...args: string[]): { ok: boolean; err: string } => {
+    const r = spawnSync('ip', args, { encoding: 'utf8' });
+    return { ok: r.status === 0, err: (r.stderr ?? '').trim() || String(r.error ?? '') };
+  };
+
+  before(function () {
+    if (!haveRedis()) {
+      console.log("      (skipped: needs Debian's redis-server)");
+      this.skip();
+    }
+    if (process.getuid?.() !== 0) {
+      console.log('      (skipped: creating network namespaces needs root; CI runs as root)');
+      this.skip();
+    }
+    const add = ip('netns', 'add', nsA);
+    if (!add.ok) {
+      console.log(`      (skipped: ip netns add failed here: ${add.err.slice(0, 200)})`);
+      this.skip();
+    }
+    created.push(nsA);
+    const steps: string[][] = [
+      ['netns', 'add', nsB],
+      ['link', 'add', `cr${process.pid % 100000}a`, 'type', 'veth', 'peer', 'name', `cr${process.pid % 100000}b`],
+      ['link', 'set', `cr${process.pid % 100000}a`, 'netns', nsA],
+      ['link', 'set', `cr${process.pid % 100000}b`, 'netns', nsB],
+      ['-n', nsA, 'addr', 'add', '10.231.0.1/24', 'dev', `cr${process.pid % 100000}a`],
+      ['-n', nsB, 'addr', 'add', '10.231.0.2/24', 'dev', `cr${process.pid % 100000}b`],
+      ['-n', nsA, 'link', 'set', `cr${process.pid % 100000}a`, 'up'],
+      ['-n', nsB, 'link', 'set', `cr${process.pid % 100000}b`, 'up'],
+      ['-n', nsA, 'link', 'set', 'lo', 'up'],
+      ['-n', nsB, 'link', 'set', 'lo', 'up'],
+    ];
+    for (const s of steps) {
+      const r = ip(...s);
+      if (!r.ok) throw new Error(`ip ${s.join(' ')}: ${r.err}`);
+      if (s[1] === 'add' && s[0] === 'netns') created.push(s[2]!);
+    }
+  });
+
+  after(async () => {
+    await stopAll();
+    for (const ns of created) ip('netns', 'del', ns);
+    created = [];
+    if (dir) removeDir(dir);
+    if (redis) removeDir(redis.dir);
+  });
+
+  it('a client in one namespace plays, through the front, a room held by the process in the other namespace', async () => {
+    dir = tempDir('netns');
+    redis = await startRedis('10.231.0.1', nsA);
+    const results = join(dir, 'episodes.jsonl');
+    await Promise.all([
+      startProcess(redis.url, 'hostA', results, { HOST: '10.231.0.1' }, nsA),
+      startProcess(redis.url, 'hostB', results, { HOST: '10.231.0.2' }, nsB),
+    ]);
+    const front = child('ip', ['netns', 'exec', nsA, process.execPath, '--import', 'tsx', CLUSTER_CLI, '--processes', '0', '--host', '10.231.0.1', '--port', '2567'], {
+      env: { ...process.env, REDIS_URL: redis.url },
+    });
+    await waitForOutput(front, /Dashboard {2}http:\/\/10\.231\.0\.1:2567\//);
+    frontOut = front.out.join('');
+    const client = child('ip', ['netns', 'exec', nsA, process.execPath, '--import', 'tsx', join(REPO, 'test/helpers/netnsClient.ts'), 'http://10.231.0.1:2567', 'hostB']);
+    await exited(client);
+    const out = client.out.join('');
+    assert.equal(client.exitCode, 0, out + frontOut);
+    const line = JSON.parse(out.trim().split('\n').pop()!) as { node: string; ticks: number[]; processes: number };
+    assert.equal(line.node, 'hostB');
+    assert.equal(line.processes, 2);
+    assert.ok(line.ticks[1]! >= line.ticks[0]! + 3, 'the room ticks and its observations reach the client');
   });
 });
