@@ -19,6 +19,7 @@ import { waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
 const CHROMIUM = '/usr/bin/chromium';
+const OPERATOR = 'operator-secret-for-the-cluster-test';
 
 interface Reservation {
   name: string;
@@ -106,7 +107,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
   before(async () => {
     dir = tempDir('cluster');
     redis = await startRedis();
-    const env = { CRUCIBLE_MAX_ROOMS: '6' };
+    const env = { CRUCIBLE_MAX_ROOMS: '6', CRUCIBLE_ADMIN_TOKEN: OPERATOR };
     [p1, p2] = await Promise.all([
       startProcess(redis.url, 'p1', join(dir, 'episodes.jsonl'), env),
       startProcess(redis.url, 'p2', join(dir, 'episodes.jsonl'), env),
@@ -162,6 +163,12 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'image/png');
     assert.ok(Number(res.headers.get('x-crucible-tick')) >= 0);
+    // The monitor (operator only) lists and inspects rooms of both processes through the front.
+    const auth = { authorization: `Bearer ${OPERATOR}` };
+    const mon = (await (await fetch(`${front.httpUrl}/monitor/api`, { headers: auth })).json()) as { rooms: { roomId: string }[] };
+    assert.ok(mine.size === 2 && [...mine].every((id) => mon.rooms.some((r) => r.roomId === id)), 'the monitor lists both rooms');
+    for (const id of mine) assert.equal((await fetch(`${front.httpUrl}/monitor/api/room?roomId=${id}`, { headers: auth })).status, 200);
+    assert.equal((await fetch(`${front.httpUrl}/monitor/api`)).status, 401, 'the front does not open the monitor to anyone');
     // The dashboard page and its API through the front.
     const page = await fetch(`${front.httpUrl}/`);
     assert.equal(page.status, 200);
@@ -314,7 +321,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     assert.equal(linesAfter, linesBefore, 'the unfinished episode of the killed room is not recorded');
     console.log(JSON.stringify({ figure: 'cluster_process_kill', close_after_ms: at - killedAt, unlisted_after_ms: unlistedAt - killedAt }));
     // A process started again under the same name takes new rooms (it holds the fewest).
-    p2 = await startProcess(redis.url, 'p2', join(dir, 'episodes.jsonl'), { CRUCIBLE_MAX_ROOMS: '6' });
+    p2 = await startProcess(redis.url, 'p2', join(dir, 'episodes.jsonl'), { CRUCIBLE_MAX_ROOMS: '6', CRUCIBLE_ADMIN_TOKEN: OPERATOR });
     await front.refresh();
     const fresh = front.processes().find((e) => e.node === 'p2');
     assert.ok(fresh && fresh.processId !== ids.p2, 'a new process id');
