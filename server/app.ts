@@ -174,6 +174,11 @@ export function createServer(opts: AppOptions = {}): Server {
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
     express: (app) => {
+      // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
+      app.use(['/api/rooms', '/api/substrates/:name/rooms', '/api/cluster', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
+        if (cluster === null || cluster.ready) return next();
+        res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: clusterUnavailable().message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
+      });
       mountDashboardApi(app, settings, requireOperator(adminToken)); // history, replays, room creation
       mountRoutes(app, adminToken);
     },
@@ -300,12 +305,7 @@ export function substrateCatalogue(): Record<string, unknown>[] {
 }
 
 function mountRoutes(app: Application, adminToken: string | null): void {
-  // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
-  app.use(['/api/rooms', '/api/substrates/:name/rooms', '/api/cluster', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
-    if (cluster === null || cluster.ready) return next();
-    const err = clusterUnavailable();
-    res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: err.message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
-  });
+
   // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
   app.use('/monitor', requireOperator(adminToken));
   app.use('/monitor/api/room/call', restrictMonitorCalls);

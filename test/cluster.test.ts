@@ -336,10 +336,12 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const held = await roomOn(ids.p1!, { tickRate: 20 });
     await held.a.nextObservation();
     await redis.stop();
+    const goneAt = Date.now();
     await waitFor('matchmaking to be refused', async () => {
       const r = await post(p1.httpUrl, `/matchmake/create/${SUBSTRATE}`, {});
       return r.status === 503 && /^CLUSTER_UNAVAILABLE: /.test(String(r.body.error));
     }, 5000);
+    console.log(JSON.stringify({ figure: 'cluster_redis_gone', refused_after_ms: Date.now() - goneAt }));
     const api = await getJson<{ code: string }>(front.httpUrl, '/api/rooms');
     assert.equal(api.status, 503);
     assert.equal(api.body.code, 'CLUSTER_UNAVAILABLE');
@@ -349,10 +351,12 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     await held.a.nextObservation((o) => o.tick >= tick0 + 10);
     // Redis comes back empty (no persistence): each process lists its rooms again.
     await redis.start();
+    const backAt = Date.now();
     await waitFor('the running room to be listed again', async () => {
       const r = await getJson<Listed[]>(front.httpUrl, '/api/rooms');
       return r.status === 200 && r.body.some((x) => x.roomId === held.r.roomId);
     }, 15_000);
+    console.log(JSON.stringify({ figure: 'cluster_redis_back', relisted_after_ms: Date.now() - backAt }));
     const again = await matchmake(front.httpUrl, 'joinById', held.r.roomId, {});
     const b = await seat(again);
     assert.equal((await b.welcome).slot, 1);
