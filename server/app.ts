@@ -30,7 +30,7 @@ import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { mountHttpAgents } from './httpAgents.js';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
-import { CrucibleError } from '../ecs/errors.js';
+import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { findBotSpec, scenariosOf } from '../substrates/scenarios.js';
 import { scenarioHash, substrateHash } from '../substrates/hash.js';
@@ -39,7 +39,7 @@ import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { applyCorsPolicy, parseOrigins, requireOperator, restrictMonitorCalls } from './auth.js';
 import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
 import { protocolSchema } from './schema.js';
-import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { handlerOptionsFor, REJECTION_STATUS, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
 import { ClusterMembership, liveProcesses, nodeName } from './cluster.js';
@@ -145,7 +145,11 @@ function shortenMatchmakeReplies(): void {
       const raw = String(e.message ?? '');
       // Ours ("CODE: text") quote excerpts already; Colyseus's quote the room name or id whole.
       const message = /^[A-Z][A-Z_]+: /.test(raw) ? raw : raw.replace(/"([^"]{61})[^"]*"/g, '"$1..."');
-      throw new ServerError(e.code ?? 500, message.length > 400 ? `${message.slice(0, 397)}...` : message);
+      // A refusal by a room created in another process of a cluster crosses Redis as its message alone (Colyseus
+      // then answers 523): its status comes back from its code.
+      const coded = /^([A-Z][A-Z_]+): /.exec(raw)?.[1] as ErrorCode | undefined;
+      const status = (coded && REJECTION_STATUS[coded]) || (typeof e.code === 'number' ? e.code : 500);
+      throw new ServerError(status, message.length > 400 ? `${message.slice(0, 397)}...` : message);
     }
   };
 }

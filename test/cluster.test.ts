@@ -212,7 +212,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     assert.equal((await listing(front.httpUrl)).length, 6);
     for (const base of [p1.httpUrl, p2.httpUrl]) {
       const r = await post(base, `/matchmake/create/${SUBSTRATE}`, { tickRate: 20 });
-      assert.notEqual(r.status, 200);
+      assert.equal(r.status, 403, 'the status of OVER_BUDGET, whichever process the room would have been created in');
       assert.match(String(r.body.error), /^OVER_BUDGET: the cluster runs at most 6 rooms/, `refused at ${base}`);
     }
     // One room closes: one create fits again.
@@ -240,16 +240,23 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     assert.ok(rooms.has(a.r.roomId) && rooms.has(b.r.roomId), 'the history reads both files');
   });
 
-  it('plays a room through the front from the Python package', async function () {
+  it('steps worlds held by both processes from the Python package through the front (the controller protocol)', async function () {
     const python = join(REPO, '.venv/bin/python');
     if (!existsSync(python)) this.skip();
+    await waitFor('rooms of earlier tests to close', async () => (await listing(front.httpUrl)).length === 0);
+    // Two worlds stepped together, created 1.2 s apart: the second goes to the process with fewer rooms once the
+    // first one's count is published.
     const script = [
-      'import sys, crucible',
+      'import sys, time, crucible',
       'with crucible.Client(sys.argv[1]) as c:',
-      "    r = c.create('commons_harvest__open', seed=5, tickRate=50)",
-      '    f = r.reset()',
-      '    for _ in range(3): f = r.step([0] * r.count)',
-      "    print('PLAYED', r.count, len(c.rooms()))",
+      "    a = c.create('commons_harvest__open', seed=5, tickRate=50)",
+      '    time.sleep(1.2)',
+      "    b = c.create('commons_harvest__open', seed=6, tickRate=50)",
+      '    a.reset(); b.reset()',
+      '    for _ in range(3):',
+      '        fa = a.step([0] * a.count); fb = b.step([0] * b.count)',
+      "    held = sorted(r['processId'] for r in c.rooms())",
+      "    print('PLAYED', a.count, b.count, len(set(held)))",
     ].join('\n');
     // Asynchronously: the front runs in this process and must keep answering.
     const py = child(python, ['-c', script, front.url], { cwd: join(REPO, 'python') });
@@ -257,7 +264,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const out = { stdout: py.out.join('') };
     assert.equal(py.exitCode, 0, out.stdout);
     const players = (await getJson<{ name: string; players: number }[]>(front.httpUrl, '/api/substrates')).body.find((s) => s.name === SUBSTRATE)!.players;
-    assert.match(out.stdout, new RegExp(`PLAYED ${players} `), 'the Python room holds every focal slot');
+    assert.match(out.stdout, new RegExp(`PLAYED ${players} ${players} 2`), 'each Python room holds every focal slot; the two run in two processes');
   });
 
   it('shows the rooms of both processes in the dashboard served through the front, with the live world of a room held by either', async function () {
