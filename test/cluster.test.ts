@@ -205,6 +205,25 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     }
   });
 
+  it('serves a text agent over HTTP in a room of the other process: create through one process, join, poll and act through the other', async () => {
+    const created = await post(p1.httpUrl, `/api/substrates/${SUBSTRATE}/rooms`, { lockstep: true, seed: 11 });
+    assert.equal(created.status, 201);
+    const roomId = String(created.body.roomId);
+    const holder = (await listing(front.httpUrl)).find((r) => r.roomId === roomId)!.processId;
+    const other = holder === ids.p1 ? p2 : p1;
+    const joined = await post(other.httpUrl, `/api/rooms/${roomId}/agents`, { policy: 'http-cluster' });
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    const key = String(joined.body.key);
+    const polled = await getJson<{ observations: { seq: number; text: string }[] }>(other.httpUrl, `/api/rooms/${roomId}/agents/${key}/observations?after=0&wait=5000`);
+    assert.equal(polled.status, 200);
+    assert.ok(polled.body.observations.length >= 1 && /Tick \d+/.test(polled.body.observations[0]!.text));
+    const acted = await post(front.httpUrl, `/api/rooms/${roomId}/agents/${key}/macro`, { macro: 'stay' });
+    assert.equal(acted.status, 200, JSON.stringify(acted.body));
+    assert.equal(acted.body.accepted, true);
+    const left = await fetch(`${other.httpUrl}/api/rooms/${roomId}/agents/${key}`, { method: 'DELETE' });
+    assert.equal(left.status, 200);
+  });
+
   it('counts the rooms budget across the cluster: a create over CRUCIBLE_MAX_ROOMS is refused through either process', async () => {
     await waitFor('rooms of earlier tests to close', async () => (await listing(front.httpUrl)).length === 0);
     // 6 rooms in all, created through both processes (Colyseus places each on the process with the fewest rooms).
