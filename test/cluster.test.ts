@@ -222,6 +222,11 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     assert.equal(acted.body.accepted, true);
     const left = await fetch(`${other.httpUrl}/api/rooms/${roomId}/agents/${key}`, { method: 'DELETE' });
     assert.equal(left.status, 200);
+    // A room created over HTTP has no WebSocket client to close it: the operator disposes of it (through the monitor,
+    // from the process that does not hold it).
+    const disposed = await fetch(`${other.httpUrl}/monitor/api/room/call?roomId=${roomId}&method=disconnect&args=[]`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    assert.equal(disposed.status, 200);
+    await waitFor('the room to close', async () => !(await listing(front.httpUrl)).some((r) => r.roomId === roomId));
   });
 
   it('counts the rooms budget across the cluster: a create over CRUCIBLE_MAX_ROOMS is refused through either process', async () => {
