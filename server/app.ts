@@ -42,7 +42,7 @@ import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, REJECTION_STATUS, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
-import { ClusterMembership, liveProcesses, nodeName } from './cluster.js';
+import { ClusterMembership, liveProcesses, nodeName, selectProcessForRoom } from './cluster.js';
 import { SharedBudgets } from './clusterBudgets.js';
 
 export interface AppOptions {
@@ -171,7 +171,7 @@ export function createServer(opts: AppOptions = {}): Server {
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
   const server = defineServer({
-    ...(membership ? { presence: membership.presence, driver: membership.driver } : {}),
+    ...(membership ? { presence: membership.presence, driver: membership.driver, selectProcessIdToCreateRoom: selectProcessForRoom } : {}),
     rooms,
     // Frames above MAX_FRAME_BYTES close the socket; the room answers MESSAGE_TOO_LARGE above MAX_MESSAGE_BYTES.
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),

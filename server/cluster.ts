@@ -206,3 +206,18 @@ export function nodeName(port: number, env: NodeJS.ProcessEnv = process.env): st
   const raw = given !== undefined && given !== '' ? given : `${hostname()}-${port}`;
   return raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
 }
+
+/**
+ * Where a new room goes: the process with the fewest rooms, as Colyseus chooses, but among equals this process
+ * (no remote call; and since the front spreads matchmake requests over the processes round robin, a burst of creates
+ * spreads over them too) or else one at random. Colyseus's own choice breaks ties by the order of its Redis hash, and
+ * the counts of other processes are published at most once a second, so a burst of creates would all land on one.
+ */
+export async function selectProcessForRoom(): Promise<string> {
+  const all = await matchMaker.stats.fetchAll();
+  const self = matchMaker.processId;
+  if (all.length === 0) return self;
+  const fewest = Math.min(...all.map((p) => p.roomCount));
+  const tied = all.filter((p) => p.roomCount === fewest).map((p) => p.processId);
+  return tied.includes(self) ? self : tied[Math.floor(Math.random() * tied.length)]!;
+}
