@@ -8,6 +8,7 @@
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB; headers X-Crucible-Tick, X-Crucible-Episode and
  *                                     X-Crucible-Agents (per slot `x,y,facing` or `-`, `;`-joined) at that tick
  *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
+ *   GET /api/cluster                  the processes of a cluster (server/cluster.ts): processId, node, rooms, clients
  *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
@@ -20,6 +21,7 @@
  */
 import './node20.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +30,7 @@ import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { mountHttpAgents } from './httpAgents.js';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
-import { CrucibleError } from '../ecs/errors.js';
+import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { findBotSpec, scenariosOf } from '../substrates/scenarios.js';
 import { scenarioHash, substrateHash } from '../substrates/hash.js';
@@ -37,9 +39,11 @@ import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { applyCorsPolicy, parseOrigins, requireOperator, restrictMonitorCalls } from './auth.js';
 import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
 import { protocolSchema } from './schema.js';
-import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { handlerOptionsFor, REJECTION_STATUS, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
+import { ClusterMembership, liveProcesses, nodeName, selectProcessForRoom } from './cluster.js';
+import { SharedBudgets } from './clusterBudgets.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -56,6 +60,25 @@ export interface AppOptions {
   greet?: boolean;
   /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit (default true; tests pass false). */
   gracefullyShutdown?: boolean;
+  /**
+   * Join a cluster through this Redis (default env REDIS_URL; unset, empty or null = a single process, no Redis):
+   * server/cluster.ts, README "Cluster".
+   */
+  redisUrl?: string | null;
+  /** This process's name in the cluster, which names its results file (default env CRUCIBLE_NODE, else host-port). */
+  node?: string;
+}
+
+/** The cluster this process belongs to, if any (one server per process, like the matchmaker). */
+let cluster: ClusterMembership | null = null;
+
+/** This process's cluster membership (null: a single process). */
+export function clusterMembership(): ClusterMembership | null {
+  return cluster;
+}
+
+function clusterUnavailable(): ServerError {
+  return new ServerError(503, 'CLUSTER_UNAVAILABLE: the cluster\'s Redis cannot be reached; running rooms go on, new matchmaking resumes when it is back');
 }
 
 /** joinOrCreate only joins a room whose create options match these, when the client gives them. */
@@ -79,12 +102,20 @@ function secretOption(given: string | null | undefined, env: string | undefined)
   return v === undefined || v === null || v === '' ? null : v;
 }
 
-export function serverSettings(opts: AppOptions = {}): ServerSettings {
+export function serverSettings(opts: AppOptions = {}, shared: ClusterMembership | null = null): ServerSettings {
+  const limits = { ...budgetsFromEnv(), ...opts.budgets };
   return Object.freeze({
     resultsFile: opts.resultsFile ?? process.env.CRUCIBLE_RESULTS ?? DEFAULT_RESULTS_FILE,
     token: secretOption(opts.token, process.env.CRUCIBLE_TOKEN),
-    budgets: new Budgets({ ...budgetsFromEnv(), ...opts.budgets }),
+    budgets: shared ? new SharedBudgets(limits, shared.redis) : new Budgets(limits),
+    // In a cluster each process appends to a results file of its own (server/cluster.ts perProcessFile).
+    node: shared ? (opts.node ?? nodeName(Number(process.env.PORT ?? 0) || process.pid)) : undefined,
   });
+}
+
+/** The Redis URL of the cluster to join, or null. */
+export function redisUrlOf(opts: AppOptions = {}): string | null {
+  return secretOption(opts.redisUrl, process.env.REDIS_URL);
 }
 
 /** The operator token (never handed to rooms). */
@@ -105,6 +136,8 @@ function shortenMatchmakeReplies(): void {
   controller[SHORT_REPLIES] = true;
   const invoke = controller.invokeMethod.bind(controller);
   controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+    // In a cluster, matchmaking needs Redis: refused at once while it is away (rather than left waiting for it).
+    if (cluster !== null && !cluster.ready) throw clusterUnavailable();
     try {
       return await invoke(...args);
     } catch (err) {
@@ -112,30 +145,63 @@ function shortenMatchmakeReplies(): void {
       const raw = String(e.message ?? '');
       // Ours ("CODE: text") quote excerpts already; Colyseus's quote the room name or id whole.
       const message = /^[A-Z][A-Z_]+: /.test(raw) ? raw : raw.replace(/"([^"]{61})[^"]*"/g, '"$1..."');
-      throw new ServerError(e.code ?? 500, message.length > 400 ? `${message.slice(0, 397)}...` : message);
+      // A refusal by a room created in another process of a cluster crosses Redis as its message alone (Colyseus
+      // then answers 523): its status comes back from its code.
+      const coded = /^([A-Z][A-Z_]+): /.exec(raw)?.[1] as ErrorCode | undefined;
+      const status = (coded && REJECTION_STATUS[coded]) || (typeof e.code === 'number' ? e.code : 500);
+      throw new ServerError(status, message.length > 400 ? `${message.slice(0, 397)}...` : message);
     }
   };
 }
 
 export function createServer(opts: AppOptions = {}): Server {
-  const settings = serverSettings(opts);
+  const redisUrl = redisUrlOf(opts);
+  if (cluster !== null) throw new Error('one Crucible server per process: this process already joined a cluster');
+  const membership = redisUrl ? new ClusterMembership(redisUrl) : null;
+  const settings = serverSettings(opts, membership);
+  if (membership) {
+    membership.budgets = settings.budgets as SharedBudgets;
+    membership.node = settings.node ?? null;
+    cluster = membership;
+  }
   shortenMatchmakeReplies();
   const adminToken = adminTokenOf(opts);
   applyCorsPolicy(opts.corsOrigins ?? parseOrigins(process.env.CRUCIBLE_CORS_ORIGINS));
   const rooms = Object.fromEntries(
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
-  return defineServer({
+  const server = defineServer({
+    ...(membership ? { presence: membership.presence, driver: membership.driver, selectProcessIdToCreateRoom: selectProcessForRoom } : {}),
     rooms,
     // Frames above MAX_FRAME_BYTES close the socket; the room answers MESSAGE_TOO_LARGE above MAX_MESSAGE_BYTES.
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
     express: (app) => {
+      // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
+      app.use(['/api/rooms', '/api/substrates/:name/rooms', '/api/cluster', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
+        if (cluster === null || cluster.ready) return next();
+        res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: clusterUnavailable().message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
+      });
       mountDashboardApi(app, settings, requireOperator(adminToken)); // history, replays, room creation
       mountRoutes(app, adminToken);
     },
   });
+  if (membership) {
+    server.onBeforeShutdown(() => membership.leave());
+    server.onShutdown(async () => {
+      if (cluster === membership) cluster = null;
+    });
+  }
+  return server;
+}
+
+/** host:port others reach this process at: CRUCIBLE_ADVERTISE_HOST, else the bound address (the host name if every interface). */
+function advertisedAddress(server: Server, port: number): string {
+  const given = process.env.CRUCIBLE_ADVERTISE_HOST;
+  if (given) return `${given}:${port}`;
+  const host = boundHost(server);
+  return `${host === '0.0.0.0' || host === '[::]' ? hostname() : host}:${port}`;
 }
 
 /**
@@ -155,7 +221,10 @@ export async function listen(server: Server, port: number, host?: string): Promi
     if (onError) http?.off('error', onError);
   }
   const address = http?.address();
-  return typeof address === 'object' && address !== null ? address.port : port;
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  // In a cluster: list this process's address (the front routes to it) and start the liveness checks.
+  if (cluster !== null) await cluster.join(advertisedAddress(server, bound), cluster.node ?? nodeName(bound));
+  return bound;
 }
 
 /** The address the server is bound to, as a URL host: `127.0.0.1`, `[::1]`, … */
@@ -240,6 +309,7 @@ export function substrateCatalogue(): Record<string, unknown>[] {
 }
 
 function mountRoutes(app: Application, adminToken: string | null): void {
+
   // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
   app.use('/monitor', requireOperator(adminToken));
   app.use('/monitor/api/room/call', restrictMonitorCalls);
@@ -256,6 +326,22 @@ function mountRoutes(app: Application, adminToken: string | null): void {
 
   mountHttpAgents(app, substrateNames());
 
+  // The processes of the cluster and what each holds (no addresses: clients never need them).
+  app.get('/api/cluster', async (_req, res) => {
+    if (cluster === null) return res.json({ cluster: false, processId: matchMaker.processId, processes: [] });
+    const [live, stats] = await Promise.all([liveProcesses(cluster.redis), matchMaker.stats.fetchAll()]);
+    res.json({
+      cluster: true,
+      processId: matchMaker.processId,
+      processes: live
+        .map((e) => {
+          const st = stats.find((x) => x.processId === e.processId);
+          return { processId: e.processId, node: e.node, startedAt: e.startedAt, rooms: st?.roomCount ?? 0, clients: st?.ccu ?? 0 };
+        })
+        .sort((a, b) => a.node.localeCompare(b.node)),
+    });
+  });
+
   app.get('/api/substrates', (_req, res) => {
     res.json(substrateCatalogue());
   });
@@ -271,7 +357,9 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     const rooms = await Promise.all(
       listings.map(async (r) => {
         try {
-          return (await matchMaker.remoteRoomCall<SubstrateRoom>(r.roomId, 'describe')) as Record<string, unknown>;
+          const d = (await matchMaker.remoteRoomCall<SubstrateRoom>(r.roomId, 'describe')) as Record<string, unknown>;
+          // In a cluster, which process holds the room (clients need not know: the front routes by it).
+          return cluster ? { ...d, processId: r.processId } : d;
         } catch {
           // The room is disposing or its process is unreachable: report what the listing knows.
           const md = (r.metadata ?? {}) as Record<string, unknown>;
