@@ -36,6 +36,11 @@ export interface LoadtestReport {
   holds: boolean;
   /** The rate held with no errors or disconnects (the sweep's criterion; tick and round-trip percentiles aside). */
   rate_holds: boolean;
+  /** Rooms the agents were spread over, and the server processes they ran on. */
+  rooms: number;
+  processes: number;
+  /** The slowest room's rate (achieved_hz is the mean over rooms); the criteria are judged on it. */
+  room_hz_min: number;
   substrate: string;
   obs: string;
   lockstep: boolean;
@@ -75,6 +80,42 @@ export interface LoadtestReport {
   other_cpu_pct: number | null;
   /** Observations the server sent as one socket write / through the Colyseus fallback (null: not reported). */
   obs_sends: { one_write: number; fallback: number } | null;
+  /**
+   * Setting up the rooms: after as many rooms as processes (created one after the other: they warm each process's code), rooms created per
+   * second (`concurrency` creates in flight, each a seat reservation, the world build and the connection; null with
+   * one room), the time of one create, and Redis commands per room created (null: no Redis).
+   */
+  create: { rooms_per_s: number | null; ms: Percentiles; concurrency: number; redis_commands_per_room: number | null };
+  /**
+   * Joins timed during the window (spectators, one after the other): the seat reservation (HTTP), the connection
+   * until the join is confirmed, and both; `via_other_process` of them were reserved through a process that does
+   * not own the room. null: no probes.
+   */
+  join_ms: {
+    n: number;
+    via_other_process: number;
+    failed: number;
+    first_error: string | null;
+    reserve: Percentiles | null;
+    connect: Percentiles | null;
+    total: Percentiles | null;
+  } | null;
+  /**
+   * RSS of the server processes this tool started (summed) before any room, with the rooms (their slots acting
+   * NOOP), and with the agents joined (after the warm-up); per room and per agent the differences; Redis's own
+   * used_memory per room. null: servers given by --url.
+   */
+  memory: { rss_mb: { start: number; rooms: number; agents: number }; per_room_kb: number; per_agent_kb: number; redis_per_room_kb: number | null } | null;
+  /** Redis over the window (INFO deltas, this tool's INFO calls taken out); null without Redis. */
+  redis: {
+    url: string;
+    commands_per_s: number;
+    commands_per_room_s: number;
+    bytes_in_per_room_s: number;
+    bytes_out_per_room_s: number;
+    /** Calls per command over the window, largest first. */
+    calls: Record<string, number>;
+  } | null;
 }
 
 /** Pass criteria of a run, in the units of the report. */
@@ -150,9 +191,9 @@ function ms(p: Percentiles): string {
 /** The readable table of one run (stderr). */
 export function formatRun(r: LoadtestReport): string {
   const rows: [string, string][] = [
-    ['agents', `${r.agents} (${r.players} players, scale ${r.scale}, other slots NOOP), ${r.workers} bot processes`],
+    ['agents', `${r.agents} in ${r.rooms} room${r.rooms > 1 ? 's' : ''} of ${r.players} players (scale ${r.scale}, other slots NOOP) on ${r.processes} server process${r.processes > 1 ? 'es' : ''}, ${r.workers} bot processes`],
     ['room', `${r.substrate}, obs ${r.obs}${r.lockstep ? ', lockstep' : ''}, ${fmt(r.seconds, 1)} s measured`],
-    ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
+    ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz${r.rooms > 1 ? ` (slowest room ${fmt(r.room_hz_min, 2)})` : ''}; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
     ['tick duration ms', ms(r.tick_ms)],
     ['round trip ms', ms(r.rtt_ms)],
     ['errors', `${r.errors}${Object.keys(r.error_codes).length ? ` ${JSON.stringify(r.error_codes)}` : ''}; disconnects ${r.disconnects}`],
@@ -161,6 +202,10 @@ export function formatRun(r: LoadtestReport): string {
     ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
     ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)})`}`],
     ['loop delay ms', `bots p99 ${fmt(r.bot_loop_delay_ms.p99, 2)} max ${fmt(r.bot_loop_delay_ms.max, 2)}; idle probe (scheduling) p99 ${fmt(r.sched_delay_ms.p99, 2)} max ${fmt(r.sched_delay_ms.max, 2)}`],
+    ['rooms created', `${r.create.rooms_per_s === null ? '-' : fmt(r.create.rooms_per_s, 1)}/s (${r.create.concurrency} at once; one create ${ms(r.create.ms)})${r.create.redis_commands_per_room === null ? '' : `; ${fmt(r.create.redis_commands_per_room, 1)} Redis commands per room`}`],
+    ['join ms', r.join_ms === null ? '-' : `${r.join_ms.n} probes (${r.join_ms.via_other_process} through another process, ${r.join_ms.failed} failed): ${r.join_ms.total ? ms(r.join_ms.total) : '-'}; reserve p50 ${fmt(r.join_ms.reserve?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.reserve?.p99 ?? 0, 2)}, connect p50 ${fmt(r.join_ms.connect?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.connect?.p99 ?? 0, 2)}`],
+    ['memory', r.memory === null ? '-' : `RSS ${fmt(r.memory.rss_mb.start)} → ${fmt(r.memory.rss_mb.rooms)} (rooms) → ${fmt(r.memory.rss_mb.agents)} MB (agents): ${fmt(r.memory.per_room_kb, 0)} KB a room, ${fmt(r.memory.per_agent_kb, 0)} KB an agent${r.memory.redis_per_room_kb === null ? '' : `; Redis ${fmt(r.memory.redis_per_room_kb, 1)} KB a room`}`],
+    ['redis', r.redis === null ? '-' : `${fmt(r.redis.commands_per_s, 0)} commands/s = ${fmt(r.redis.commands_per_room_s, 2)} per room per s, ${fmt(r.redis.bytes_in_per_room_s, 0)} B in / ${fmt(r.redis.bytes_out_per_room_s, 0)} B out per room per s; ${JSON.stringify(r.redis.calls)}`],
     ['holds', `${r.holds ? 'yes' : 'NO'} (≥ ${HOLD_CRITERIA.achievedShare * 100} % of the rate, tick p99 ≤ ${HOLD_CRITERIA.tickP99Ms} ms, rtt p99 ≤ ${fmt(rttLimitMs(r.target_hz), 1)} ms, no errors or disconnects)`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

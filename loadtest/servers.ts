@@ -1,0 +1,255 @@
+/**
+ * The servers a load test runs against: one process of its own (the default), a cluster of its own (`--cluster N`:
+ * a private `redis-server` and N server processes joined to it through REDIS_URL), or servers already running
+ * (`--url`, one URL or a comma list, with `--redis` to read the cluster's Redis).
+ *
+ * For the processes it starts, the tool knows their pids: their CPU and memory are read from /proc (costing the
+ * servers nothing). Redis is read with `redis-cli INFO` (commandstats, stats, memory) at both ends of a window.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { procCpuMicros, procRssBytes, startServerProcess, type ServerProcess } from './serverProcess.js';
+
+const run = promisify(execFile);
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+/**
+ * Budgets of the servers this tool starts: many rooms, created as fast as the matchmaker can (the defaults, 64 rooms
+ * and 4 creates a second, would measure the budget instead). The limits of one room stay the defaults.
+ */
+export const LOADTEST_BUDGET_ENV: Readonly<Record<string, string>> = Object.freeze({
+  CRUCIBLE_MAX_ROOMS: '100000',
+  CRUCIBLE_MAX_CREATES_PER_SECOND: '100000',
+  CRUCIBLE_MAX_TOTAL_CELL_HZ: '1000000000',
+});
+
+export interface ServerSet {
+  /** Client-facing URLs (ws://), one per process this tool started, or the ones given. */
+  readonly urls: readonly string[];
+  /** Pids of the processes this tool started, in the order of `urls` (empty for servers given by URL). */
+  readonly pids: readonly number[];
+  /** Redis of the cluster (null: a single process, or --url without --redis). */
+  readonly redisUrl: string | null;
+  /** Pid of the redis-server this tool started (null otherwise). */
+  readonly redisPid: number | null;
+  stop(): Promise<void>;
+}
+
+export interface StartServersOptions {
+  /** Server processes; 0 = one process without Redis (the single-process default). */
+  cluster: number;
+  cpuProfDir: string | null;
+  onLog: (line: string) => void;
+}
+
+/** A free loopback TCP port (bound once and released: another process could take it first, rarely). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisProcess {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** A private redis-server on a free loopback port, in memory only (no RDB, no AOF). */
+export async function startRedis(onLog: (line: string) => void = () => {}): Promise<RedisProcess> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start within ${REDIS_START_TIMEOUT_MS} ms`)), REDIS_START_TIMEOUT_MS);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not be started (${err.message}); install it (Debian: apt-get install redis-server)`));
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => onLog(`[redis] ${chunk.trim()}`));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (code ${code}) before it was ready`));
+    });
+  });
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+const running = new Set<ReturnType<typeof spawn>>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
+/** Start what `opts` asks for; the caller stops it. */
+export async function startServers(opts: StartServersOptions): Promise<ServerSet> {
+  if (opts.cluster === 0) {
+    const p = await startServerProcess({ cpuProfDir: opts.cpuProfDir, onStderr: (line) => opts.onLog(`[server] ${line}`), env: { ...LOADTEST_BUDGET_ENV } });
+    return { urls: [p.url], pids: [p.pid], redisUrl: null, redisPid: null, stop: () => p.stop() };
+  }
+  const redis = await startRedis(opts.onLog);
+  const procs: ServerProcess[] = [];
+  try {
+    const started = await Promise.allSettled(
+      Array.from({ length: opts.cluster }, (_, k) =>
+        startServerProcess({
+          cpuProfDir: opts.cpuProfDir,
+          onStderr: (line) => opts.onLog(`[server ${k}] ${line}`),
+          env: { ...LOADTEST_BUDGET_ENV, REDIS_URL: redis.url },
+        }),
+      ),
+    );
+    for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } catch (err) {
+    await Promise.all(procs.map((p) => p.stop()));
+    await redis.stop();
+    throw err;
+  }
+  return {
+    urls: procs.map((p) => p.url),
+    pids: procs.map((p) => p.pid),
+    redisUrl: redis.url,
+    redisPid: redis.pid,
+    stop: async () => {
+      await Promise.all(procs.map((p) => p.stop()));
+      await redis.stop();
+    },
+  };
+}
+
+/** Servers already running: no pids, Redis only if given. */
+export function givenServers(urls: readonly string[], redisUrl: string | null): ServerSet {
+  return { urls, pids: [], redisUrl, redisPid: null, stop: async () => {} };
+}
+
+/** Summed CPU time (µs) of `pids`, null when any cannot be read or there are none. */
+export function cpuOf(pids: readonly number[]): number | null {
+  if (pids.length === 0) return null;
+  let sum = 0;
+  for (const pid of pids) {
+    const v = procCpuMicros(pid);
+    if (v === null) return null;
+    sum += v;
+  }
+  return sum;
+}
+
+/** Summed RSS (bytes) of `pids`, null when any cannot be read or there are none. */
+export function rssOf(pids: readonly number[]): number | null {
+  if (pids.length === 0) return null;
+  let sum = 0;
+  for (const pid of pids) {
+    const v = procRssBytes(pid);
+    if (v === null) return null;
+    sum += v;
+  }
+  return sum;
+}
+
+/** Counters of one `INFO all` reading. */
+export interface RedisInfo {
+  /** Calls per command (commandstats), the INFO calls of this tool included. */
+  calls: Record<string, number>;
+  commands: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  usedMemoryBytes: number;
+  pubsubChannels: number;
+  connectedClients: number;
+  /** Bytes of this reply (the next reading counts them as output). */
+  replyBytes: number;
+}
+
+/** Parse the text of `INFO all`. */
+export function parseRedisInfo(text: string): RedisInfo {
+  const fields = new Map<string, string>();
+  const calls: Record<string, number> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const colon = line.indexOf(':');
+    if (line === '' || line.startsWith('#') || colon < 0) continue;
+    const key = line.slice(0, colon);
+    const value = line.slice(colon + 1);
+    if (key.startsWith('cmdstat_')) {
+      const m = /calls=(\d+)/.exec(value);
+      if (m) calls[key.slice('cmdstat_'.length)] = Number(m[1]);
+    } else {
+      fields.set(key, value);
+    }
+  }
+  const n = (k: string): number => Number(fields.get(k) ?? 0);
+  return {
+    calls,
+    commands: n('total_commands_processed'),
+    netInputBytes: n('total_net_input_bytes'),
+    netOutputBytes: n('total_net_output_bytes'),
+    usedMemoryBytes: n('used_memory'),
+    pubsubChannels: n('pubsub_channels'),
+    connectedClients: n('connected_clients'),
+    replyBytes: Buffer.byteLength(text),
+  };
+}
+
+export async function readRedisInfo(url: string): Promise<RedisInfo> {
+  const { stdout } = await run('redis-cli', ['-u', url, 'INFO', 'all'], { maxBuffer: 16 * 1024 * 1024 });
+  return parseRedisInfo(stdout);
+}
+
+/** What the cluster's processes asked of Redis between two readings (this tool's own INFO calls taken out). */
+export interface RedisDelta {
+  commands: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Calls per command, largest first; INFO left out. */
+  calls: Record<string, number>;
+}
+
+/** Bytes of the `INFO all` request as redis-cli sends it (RESP array of two bulk strings). */
+const INFO_REQUEST_BYTES = '*2\r\n$4\r\nINFO\r\n$3\r\nall\r\n'.length;
+
+export function redisDelta(a: RedisInfo, b: RedisInfo): RedisDelta {
+  const calls: Record<string, number> = {};
+  for (const [cmd, n] of Object.entries(b.calls)) {
+    const d = n - (a.calls[cmd] ?? 0);
+    if (cmd !== 'info' && d > 0) calls[cmd] = d;
+  }
+  const ownInfo = (b.calls.info ?? 0) - (a.calls.info ?? 0);
+  const sorted = Object.fromEntries(Object.entries(calls).sort((x, y) => y[1] - x[1]));
+  return {
+    // The second reading's INFO is counted once it has run; the first one's reply and request are in the window.
+    commands: Math.max(0, b.commands - a.commands - ownInfo),
+    netInputBytes: Math.max(0, b.netInputBytes - a.netInputBytes - INFO_REQUEST_BYTES * ownInfo),
+    netOutputBytes: Math.max(0, b.netOutputBytes - a.netOutputBytes - a.replyBytes),
+    calls: sorted,
+  };
+}
