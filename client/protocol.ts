@@ -53,6 +53,12 @@ export const ObsFlag = {
  */
 export const CLOSE_SLOW_CONSUMER = 4008;
 
+/**
+ * WebSocket close code for the clients of a room whose server process stopped (a cluster, README "Cluster"): the
+ * cluster's front ends their sockets with it; the room and its unfinished episode are gone (no results line).
+ */
+export const CLOSE_PROCESS_LOST = 4012;
+
 /** Observation modes, by wire code; `OBS_MODE_CODE` is derived from it. */
 export const OBS_MODES = ['none', 'rgb', 'symbolic'] as const;
 export type ObsMode = (typeof OBS_MODES)[number];

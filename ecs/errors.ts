@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   NOT_A_TEXT_AGENT: 'only agents that joined with obs "text" (or over HTTP) may send macros',
   UNKNOWN_AGENT: 'no HTTP agent holds that agent key in this room',
   AGENT_TIMED_OUT: 'an HTTP agent made no request for longer than the room\'s httpIdleTimeoutMs; its seat was released',
+  CLUSTER_UNAVAILABLE: "a cluster's Redis cannot be reached: running rooms go on, new matchmaking and the room routes wait for it (HTTP 503)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

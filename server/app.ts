@@ -20,6 +20,7 @@
  */
 import './node20.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,8 @@ import { protocolSchema } from './schema.js';
 import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
+import { ClusterMembership, nodeName } from './cluster.js';
+import { SharedBudgets } from './clusterBudgets.js';
 
 export interface AppOptions {
   /** Default results file (default env CRUCIBLE_RESULTS, else results/episodes.jsonl). */
@@ -56,6 +59,25 @@ export interface AppOptions {
   greet?: boolean;
   /** Install SIGTERM/SIGINT handlers that shut down gracefully and exit (default true; tests pass false). */
   gracefullyShutdown?: boolean;
+  /**
+   * Join a cluster through this Redis (default env REDIS_URL; unset, empty or null = a single process, no Redis):
+   * server/cluster.ts, README "Cluster".
+   */
+  redisUrl?: string | null;
+  /** This process's name in the cluster, which names its results file (default env CRUCIBLE_NODE, else host-port). */
+  node?: string;
+}
+
+/** The cluster this process belongs to, if any (one server per process, like the matchmaker). */
+let cluster: ClusterMembership | null = null;
+
+/** This process's cluster membership (null: a single process). */
+export function clusterMembership(): ClusterMembership | null {
+  return cluster;
+}
+
+function clusterUnavailable(): ServerError {
+  return new ServerError(503, 'CLUSTER_UNAVAILABLE: the cluster\'s Redis cannot be reached; running rooms go on, new matchmaking resumes when it is back');
 }
 
 /** joinOrCreate only joins a room whose create options match these, when the client gives them. */
@@ -79,12 +101,20 @@ function secretOption(given: string | null | undefined, env: string | undefined)
   return v === undefined || v === null || v === '' ? null : v;
 }
 
-export function serverSettings(opts: AppOptions = {}): ServerSettings {
+export function serverSettings(opts: AppOptions = {}, shared: ClusterMembership | null = null): ServerSettings {
+  const limits = { ...budgetsFromEnv(), ...opts.budgets };
   return Object.freeze({
     resultsFile: opts.resultsFile ?? process.env.CRUCIBLE_RESULTS ?? DEFAULT_RESULTS_FILE,
     token: secretOption(opts.token, process.env.CRUCIBLE_TOKEN),
-    budgets: new Budgets({ ...budgetsFromEnv(), ...opts.budgets }),
+    budgets: shared ? new SharedBudgets(limits, shared.redis) : new Budgets(limits),
+    // In a cluster each process appends to a results file of its own (server/cluster.ts perProcessFile).
+    node: shared ? (opts.node ?? nodeName(Number(process.env.PORT ?? 0) || process.pid)) : undefined,
   });
+}
+
+/** The Redis URL of the cluster to join, or null. */
+export function redisUrlOf(opts: AppOptions = {}): string | null {
+  return secretOption(opts.redisUrl, process.env.REDIS_URL);
 }
 
 /** The operator token (never handed to rooms). */
@@ -105,6 +135,8 @@ function shortenMatchmakeReplies(): void {
   controller[SHORT_REPLIES] = true;
   const invoke = controller.invokeMethod.bind(controller);
   controller.invokeMethod = async (...args: Parameters<typeof invoke>) => {
+    // In a cluster, matchmaking needs Redis: refused at once while it is away (rather than left waiting for it).
+    if (cluster !== null && !cluster.ready) throw clusterUnavailable();
     try {
       return await invoke(...args);
     } catch (err) {
@@ -118,14 +150,23 @@ function shortenMatchmakeReplies(): void {
 }
 
 export function createServer(opts: AppOptions = {}): Server {
-  const settings = serverSettings(opts);
+  const redisUrl = redisUrlOf(opts);
+  if (cluster !== null) throw new Error('one Crucible server per process: this process already joined a cluster');
+  const membership = redisUrl ? new ClusterMembership(redisUrl) : null;
+  const settings = serverSettings(opts, membership);
+  if (membership) {
+    membership.budgets = settings.budgets as SharedBudgets;
+    membership.node = settings.node ?? null;
+    cluster = membership;
+  }
   shortenMatchmakeReplies();
   const adminToken = adminTokenOf(opts);
   applyCorsPolicy(opts.corsOrigins ?? parseOrigins(process.env.CRUCIBLE_CORS_ORIGINS));
   const rooms = Object.fromEntries(
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
-  return defineServer({
+  const server = defineServer({
+    ...(membership ? { presence: membership.presence, driver: membership.driver } : {}),
     rooms,
     // Frames above MAX_FRAME_BYTES close the socket; the room answers MESSAGE_TOO_LARGE above MAX_MESSAGE_BYTES.
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
@@ -136,6 +177,21 @@ export function createServer(opts: AppOptions = {}): Server {
       mountRoutes(app, adminToken);
     },
   });
+  if (membership) {
+    server.onBeforeShutdown(() => membership.leave());
+    server.onShutdown(async () => {
+      if (cluster === membership) cluster = null;
+    });
+  }
+  return server;
+}
+
+/** host:port others reach this process at: CRUCIBLE_ADVERTISE_HOST, else the bound address (the host name if every interface). */
+function advertisedAddress(server: Server, port: number): string {
+  const given = process.env.CRUCIBLE_ADVERTISE_HOST;
+  if (given) return `${given}:${port}`;
+  const host = boundHost(server);
+  return `${host === '0.0.0.0' || host === '[::]' ? hostname() : host}:${port}`;
 }
 
 /**
@@ -155,7 +211,10 @@ export async function listen(server: Server, port: number, host?: string): Promi
     if (onError) http?.off('error', onError);
   }
   const address = http?.address();
-  return typeof address === 'object' && address !== null ? address.port : port;
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  // In a cluster: list this process's address (the front routes to it) and start the liveness checks.
+  if (cluster !== null) await cluster.join(advertisedAddress(server, bound), cluster.node ?? nodeName(bound));
+  return bound;
 }
 
 /** The address the server is bound to, as a URL host: `127.0.0.1`, `[::1]`, … */
@@ -240,6 +299,12 @@ export function substrateCatalogue(): Record<string, unknown>[] {
 }
 
 function mountRoutes(app: Application, adminToken: string | null): void {
+  // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
+  app.use(['/api/rooms', '/api/substrates/:name/rooms', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
+    if (cluster === null || cluster.ready) return next();
+    const err = clusterUnavailable();
+    res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: err.message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
+  });
   // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
   app.use('/monitor', requireOperator(adminToken));
   app.use('/monitor/api/room/call', restrictMonitorCalls);
@@ -271,7 +336,9 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     const rooms = await Promise.all(
       listings.map(async (r) => {
         try {
-          return (await matchMaker.remoteRoomCall<SubstrateRoom>(r.roomId, 'describe')) as Record<string, unknown>;
+          const d = (await matchMaker.remoteRoomCall<SubstrateRoom>(r.roomId, 'describe')) as Record<string, unknown>;
+          // In a cluster, which process holds the room (clients need not know: the front routes by it).
+          return cluster ? { ...d, processId: r.processId } : d;
         } catch {
           // The room is disposing or its process is unreachable: report what the listing knows.
           const md = (r.metadata ?? {}) as Record<string, unknown>;

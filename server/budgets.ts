@@ -58,7 +58,7 @@ export const DEFAULT_BUDGETS: BudgetLimits = Object.freeze({
   resultsBytesPerHour: 64 * 1024 * 1024,
 });
 
-const ENV_NAMES: Readonly<Record<keyof BudgetLimits, string>> = {
+export const ENV_NAMES: Readonly<Record<keyof BudgetLimits, string>> = {
   maxRooms: 'CRUCIBLE_MAX_ROOMS',
   maxCreatesPerSecond: 'CRUCIBLE_MAX_CREATES_PER_SECOND',
   maxRoomCells: 'CRUCIBLE_MAX_ROOM_CELLS',
@@ -97,7 +97,7 @@ export interface RoomCost {
   readonly episodesPerSecond?: number;
 }
 
-function over(message: string, budget: keyof BudgetLimits, limit: number, value: number): CrucibleError {
+export function over(message: string, budget: keyof BudgetLimits, limit: number, value: number): CrucibleError {
   return new CrucibleError('OVER_BUDGET', message, { budget: ENV_NAMES[budget], limit, value });
 }
 

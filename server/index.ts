@@ -7,8 +7,10 @@
  * the monitor on, for whoever presents it), CRUCIBLE_CORS_ORIGINS, and the budgets (CRUCIBLE_MAX_ROOMS, …).
  * SIGTERM / SIGINT shut down gracefully: rooms stop ticking, flush their results, close their clients, then the
  * process exits. A port that cannot be bound, or a malformed setting, exits with status 1 and says why.
+ * REDIS_URL joins a cluster (README "Cluster"; `npm run cluster` starts several processes behind one URL).
  */
-import { adminTokenOf, boundHost, createServer, listen, serverSettings } from './app.js';
+import { adminTokenOf, boundHost, clusterMembership, createServer, listen, serverSettings } from './app.js';
+import { perProcessFile } from './results.js';
 
 function fail(message: string): never {
   console.error(`crucible: ${message}`);
@@ -45,5 +47,7 @@ console.log(`  WebSocket  ws://${at}:${bound}`);
 console.log(`  Dashboard  http://${at}:${bound}/`);
 console.log(`  Monitor    http://${at}:${bound}/monitor  ${admin ? '(operator: Authorization: Bearer $CRUCIBLE_ADMIN_TOKEN)' : '(off: set CRUCIBLE_ADMIN_TOKEN to turn it on)'}`);
 console.log(`  API        http://${at}:${bound}/api/substrates  http://${at}:${bound}/api/rooms`);
-console.log(`  Results    ${settings.resultsFile}${settings.token ? '  (agents and room creators need CRUCIBLE_TOKEN)' : ''}`);
+const cluster = clusterMembership();
+if (cluster) console.log(`  Cluster    process ${cluster.node} on ${cluster.url.replace(/\/\/[^@/]*@/, '//')} (budgets count across the cluster)`);
+console.log(`  Results    ${perProcessFile(settings.resultsFile, cluster?.node ?? undefined)}${settings.token ? '  (agents and room creators need CRUCIBLE_TOKEN)' : ''}`);
 console.log(`  Budgets    ${b.maxRooms} rooms (${b.maxCreatesPerSecond} creates/s), ${b.maxRoomCells} cells and ${b.maxRoomCellHz} cells×Hz a room, ${b.maxTotalCellHz} cells×Hz in all`);

@@ -14,6 +14,7 @@ import { getScenario, scenariosOf } from '../substrates/scenarios.js';
 import type { ObsMode } from '../client/protocol.js';
 import type { ObservationSet } from '../systems/vectorObservations.js';
 import type { Budgets } from './budgets.js';
+import type { SharedBudgets } from './clusterBudgets.js';
 import { describe, excerpt } from './messages.js';
 import {
   checkOption, CREATE_KEYS, CREATE_OPTIONS, FILL_FOCAL, JOIN_KEYS, JOIN_OPTIONS, OPTION_SCHEMAS, ROLES, ruleOf, type OptionKey,
@@ -31,7 +32,9 @@ export interface ServerSettings {
   /** When set, agents must join with this token, and creating a room needs it too. */
   token: string | null;
   /** The process's budget ledger (server/budgets.ts); none = no budgets (tests of options alone). */
-  budgets?: Budgets;
+  budgets?: Budgets | SharedBudgets;
+  /** In a cluster: this process's name; its rooms append to `<results>.<node>.jsonl` (server/cluster.ts). */
+  node?: string;
 }
 
 /** A room's configuration, validated and frozen. Units in the names. */

@@ -239,3 +239,12 @@ export class ResultsWriter {
     }
   }
 }
+
+/**
+ * `dir/episodes.jsonl` → `dir/episodes.<node>.jsonl`: in a cluster each process appends to a file of its own (the
+ * history reads every .jsonl file of the directory, so it sees them all). No node: the path itself.
+ */
+export function perProcessFile(path: string, node: string | undefined): string {
+  if (!node) return path;
+  return path.endsWith('.jsonl') ? `${path.slice(0, -'.jsonl'.length)}.${node}.jsonl` : `${path}.${node}`;
+}

@@ -28,7 +28,7 @@ import { getSubstrate } from '../../substrates/registry.js';
 import { describe as describeValue, MAX_MESSAGE_BYTES, parseAction, parseWorldRequest } from '../messages.js';
 import { parseCreateOptions, parseJoinOptions, type JoinConfig, type RoomConfig, type ServerSettings } from '../options.js';
 import { CLIENT_MESSAGE_TYPES, isClientMessageType, type ClientMessageType } from '../schema.js';
-import { ResultsWriter } from '../results.js';
+import { perProcessFile, ResultsWriter } from '../results.js';
 import { renderSeat, Seats, type ActionOutcome, type Seat } from '../seats.js';
 import { Controllers, EVENT_NAMES, parseReset, parseStep, type Controller } from '../controllers.js';
 import { substrateSpecs } from '../specs.js';
@@ -205,9 +205,11 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
     }
   }
 
-  override onCreate(options: Record<string, unknown> & HandlerOptions): void {
+  override onCreate(options: Record<string, unknown> & HandlerOptions): void | Promise<void> {
     const { substrate, server, ...clientOptions } = options;
     this.installFrameGate();
+    // A cluster's budgets are counted in Redis (server/clusterBudgets.ts): their answer is awaited.
+    let pending: Promise<CrucibleError | null> | null = null;
     try {
       this.#server = server;
       this.config = parseCreateOptions(clientOptions, substrate, server);
@@ -221,13 +223,30 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
         const spec = getSubstrate(substrate);
         const cost = { cells: roomCells(spec, c.scale), tickRate: c.tickRate, episodesPerSecond: c.tickRate / (c.maxSteps ?? spec.episode.maxSteps) };
         const refused = server.budgets.admit(this.roomId, cost, requested);
-        if (refused) throw refused;
-        this.#admitted = true;
+        if (refused instanceof Promise) pending = refused;
+        else if (refused) throw refused;
+        else this.#admitted = true;
       }
+    } catch (err) {
+      this.releaseBudget();
+      throw toServerError(err);
+    }
+    if (pending === null) return this.build(substrate, server);
+    return pending.then((refused) => {
+      if (refused) throw toServerError(refused);
+      this.#admitted = true;
+      this.build(substrate, server);
+    });
+  }
+
+  /** The room's world, seats and clocks, once its options and budgets passed. */
+  private build(substrate: string, server: ServerSettings): void {
+    const c0 = this.config;
+    try {
       // One performance report a second whatever the tick rate (the dashboard charts poll twice a second).
       this.env = new Environment({
-        substrate, scenario: c.scenario, seed: c.seed, scale: c.scale, focalPolicy: null, performanceEvery: Math.max(1, Math.round(c.tickRate)),
-        observations: c.observations,
+        substrate, scenario: c0.scenario, seed: c0.seed, scale: c0.scale, focalPolicy: null, performanceEvery: Math.max(1, Math.round(c0.tickRate)),
+        observations: c0.observations,
       });
     } catch (err) {
       this.releaseBudget();
@@ -266,7 +285,8 @@ export class SubstrateRoom extends Room<{ state: RoomState; metadata: RoomMetada
       checkLockstep: () => this.checkLockstep(),
       countError: (code) => (this.errors[code] = (this.errors[code] ?? 0) + 1),
     });
-    this.results = new ResultsWriter(c.resultsFile);
+    // In a cluster each process appends to its own file beside the chosen one (no two processes share a file).
+    this.results = new ResultsWriter(perProcessFile(c.resultsFile, server.node));
     this.resultsAllowance = new ResultsAllowance(server.budgets?.limits.resultsBytesPerHour ?? Infinity);
     this.worldImage = new WorldImage(() => this.drawWorld());
     if (env.monitor) {
