@@ -25,8 +25,9 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --url URL[,URL…]  use running servers instead of starting them (server CPU then comes from the servers' own
                     reports; no memory figures); several URLs = processes of one cluster, used round-robin
   --redis URL       with --url: the cluster's Redis (redis://HOST:PORT), read with redis-cli INFO over the window
-  --join-probes K   joins timed during the window (seat reservation, then connect), each through a process that
-                    does not own the room when there is one; as spectators, one after the other (0–10000, default 20)
+  --join-probes K   joins timed after the window while the bots play (seat reservation, then connect), each
+                    reserved at a process that does not own the room when there is one; spectators, one every
+                    100 ms (0–10000, default 20)
   --workers K       bot processes (1–64; default one per 250 agents, at most cores − 1, at least 1)
   --warmup S        seconds between the last join and the start of the measurement (0–60, default 2)
   --seed N          room seed and bots' action seed (default 1)

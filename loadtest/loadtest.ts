@@ -35,7 +35,7 @@ import {
 } from './report.js';
 import { matchmake } from './rawClient.js';
 import { machineBusyMicros } from './serverProcess.js';
-import { cpuOf, givenServers, readRedisInfo, redisDelta, rssOf, startServers, type RedisDelta } from './servers.js';
+import { cpuOf, givenServers, readRedisInfo, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
 
 const WORKER = fileURLToPath(new URL('./botWorker.ts', import.meta.url));
 /** Joins in flight at once per bot process. */
@@ -145,6 +145,8 @@ class Worker {
 
 /** Rooms created at once while setting up (each create: seat reservation, world build, connect). */
 const CREATE_CONCURRENCY = 8;
+/** Time between the starts of two join probes (ms). */
+const PROBE_INTERVAL_MS = 100;
 /** Metric readings in flight at once (one HTTP request per room). */
 const READ_CONCURRENCY = 16;
 
@@ -191,11 +193,14 @@ interface ProbeResult {
 }
 
 /**
- * `count` spectator joins spread over `ms`, one after the other: the seat reservation (POST /matchmake/joinById
- * through a process that does not own the room, when the owner is known and there is another), then the
- * connection (to wherever the reservation sends it) until the room confirms the join; then it leaves.
+ * `count` spectator joins spread over `ms`, one after the other: the seat reservation (POST /matchmake/joinById at
+ * a server process that does not own the room, when the processes are known and there are several), then the
+ * connection through the client-facing URL (a cluster's front routes it to the owner) until the room confirms the
+ * join; then it leaves. Without known processes the reservation goes through the client-facing URLs in turn.
  */
-async function runProbes(count: number, ms: number, roomIds: readonly string[], ownerUrl: readonly (number | null)[], urls: readonly string[]): Promise<ProbeResult> {
+async function runProbes(
+  count: number, ms: number, roomIds: readonly string[], owner: readonly (number | null)[], processes: readonly DirectProcess[], urls: readonly string[],
+): Promise<ProbeResult> {
   const r: ProbeResult = { reserve: newHistogram(), connect: newHistogram(), total: newHistogram(), viaOther: 0, failed: 0, firstError: null };
   const t0 = performance.now();
   for (let k = 0; k < count; k++) {
@@ -203,14 +208,21 @@ async function runProbes(count: number, ms: number, roomIds: readonly string[], 
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const room = k % roomIds.length;
-    const owner = ownerUrl[room];
-    const via = owner === null ? (room + 1 + k) % urls.length : urls.length > 1 ? (owner + 1 + (k % (urls.length - 1))) % urls.length : owner;
-    if (owner !== null && via !== owner) r.viaOther++;
+    const own = owner[room];
+    let reserveUrl: string;
+    if (processes.length === 0 || own === null) {
+      reserveUrl = urls[k % urls.length];
+    } else {
+      const via = processes.length > 1 ? (own + 1 + (k % (processes.length - 1))) % processes.length : own;
+      if (via !== own) r.viaOther++;
+      reserveUrl = processes[via].url;
+    }
+    const connectUrl = processes.length === 0 ? reserveUrl : urls[k % urls.length];
     try {
       const a = performance.now();
-      const reservation = await matchmake(urls[via].replace(/^ws/, 'http'), 'joinById', roomIds[room], { role: 'spectator', state: false });
+      const reservation = await matchmake(reserveUrl.replace(/^ws/, 'http'), 'joinById', roomIds[room], { role: 'spectator', state: false });
       const b = performance.now();
-      const joined = await new Client(urls[via]).consumeSeatReservation(reservation as unknown as Parameters<Client['consumeSeatReservation']>[0]);
+      const joined = await new Client(connectUrl).consumeSeatReservation(reservation as unknown as Parameters<Client['consumeSeatReservation']>[0]);
       const c = performance.now();
       for (const type of [MessageType.Welcome, MessageType.Episode, MessageType.Error]) joined.onMessage(type, () => {});
       r.reserve.recordValue(Math.max(1, Math.round((b - a) * 1000)));
@@ -228,9 +240,11 @@ async function runProbes(count: number, ms: number, roomIds: readonly string[], 
 /** One measured run with `agents` bots. */
 export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunResult> {
   const servers = args.url
-    ? givenServers(args.url, args.redis)
+    ? await givenServers(args.url, args.redis)
     : await startServers({ cluster: args.cluster, cpuProfDir: args.serverCpuProf, onLog: log });
   const urls = servers.urls;
+  const pids = servers.processes.map((p) => p.pid);
+  const processCount = servers.processes.length || urls.length;
   const httpUrl = urls[0].replace(/^ws/, 'http');
   const roomCount = Math.min(args.rooms, agents);
   const workerCount = Math.min(args.workers ?? defaultWorkers(agents), agents);
@@ -246,8 +260,8 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const players = base * scale * scale;
 
     // Memory before any room exists (servers this tool started), and Redis before the rooms are created.
-    await sleep(servers.pids.length > 0 ? 500 : 0);
-    const rssBase = rssOf(servers.pids);
+    await sleep(pids.length > 0 ? 500 : 0);
+    const rssBase = rssOf(pids);
     const redisBeforeCreate = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
 
     // One spectator per room creates it and keeps it alive (an empty room disposes itself); it never takes a slot.
@@ -270,7 +284,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     };
     // As many rooms as processes first, one after the other (a process compiles the room's code on its first
     // create); then the rest, timed.
-    const warm = roomCount > 1 ? Math.min(urls.length, roomCount - 1) : 1;
+    const warm = roomCount > 1 ? Math.min(processCount, roomCount - 1) : 1;
     for (let r = 0; r < warm; r++) await create(r);
     if (roomCount > warm) createHist.reset();
     const tc0 = performance.now();
@@ -279,13 +293,13 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const redisAfterCreate = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
     const roomIds = spectators.map((s) => s!.roomId);
     // The rooms tick (their slots act NOOP) before the memory reading: what a running room holds.
-    await sleep(servers.pids.length > 0 ? 1000 : 0);
-    const rssRooms = rssOf(servers.pids);
+    await sleep(pids.length > 0 ? 1000 : 0);
+    const rssRooms = rssOf(pids);
 
     await Promise.all(workers.map((w) => w.expect('ready', 30_000)));
     log(
       `loadtest: ${agents} agents → ${roomCount} room${roomCount > 1 ? 's' : ''} (${args.substrate}, ${players} players each, scale ${scale}, ${args.hz} Hz${args.lockstep ? ', lockstep' : ''}, obs ${args.obs}) ` +
-        `on ${urls.length} process${urls.length > 1 ? 'es' : ''}${servers.redisUrl ? ` with Redis ${servers.redisUrl}` : ''}; rooms created in ${createSeconds.toFixed(2)} s`,
+        `on ${processCount} process${processCount > 1 ? 'es' : ''}${servers.frontPid !== null ? ` behind ${urls[0]}` : ''}${servers.redisUrl ? ` with Redis ${servers.redisUrl}` : ''}; rooms created in ${createSeconds.toFixed(2)} s`,
     );
     const targets = assignTargets(perRoom, roomIds, urls);
     const t0 = performance.now();
@@ -308,24 +322,26 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     if (failed === agents) throw new Error(`no bot could join: ${joined.find((j) => j.firstError)?.firstError}`);
 
     await sleep(args.warmupSeconds * 1000);
-    const rssAgents = rssOf(servers.pids);
+    const rssAgents = rssOf(pids);
     const readAll = (): Promise<ServerMetrics[]> =>
       pool(roomIds, READ_CONCURRENCY, (id, r) => getJson<ServerMetrics>(`${urls[r % urls.length].replace(/^ws/, 'http')}/api/rooms/${id}/metrics`));
     const m0 = await readAll();
-    // The process that owns each room, as an index into `urls` (known for the processes this tool started).
-    const ownerUrl = m0.map((m) => (m.process ? servers.pids.indexOf(m.process.pid) : -1)).map((i) => (i >= 0 ? i : null));
+    // The process that owns each room, as an index into servers.processes (null: not known).
+    const owner = m0.map((m) => (m.process ? pids.indexOf(m.process.pid) : -1)).map((i) => (i >= 0 ? i : null));
+    const roomsPerProcess = pids.map((pid) => m0.filter((m) => m.process?.pid === pid).length);
     const redis0 = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
-    const serverPids = servers.pids.length > 0 ? servers.pids : [];
-    const cpu0 = cpuOf(serverPids);
+    const frontPids = servers.frontPid === null ? [] : [servers.frontPid];
+    const cpu0 = cpuOf(pids);
+    const front0 = cpuOf(frontPids);
     const machine0 = machineBusyMicros();
     const wall0 = performance.now();
     for (const w of workers) w.send({ type: 'measure' });
-    // This process idles through the window, but for the join probes: how late its 1 ms timer runs is the
-    // machine's scheduling delay, which every process (server, bots) also suffers.
+    // This process idles through the window: how late its 1 ms timer runs is the machine's scheduling delay,
+    // which every process (server, bots) also suffers.
     const probe = monitorEventLoopDelay({ resolution: 1 });
     probe.enable();
 
-    const [probes] = await Promise.all([runProbes(args.joinProbes, args.seconds * 1000, roomIds, ownerUrl, urls), sleep(args.seconds * 1000)]);
+    await sleep(args.seconds * 1000);
     probe.disable();
     // ns; the 1 ms sampling interval itself is subtracted.
     const schedDelayMs = { p99: Math.max(0, probe.percentile(99) / 1e6 - 1), max: Math.max(0, probe.max / 1e6 - 1) };
@@ -333,11 +349,18 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const reports = workers.map((w) => w.expect('report', 30_000));
     for (const w of workers) w.send({ type: 'report' });
     const redis1 = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
-    const cpu1 = cpuOf(serverPids);
+    const cpu1 = cpuOf(pids);
+    const front1 = cpuOf(frontPids);
     const machine1 = machineBusyMicros();
     const wall1 = performance.now();
     const m1 = await readAll();
     const bots = await Promise.all(reports);
+
+    // The join probes, after the window (their matchmaking is not in the window's Redis figures) while the bots
+    // still play: one every PROBE_INTERVAL_MS.
+    const redisBeforeProbes = servers.redisUrl && args.joinProbes > 0 ? await readRedisInfo(servers.redisUrl) : null;
+    const probes = await runProbes(args.joinProbes, args.joinProbes * PROBE_INTERVAL_MS, roomIds, owner, servers.processes, urls);
+    const redisAfterProbes = redisBeforeProbes ? await readRedisInfo(servers.redisUrl!) : null;
 
     const left = workers.map((w) => w.expect('left', 30_000));
     for (const w of workers) w.send({ type: 'leave' });
@@ -346,12 +369,15 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const machineCpuPct = machine0 !== null && machine1 !== null ? ((machine1 - machine0) / ((wall1 - wall0) * 1000)) * 100 : null;
     return assemble({
       args, agents, perRoom, players, scale, workerCount, m0, m1, cpu0, cpu1, wall0, wall1, bots, joinFailed: failed, joinErrors, machineCpuPct, schedDelayMs,
-      processes: urls.length,
+      processes: processCount,
+      roomsPerProcess,
+      frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
       create: { seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
       redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
       rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
       probes,
+      probeRedis: redisBeforeProbes && redisAfterProbes ? redisDelta(redisBeforeProbes, redisAfterProbes) : null,
     });
   } finally {
     await Promise.all(spectators.map((s) => (s ? Promise.race([s.leave(true).catch(() => {}), sleep(5000)]) : null)));
@@ -381,11 +407,17 @@ interface AssembleInput {
   machineCpuPct: number | null;
   schedDelayMs: { p99: number; max: number };
   processes: number;
+  /** Rooms each server process owned (empty: processes not known). */
+  roomsPerProcess: number[];
+  /** CPU time of the cluster's front over the window (null: no front started here). */
+  frontCpuMicros: number | null;
   redisUrl: string | null;
   create: { seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
   redis: { delta: RedisDelta; usedMemory: [number, number] } | null;
   rss: { base: number | null; rooms: number | null; agents: number | null };
   probes: ProbeResult;
+  /** Redis over the probes (null: no Redis or no probes). */
+  probeRedis: RedisDelta | null;
 }
 
 function assemble(x: AssembleInput): RunResult {
@@ -475,6 +507,8 @@ function assemble(x: AssembleInput): RunResult {
     rate_holds: rateHolds(slowest),
     rooms,
     processes: x.processes,
+    rooms_per_process: x.roomsPerProcess,
+    front_cpu_pct: x.frontCpuMicros === null ? null : round2((x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100),
     room_hz_min: slowest.achieved_hz,
     substrate: args.substrate,
     obs: args.obs,
@@ -502,7 +536,7 @@ function assemble(x: AssembleInput): RunResult {
     },
     sched_delay_ms: { p99: round2(x.schedDelayMs.p99), max: round2(x.schedDelayMs.max) },
     machine_cpu_pct: machine,
-    other_cpu_pct: machine === null ? null : round2(Math.max(0, machine - partial.server_cpu_pct - partial.bot_cpu_pct)),
+    other_cpu_pct: machine === null ? null : round2(Math.max(0, machine - partial.server_cpu_pct - partial.bot_cpu_pct - (x.frontCpuMicros === null ? 0 : (x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100))),
     obs_sends: m0.every((a, r) => a.obs_sends && m1[r].obs_sends)
       ? { one_write: sum((a, b) => b.obs_sends!.one_write - a.obs_sends!.one_write), fallback: sum((a, b) => b.obs_sends!.fallback - a.obs_sends!.fallback) }
       : null,
@@ -515,7 +549,7 @@ function assemble(x: AssembleInput): RunResult {
     join_ms:
       x.probes.total.totalCount + x.probes.failed === 0
         ? null
-        : { n: x.probes.total.totalCount, via_other_process: x.probes.viaOther, failed: x.probes.failed, first_error: x.probes.firstError, reserve: pct(x.probes.reserve), connect: pct(x.probes.connect), total: pct(x.probes.total) },
+        : { n: x.probes.total.totalCount, redis_commands_per_join: x.probeRedis && x.probes.total.totalCount > 0 ? round2(x.probeRedis.commands / x.probes.total.totalCount) : null, via_other_process: x.probes.viaOther, failed: x.probes.failed, first_error: x.probes.firstError, reserve: pct(x.probes.reserve), connect: pct(x.probes.connect), total: pct(x.probes.total) },
     memory:
       x.rss.base === null || x.rss.rooms === null || x.rss.agents === null
         ? null

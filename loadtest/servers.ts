@@ -1,15 +1,23 @@
 /**
  * The servers a load test runs against: one process of its own (the default), a cluster of its own (`--cluster N`:
- * a private `redis-server` and N server processes joined to it through REDIS_URL), or servers already running
- * (`--url`, one URL or a comma list, with `--redis` to read the cluster's Redis).
+ * a private `redis-server`, and `npm run cluster -- --processes N` on it: N server processes behind one front), or
+ * servers already running (`--url`, one URL or a comma list, with `--redis` to read the cluster's Redis).
  *
- * For the processes it starts, the tool knows their pids: their CPU and memory are read from /proc (costing the
+ * The server processes of a cluster are read from its process table in Redis (server/cluster.ts: each process's
+ * pid and address). Where the tool can see their pids, their CPU and memory are read from /proc (costing the
  * servers nothing). Redis is read with `redis-cli INFO` (commandstats, stats, memory) at both ends of a window.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { procCpuMicros, procRssBytes, startServerProcess, type ServerProcess } from './serverProcess.js';
+import { procCpuMicros, procRssBytes, startServerProcess } from './serverProcess.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const CLUSTER_START_TIMEOUT_MS = 120_000;
 
 const run = promisify(execFile);
 const REDIS_START_TIMEOUT_MS = 10_000;
@@ -24,11 +32,19 @@ export const LOADTEST_BUDGET_ENV: Readonly<Record<string, string>> = Object.free
   CRUCIBLE_MAX_TOTAL_CELL_HZ: '1000000000',
 });
 
+/** A server process, reached directly (not through a front). */
+export interface DirectProcess {
+  readonly url: string;
+  readonly pid: number;
+}
+
 export interface ServerSet {
-  /** Client-facing URLs (ws://), one per process this tool started, or the ones given. */
+  /** Client-facing URLs (ws://): the process of its own, a cluster's front, or the ones given. */
   readonly urls: readonly string[];
-  /** Pids of the processes this tool started, in the order of `urls` (empty for servers given by URL). */
-  readonly pids: readonly number[];
+  /** The server processes, each at its own address (empty: not known, servers given by URL without Redis). */
+  readonly processes: readonly DirectProcess[];
+  /** Pid of the cluster's front (null: none, or not started here). */
+  readonly frontPid: number | null;
   /** Redis of the cluster (null: a single process, or --url without --redis). */
   readonly redisUrl: string | null;
   /** Pid of the redis-server this tool started (null otherwise). */
@@ -113,43 +129,118 @@ process.on('exit', () => {
 export async function startServers(opts: StartServersOptions): Promise<ServerSet> {
   if (opts.cluster === 0) {
     const p = await startServerProcess({ cpuProfDir: opts.cpuProfDir, onStderr: (line) => opts.onLog(`[server] ${line}`), env: { ...LOADTEST_BUDGET_ENV } });
-    return { urls: [p.url], pids: [p.pid], redisUrl: null, redisPid: null, stop: () => p.stop() };
+    return { urls: [p.url], processes: [{ url: p.url, pid: p.pid }], frontPid: null, redisUrl: null, redisPid: null, stop: () => p.stop() };
   }
   const redis = await startRedis(opts.onLog);
-  const procs: ServerProcess[] = [];
   try {
-    const started = await Promise.allSettled(
-      Array.from({ length: opts.cluster }, (_, k) =>
-        startServerProcess({
-          cpuProfDir: opts.cpuProfDir,
-          onStderr: (line) => opts.onLog(`[server ${k}] ${line}`),
-          env: { ...LOADTEST_BUDGET_ENV, REDIS_URL: redis.url },
-        }),
-      ),
-    );
-    for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return await startCluster(opts, redis);
   } catch (err) {
-    await Promise.all(procs.map((p) => p.stop()));
     await redis.stop();
     throw err;
   }
-  return {
-    urls: procs.map((p) => p.url),
-    pids: procs.map((p) => p.pid),
-    redisUrl: redis.url,
-    redisPid: redis.pid,
-    stop: async () => {
-      await Promise.all(procs.map((p) => p.stop()));
-      await redis.stop();
-    },
-  };
 }
 
-/** Servers already running: no pids, Redis only if given. */
-export function givenServers(urls: readonly string[], redisUrl: string | null): ServerSet {
-  return { urls, pids: [], redisUrl, redisPid: null, stop: async () => {} };
+/**
+ * `npm run cluster -- --processes N --port 0 --no-restart` on `redis`, as a user starts it (server/clusterCli.ts):
+ * resolves once the front prints its URL and all N processes are in the process table.
+ */
+async function startCluster(opts: StartServersOptions, redis: RedisProcess): Promise<ServerSet> {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'crucible-loadtest-'));
+  // A CPU profile of every process of the cluster (the front included) when it exits.
+  const nodeOptions = opts.cpuProfDir ? `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(opts.cpuProfDir)}`.trim() : process.env.NODE_OPTIONS;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/clusterCli.ts', '--processes', String(opts.cluster), '--port', '0', '--no-restart'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...LOADTEST_BUDGET_ENV,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      REDIS_URL: redis.url,
+      HOST: '127.0.0.1',
+      CRUCIBLE_RESULTS: join(resultsDir, 'episodes.jsonl'),
+      CRUCIBLE_TOKEN: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  void exited.then(() => running.delete(child));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(resultsDir, { recursive: true, force: true });
+  };
+  try {
+    const front = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the cluster did not print its URL within ${CLUSTER_START_TIMEOUT_MS} ms`)), CLUSTER_START_TIMEOUT_MS);
+      let out = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        out += chunk;
+        // The front's own line, not a process's ("[p1]   WebSocket …").
+        const m = /^ {2}WebSocket +(ws:\/\/\S+)/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolveUrl(m[1]);
+        }
+      });
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (chunk: string) => opts.onLog(`[cluster] ${chunk.trim()}`));
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the cluster exited (code ${code}) before it was ready`));
+      });
+    });
+    const deadline = Date.now() + CLUSTER_START_TIMEOUT_MS;
+    let processes: DirectProcess[] = [];
+    while ((processes = await clusterProcesses(redis.url)).length < opts.cluster) {
+      if (Date.now() > deadline) throw new Error(`${processes.length} of ${opts.cluster} cluster processes started within ${CLUSTER_START_TIMEOUT_MS} ms`);
+      if (child.exitCode !== null) throw new Error('the cluster exited before its processes were ready');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The front re-reads the table every 500 ms: wait until it routes.
+    while (!(await fetch(`${front.replace(/^ws/, 'http')}/api/substrates`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error(`the cluster's front did not route within ${CLUSTER_START_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return { urls: [front], processes, frontPid: child.pid!, redisUrl: redis.url, redisPid: redis.pid, stop: async () => {
+      await stop();
+      await redis.stop();
+    } };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The live processes of the cluster on `redisUrl` (its process table, server/cluster.ts), in pid order. */
+export async function clusterProcesses(redisUrl: string): Promise<DirectProcess[]> {
+  const raw = await run('redis-cli', ['-u', redisUrl, 'HVALS', 'crucible:processes'], { maxBuffer: 16 * 1024 * 1024 });
+  const entries = raw.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { processId: string; address: string; pid: number }];
+      } catch {
+        return [];
+      }
+    });
+  const live: DirectProcess[] = [];
+  for (const e of entries) {
+    const alive = await run('redis-cli', ['-u', redisUrl, 'EXISTS', `crucible:alive:${e.processId}`]);
+    if (alive.stdout.trim() === '1') live.push({ url: `ws://${e.address}`, pid: e.pid });
+  }
+  return live.sort((a, b) => a.pid - b.pid);
+}
+
+/** Servers already running: their processes from the cluster's Redis when given, else unknown. */
+export async function givenServers(urls: readonly string[], redisUrl: string | null): Promise<ServerSet> {
+  const processes = redisUrl ? await clusterProcesses(redisUrl) : [];
+  return { urls, processes, frontPid: null, redisUrl, redisPid: null, stop: async () => {} };
 }
 
 /** Summed CPU time (µs) of `pids`, null when any cannot be read or there are none. */
