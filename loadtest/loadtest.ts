@@ -35,7 +35,7 @@ import {
 } from './report.js';
 import { matchmake } from './rawClient.js';
 import { machineBusyMicros } from './serverProcess.js';
-import { cpuOf, givenServers, readRedisInfo, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
+import { cpuOf, givenServers, RedisInfoReader, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
 
 const WORKER = fileURLToPath(new URL('./botWorker.ts', import.meta.url));
 /** Joins in flight at once per bot process. */
@@ -250,6 +250,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
   const workerCount = Math.min(args.workers ?? defaultWorkers(agents), agents);
   const workers = Array.from({ length: workerCount }, () => new Worker(args.botCpuProf));
   const spectators: (Room | null)[] = new Array<Room | null>(roomCount).fill(null);
+  const redisReader = servers.redisUrl ? new RedisInfoReader(servers.redisUrl) : null;
   try {
     const catalogue = await getJson<{ name: string; players: number }[]>(`${httpUrl}/api/substrates`);
     const base = catalogue.find((s) => s.name === args.substrate)?.players;
@@ -262,7 +263,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     // Memory before any room exists (servers this tool started), and Redis before the rooms are created.
     await sleep(pids.length > 0 ? 500 : 0);
     const rssBase = rssOf(pids);
-    const redisBeforeCreate = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
+    const redisBeforeCreate = redisReader ? await redisReader.read() : null;
 
     // One spectator per room creates it and keeps it alive (an empty room disposes itself); it never takes a slot.
     // Rooms are created round-robin through the processes' URLs; the cluster picks the process that runs each.
@@ -290,7 +291,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const tc0 = performance.now();
     await pool(perRoom.slice(warm), CREATE_CONCURRENCY, (_n, k) => create(k + warm));
     const createSeconds = (performance.now() - tc0) / 1000;
-    const redisAfterCreate = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
+    const redisAfterCreate = redisReader ? await redisReader.read() : null;
     const roomIds = spectators.map((s) => s!.roomId);
     // The rooms tick (their slots act NOOP) before the memory reading: what a running room holds.
     await sleep(pids.length > 0 ? 1000 : 0);
@@ -329,7 +330,8 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     // The process that owns each room, as an index into servers.processes (null: not known).
     const owner = m0.map((m) => (m.process ? pids.indexOf(m.process.pid) : -1)).map((i) => (i >= 0 ? i : null));
     const roomsPerProcess = pids.map((pid) => m0.filter((m) => m.process?.pid === pid).length);
-    const redis0 = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
+    const redis0 = redisReader ? await redisReader.read() : null;
+    const redisWall0 = performance.now();
     const frontPids = servers.frontPid === null ? [] : [servers.frontPid];
     const cpu0 = cpuOf(pids);
     const front0 = cpuOf(frontPids);
@@ -348,7 +350,8 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
 
     const reports = workers.map((w) => w.expect('report', 30_000));
     for (const w of workers) w.send({ type: 'report' });
-    const redis1 = servers.redisUrl ? await readRedisInfo(servers.redisUrl) : null;
+    const redis1 = redisReader ? await redisReader.read() : null;
+    const redisWall1 = performance.now();
     const cpu1 = cpuOf(pids);
     const front1 = cpuOf(frontPids);
     const machine1 = machineBusyMicros();
@@ -358,9 +361,9 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
 
     // The join probes, after the window (their matchmaking is not in the window's Redis figures) while the bots
     // still play: one every PROBE_INTERVAL_MS.
-    const redisBeforeProbes = servers.redisUrl && args.joinProbes > 0 ? await readRedisInfo(servers.redisUrl) : null;
+    const redisBeforeProbes = redisReader && args.joinProbes > 0 ? await redisReader.read() : null;
     const probes = await runProbes(args.joinProbes, args.joinProbes * PROBE_INTERVAL_MS, roomIds, owner, servers.processes, urls);
-    const redisAfterProbes = redisBeforeProbes ? await readRedisInfo(servers.redisUrl!) : null;
+    const redisAfterProbes = redisBeforeProbes ? await redisReader!.read() : null;
 
     const left = workers.map((w) => w.expect('left', 30_000));
     for (const w of workers) w.send({ type: 'leave' });
@@ -374,7 +377,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
       frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
       create: { seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
-      redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
+      redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), seconds: (redisWall1 - redisWall0) / 1000, usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
       rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
       probes,
       probeRedis: redisBeforeProbes && redisAfterProbes ? redisDelta(redisBeforeProbes, redisAfterProbes) : null,
@@ -382,6 +385,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
   } finally {
     await Promise.all(spectators.map((s) => (s ? Promise.race([s.leave(true).catch(() => {}), sleep(5000)]) : null)));
     await Promise.all(workers.map((w) => w.stop()));
+    redisReader?.close();
     await servers.stop();
   }
 }
@@ -413,7 +417,8 @@ interface AssembleInput {
   frontCpuMicros: number | null;
   redisUrl: string | null;
   create: { seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
-  redis: { delta: RedisDelta; usedMemory: [number, number] } | null;
+  /** Redis over the window (from the reading before the first metrics reading to the one after the last). */
+  redis: { delta: RedisDelta; seconds: number; usedMemory: [number, number] } | null;
   rss: { base: number | null; rooms: number | null; agents: number | null };
   probes: ProbeResult;
   /** Redis over the probes (null: no Redis or no probes). */
@@ -496,7 +501,7 @@ function assemble(x: AssembleInput): RunResult {
   // Every room must hold the rate: the criteria are judged on the slowest one.
   const slowest = { ...partial, achieved_hz: round2(Math.min(...roomHz)), lockstep: args.lockstep };
   const machine = x.machineCpuPct === null ? null : round2(x.machineCpuPct);
-  const windowS = (x.wall1 - x.wall0) / 1000;
+  const windowS = x.redis?.seconds ?? 1;
   const mb = (bytes: number): number => round2(bytes / (1024 * 1024));
   const kb = (bytes: number): number => round2(bytes / 1024);
   const pct = (h: ReturnType<typeof newHistogram>): Percentiles | null => (h.totalCount === 0 ? null : percentilesMs(h));

@@ -9,7 +9,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -311,11 +311,6 @@ export function parseRedisInfo(text: string): RedisInfo {
   };
 }
 
-export async function readRedisInfo(url: string): Promise<RedisInfo> {
-  const { stdout } = await run('redis-cli', ['-u', url, 'INFO', 'all'], { maxBuffer: 16 * 1024 * 1024 });
-  return parseRedisInfo(stdout);
-}
-
 /** What the cluster's processes asked of Redis between two readings (this tool's own INFO calls taken out). */
 export interface RedisDelta {
   commands: number;
@@ -326,7 +321,8 @@ export interface RedisDelta {
 }
 
 /** Bytes of the `INFO all` request as redis-cli sends it (RESP array of two bulk strings). */
-const INFO_REQUEST_BYTES = '*2\r\n$4\r\nINFO\r\n$3\r\nall\r\n'.length;
+const INFO_REQUEST = '*2\r\n$4\r\nINFO\r\n$3\r\nall\r\n';
+const INFO_REQUEST_BYTES = INFO_REQUEST.length;
 
 export function redisDelta(a: RedisInfo, b: RedisInfo): RedisDelta {
   const calls: Record<string, number> = {};
@@ -343,4 +339,50 @@ export function redisDelta(a: RedisInfo, b: RedisInfo): RedisDelta {
     netOutputBytes: Math.max(0, b.netOutputBytes - a.netOutputBytes - a.replyBytes),
     calls: sorted,
   };
+}
+
+/**
+ * One connection to Redis kept open for `INFO all` readings: a reading takes a round trip, not a redis-cli start
+ * (tens of ms on a busy machine), so it can sit right next to the other readings at the edges of a window.
+ */
+export class RedisInfoReader {
+  private readonly socket: Socket;
+  private buffered = Buffer.alloc(0);
+  private waiting: ((text: string) => void) | null = null;
+  private readonly ready: Promise<void>;
+
+  constructor(url: string) {
+    const u = new URL(url);
+    this.socket = connect({ host: u.hostname, port: Number(u.port || 6379) });
+    this.ready = new Promise((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('data', (chunk: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      // A bulk string reply: $<length>\r\n<bytes>\r\n
+      const eol = this.buffered.indexOf('\r\n');
+      if (eol < 0 || this.buffered[0] !== 0x24) return;
+      const length = Number(this.buffered.subarray(1, eol).toString());
+      if (this.buffered.length < eol + 2 + length + 2) return;
+      const text = this.buffered.subarray(eol + 2, eol + 2 + length).toString('utf8');
+      this.buffered = this.buffered.subarray(eol + 2 + length + 2);
+      const w = this.waiting;
+      this.waiting = null;
+      w?.(text);
+    });
+  }
+
+  async read(): Promise<RedisInfo> {
+    await this.ready;
+    const text = new Promise<string>((resolve) => (this.waiting = resolve));
+    this.socket.write(INFO_REQUEST);
+    const info = parseRedisInfo(await text);
+    // The reply as sent: its header and trailing CRLF too.
+    return { ...info, replyBytes: info.replyBytes + `$${info.replyBytes}\r\n\r\n`.length };
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
