@@ -3,6 +3,13 @@
  *
  *   npm run -s loadtest -- --agents 100 --hz 100 --seconds 30
  *   npm run -s loadtest -- --sweep                       # N = 50, 100, 200, 300, 500 at 100 Hz, 15 s each
+ *   npm run -s loadtest -- --agents 140 --rooms 20 --hz 100 --seconds 10 --cluster 2   # 20 rooms on a cluster of 2
+ *
+ * Servers: loadtest/servers.ts (one process of its own, a cluster of its own with --cluster N, or --url). With
+ * --rooms R the agents are spread over R rooms, each created by a spectator as below; the window's figures merge
+ * every room's, and the rate must hold in the slowest. Around the window: rooms created per second, RSS per room
+ * and per agent, Redis commands and bytes per room per second, and join probes after it (loadtest/README.md,
+ * "Many rooms and clusters").
  *
  * Without --url it starts its own server process (loadtest/serverProcess.ts) and stops it at the end (a sweep
  * starts a fresh one per N). The room is created by a spectator connection of this process (state: false): the
