@@ -42,7 +42,7 @@ import {
 } from './report.js';
 import { matchmake } from './rawClient.js';
 import { machineBusyMicros } from './serverProcess.js';
-import { cpuOf, givenServers, RedisInfoReader, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
+import { cpuOf, givenServers, listingBytes, RedisInfoReader, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
 
 const WORKER = fileURLToPath(new URL('./botWorker.ts', import.meta.url));
 /** Joins in flight at once per bot process. */
@@ -299,6 +299,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     await pool(perRoom.slice(warm), CREATE_CONCURRENCY, (_n, k) => create(k + warm));
     const createSeconds = (performance.now() - tc0) / 1000;
     const redisAfterCreate = redisReader ? await redisReader.read() : null;
+    const listings = servers.redisUrl ? await listingBytes(servers.redisUrl) : null;
     const roomIds = spectators.map((s) => s!.roomId);
     // The rooms tick (their slots act NOOP) before the memory reading: what a running room holds.
     await sleep(pids.length > 0 ? 1000 : 0);
@@ -383,7 +384,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
       roomsPerProcess,
       frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
-      create: { seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
+      create: { listings, seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
       redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), seconds: (redisWall1 - redisWall0) / 1000, usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
       rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
       probes,
@@ -423,7 +424,7 @@ interface AssembleInput {
   /** CPU time of the cluster's front over the window (null: no front started here). */
   frontCpuMicros: number | null;
   redisUrl: string | null;
-  create: { seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
+  create: { listings: number | null; seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
   /** Redis over the window (from the reading before the first metrics reading to the one after the last). */
   redis: { delta: RedisDelta; seconds: number; usedMemory: [number, number] } | null;
   rss: { base: number | null; rooms: number | null; agents: number | null };
@@ -557,6 +558,7 @@ function assemble(x: AssembleInput): RunResult {
       ms: percentilesMs(x.create.hist),
       concurrency: Math.min(CREATE_CONCURRENCY, Math.max(1, x.create.timed)),
       redis_commands_per_room: x.create.redis ? round2(x.create.redis.commands / rooms) : null,
+      listing_bytes_per_room: x.create.listings === null ? null : Math.round(x.create.listings / rooms),
     },
     join_ms:
       x.probes.total.totalCount + x.probes.failed === 0

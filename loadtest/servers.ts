@@ -237,6 +237,15 @@ export async function clusterProcesses(redisUrl: string): Promise<DirectProcess[
   return live.sort((a, b) => a.pid - b.pid);
 }
 
+/**
+ * Bytes of the room listings (Colyseus's `roomcaches` hash: one JSON value per room) — what every query of the
+ * listings (joinOrCreate, join, the room list) reads from Redis whole.
+ */
+export async function listingBytes(redisUrl: string): Promise<number> {
+  const { stdout } = await run('redis-cli', ['-u', redisUrl, 'HVALS', 'roomcaches'], { maxBuffer: 256 * 1024 * 1024 });
+  return Buffer.byteLength(stdout);
+}
+
 /** Servers already running: their processes from the cluster's Redis when given, else unknown. */
 export async function givenServers(urls: readonly string[], redisUrl: string | null): Promise<ServerSet> {
   const processes = redisUrl ? await clusterProcesses(redisUrl) : [];
