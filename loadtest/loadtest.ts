@@ -30,6 +30,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -344,6 +345,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const cpu0 = cpuOf(pids);
     const front0 = cpuOf(frontPids);
     const machine0 = machineBusyMicros();
+    const loadAverage = loadavg().map((v) => Math.round(v * 100) / 100);
     const wall0 = performance.now();
     for (const w of workers) w.send({ type: 'measure' });
     // This process idles through the window: how late its 1 ms timer runs is the machine's scheduling delay,
@@ -381,6 +383,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     return assemble({
       args, agents, perRoom, players, scale, workerCount, m0, m1, cpu0, cpu1, wall0, wall1, bots, joinFailed: failed, joinErrors, machineCpuPct, schedDelayMs,
       processes: processCount,
+      loadAverage,
       roomsPerProcess,
       frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
@@ -419,6 +422,7 @@ interface AssembleInput {
   machineCpuPct: number | null;
   schedDelayMs: { p99: number; max: number };
   processes: number;
+  loadAverage: number[];
   /** Rooms each server process owned (empty: processes not known). */
   roomsPerProcess: number[];
   /** CPU time of the cluster's front over the window (null: no front started here). */
@@ -549,6 +553,7 @@ function assemble(x: AssembleInput): RunResult {
     },
     sched_delay_ms: { p99: round2(x.schedDelayMs.p99), max: round2(x.schedDelayMs.max) },
     machine_cpu_pct: machine,
+    load_average: x.loadAverage,
     other_cpu_pct: machine === null ? null : round2(Math.max(0, machine - partial.server_cpu_pct - partial.bot_cpu_pct - (x.frontCpuMicros === null ? 0 : (x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100))),
     obs_sends: m0.every((a, r) => a.obs_sends && m1[r].obs_sends)
       ? { one_write: sum((a, b) => b.obs_sends!.one_write - a.obs_sends!.one_write), fallback: sum((a, b) => b.obs_sends!.fallback - a.obs_sends!.fallback) }

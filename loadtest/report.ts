@@ -82,6 +82,8 @@ export interface LoadtestReport {
   /** Busy CPU of the whole machine (100 = one core), and what of it was neither the server nor the bots (null: no /proc). */
   machine_cpu_pct: number | null;
   other_cpu_pct: number | null;
+  /** The machine's load average (1, 5, 15 min) when the window began: other jobs' load skews every figure. */
+  load_average: number[];
   /** Observations the server sent as one socket write / through the Colyseus fallback (null: not reported). */
   obs_sends: { one_write: number; fallback: number } | null;
   /**
@@ -206,7 +208,7 @@ export function formatRun(r: LoadtestReport): string {
     ['actions', `late ${r.late_actions ?? '-'} (${fmt(r.late_action_pct, 3)} % of those sent, applied one step later), missed ${r.missed_actions ?? '-'} (${fmt(r.missed_action_pct, 3)} % of agent-steps acted NOOP), expired ${r.expired_actions ?? '-'} (after their episode ended)`],
     ['messages/s', `in ${fmt(r.msgs_in_per_s, 0)}  out ${fmt(r.msgs_out_per_s, 0)}  (observations ${fmt(r.observations_per_s, 0)}; ${r.observations_superseded} superseded)`],
     ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
-    ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})${r.front_cpu_pct === null ? '' : `  front ${fmt(r.front_cpu_pct)}`}  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)})`}`],
+    ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})${r.front_cpu_pct === null ? '' : `  front ${fmt(r.front_cpu_pct)}`}  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)}; load average ${r.load_average.join(' ')})`}`],
     ['loop delay ms', `bots p99 ${fmt(r.bot_loop_delay_ms.p99, 2)} max ${fmt(r.bot_loop_delay_ms.max, 2)}; idle probe (scheduling) p99 ${fmt(r.sched_delay_ms.p99, 2)} max ${fmt(r.sched_delay_ms.max, 2)}`],
     ['rooms created', `${r.create.rooms_per_s === null ? '-' : fmt(r.create.rooms_per_s, 1)}/s (${r.create.concurrency} at once; one create ${ms(r.create.ms)})${r.create.redis_commands_per_room === null ? '' : `; ${fmt(r.create.redis_commands_per_room, 1)} Redis commands per room, listing ${r.create.listing_bytes_per_room} B`}`],
     ['join ms', r.join_ms === null ? '-' : `${r.join_ms.n} probes (${r.join_ms.via_other_process} through another process, ${r.join_ms.failed} failed${r.join_ms.redis_commands_per_join === null ? '' : `, ${fmt(r.join_ms.redis_commands_per_join, 1)} Redis commands each`}): ${r.join_ms.total ? ms(r.join_ms.total) : '-'}; reserve p50 ${fmt(r.join_ms.reserve?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.reserve?.p99 ?? 0, 2)}, connect p50 ${fmt(r.join_ms.connect?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.connect?.p99 ?? 0, 2)}`],
