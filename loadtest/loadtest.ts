@@ -296,9 +296,11 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const warm = roomCount > 1 ? Math.min(processCount, roomCount - 1) : 1;
     for (let r = 0; r < warm; r++) await create(r);
     if (roomCount > warm) createHist.reset();
+    const createCpu0 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
     const tc0 = performance.now();
     await pool(perRoom.slice(warm), CREATE_CONCURRENCY, (_n, k) => create(k + warm));
     const createSeconds = (performance.now() - tc0) / 1000;
+    const createCpu1 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
     const redisAfterCreate = redisReader ? await redisReader.read() : null;
     const listings = servers.redisUrl ? await listingBytes(servers.redisUrl) : null;
     const roomIds = spectators.map((s) => s!.roomId);
@@ -387,7 +389,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
       roomsPerProcess,
       frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
-      create: { listings, seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
+      create: { listings, cpuMicros: createCpu0 !== null && createCpu1 !== null ? createCpu1 - createCpu0 : null, seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
       redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), seconds: (redisWall1 - redisWall0) / 1000, usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
       rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
       probes,
@@ -428,7 +430,7 @@ interface AssembleInput {
   /** CPU time of the cluster's front over the window (null: no front started here). */
   frontCpuMicros: number | null;
   redisUrl: string | null;
-  create: { listings: number | null; seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
+  create: { listings: number | null; cpuMicros: number | null; seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
   /** Redis over the window (from the reading before the first metrics reading to the one after the last). */
   redis: { delta: RedisDelta; seconds: number; usedMemory: [number, number] } | null;
   rss: { base: number | null; rooms: number | null; agents: number | null };
@@ -563,6 +565,7 @@ function assemble(x: AssembleInput): RunResult {
       ms: percentilesMs(x.create.hist),
       concurrency: Math.min(CREATE_CONCURRENCY, Math.max(1, x.create.timed)),
       redis_commands_per_room: x.create.redis ? round2(x.create.redis.commands / rooms) : null,
+      server_cpu_ms_per_room: x.create.cpuMicros === null || x.create.timed === 0 ? null : round2(x.create.cpuMicros / 1000 / x.create.timed),
       listing_bytes_per_room: x.create.listings === null ? null : Math.round(x.create.listings / rooms),
     },
     join_ms:
