@@ -8,6 +8,7 @@
  *   GET /api/rooms/:id/world.png      the room's current WORLD.RGB; headers X-Crucible-Tick, X-Crucible-Episode and
  *                                     X-Crucible-Agents (per slot `x,y,facing` or `-`, `;`-joined) at that tick
  *   GET /api/schema                   JSON Schema of the options and client messages (server/schema.ts)
+ *   GET /api/cluster                  the processes of a cluster (server/cluster.ts): processId, node, rooms, clients
  *   /api/history…, /api/replays…, POST /api/rooms   server/dashboardApi.ts (POST: operator only)
  *   /monitor                          @colyseus/monitor, operator only (CRUCIBLE_ADMIN_TOKEN; off without it)
  *   /                                 the dashboard (server/public/index.html when present)
@@ -29,7 +30,7 @@ import { monitor } from '@colyseus/monitor';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { mountHttpAgents } from './httpAgents.js';
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
-import { CrucibleError } from '../ecs/errors.js';
+import { CrucibleError, type ErrorCode } from '../ecs/errors.js';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { findBotSpec, scenariosOf } from '../substrates/scenarios.js';
 import { scenarioHash, substrateHash } from '../substrates/hash.js';
@@ -38,10 +39,10 @@ import { DEFAULT_RESULTS_FILE, type ServerSettings } from './options.js';
 import { applyCorsPolicy, parseOrigins, requireOperator, restrictMonitorCalls } from './auth.js';
 import { Budgets, budgetsFromEnv, type BudgetLimits } from './budgets.js';
 import { protocolSchema } from './schema.js';
-import { handlerOptionsFor, SubstrateRoom } from './rooms/SubstrateRoom.js';
+import { handlerOptionsFor, REJECTION_STATUS, SubstrateRoom } from './rooms/SubstrateRoom.js';
 import { substrateSpecs } from './specs.js';
 import { mountDashboardApi } from './dashboardApi.js';
-import { ClusterMembership, nodeName } from './cluster.js';
+import { ClusterMembership, liveProcesses, nodeName, selectProcessForRoom } from './cluster.js';
 import { SharedBudgets } from './clusterBudgets.js';
 
 export interface AppOptions {
@@ -144,7 +145,11 @@ function shortenMatchmakeReplies(): void {
       const raw = String(e.message ?? '');
       // Ours ("CODE: text") quote excerpts already; Colyseus's quote the room name or id whole.
       const message = /^[A-Z][A-Z_]+: /.test(raw) ? raw : raw.replace(/"([^"]{61})[^"]*"/g, '"$1..."');
-      throw new ServerError(e.code ?? 500, message.length > 400 ? `${message.slice(0, 397)}...` : message);
+      // A refusal by a room created in another process of a cluster crosses Redis as its message alone (Colyseus
+      // then answers 523): its status comes back from its code.
+      const coded = /^([A-Z][A-Z_]+): /.exec(raw)?.[1] as ErrorCode | undefined;
+      const status = (coded && REJECTION_STATUS[coded]) || (typeof e.code === 'number' ? e.code : 500);
+      throw new ServerError(status, message.length > 400 ? `${message.slice(0, 397)}...` : message);
     }
   };
 }
@@ -166,13 +171,18 @@ export function createServer(opts: AppOptions = {}): Server {
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
   const server = defineServer({
-    ...(membership ? { presence: membership.presence, driver: membership.driver } : {}),
+    ...(membership ? { presence: membership.presence, driver: membership.driver, selectProcessIdToCreateRoom: selectProcessForRoom } : {}),
     rooms,
     // Frames above MAX_FRAME_BYTES close the socket; the room answers MESSAGE_TOO_LARGE above MAX_MESSAGE_BYTES.
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),
     greet: opts.greet ?? false,
     gracefullyShutdown: opts.gracefullyShutdown ?? true,
     express: (app) => {
+      // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
+      app.use(['/api/rooms', '/api/substrates/:name/rooms', '/api/cluster', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
+        if (cluster === null || cluster.ready) return next();
+        res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: clusterUnavailable().message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
+      });
       mountDashboardApi(app, settings, requireOperator(adminToken)); // history, replays, room creation
       mountRoutes(app, adminToken);
     },
@@ -299,12 +309,7 @@ export function substrateCatalogue(): Record<string, unknown>[] {
 }
 
 function mountRoutes(app: Application, adminToken: string | null): void {
-  // In a cluster, the routes that read or create rooms need Redis: 503 CLUSTER_UNAVAILABLE at once while it is away.
-  app.use(['/api/rooms', '/api/substrates/:name/rooms', '/monitor/api'], (_req: Request, res: Response, next: NextFunction) => {
-    if (cluster === null || cluster.ready) return next();
-    const err = clusterUnavailable();
-    res.status(503).json({ code: 'CLUSTER_UNAVAILABLE', message: err.message.replace(/^CLUSTER_UNAVAILABLE: /, '') });
-  });
+
   // The monitor inspects, messages and disposes rooms: the operator only, and only through its own calls.
   app.use('/monitor', requireOperator(adminToken));
   app.use('/monitor/api/room/call', restrictMonitorCalls);
@@ -320,6 +325,22 @@ function mountRoutes(app: Application, adminToken: string | null): void {
   );
 
   mountHttpAgents(app, substrateNames());
+
+  // The processes of the cluster and what each holds (no addresses: clients never need them).
+  app.get('/api/cluster', async (_req, res) => {
+    if (cluster === null) return res.json({ cluster: false, processId: matchMaker.processId, processes: [] });
+    const [live, stats] = await Promise.all([liveProcesses(cluster.redis), matchMaker.stats.fetchAll()]);
+    res.json({
+      cluster: true,
+      processId: matchMaker.processId,
+      processes: live
+        .map((e) => {
+          const st = stats.find((x) => x.processId === e.processId);
+          return { processId: e.processId, node: e.node, startedAt: e.startedAt, rooms: st?.roomCount ?? 0, clients: st?.ccu ?? 0 };
+        })
+        .sort((a, b) => a.node.localeCompare(b.node)),
+    });
+  });
 
   app.get('/api/substrates', (_req, res) => {
     res.json(substrateCatalogue());

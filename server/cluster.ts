@@ -82,6 +82,8 @@ export class ClusterMembership {
   private timers: ReturnType<typeof setInterval>[] = [];
   private wasReady = false;
   private janitorBusy = false;
+  /** Processes whose subscription was missing at the last sweep. */
+  private readonly missing = new Set<string>();
   private stopped = false;
   /** Processes this one removed, with when (ms since epoch): the figures of the fault tests. */
   readonly removed: { processId: string; at: number; how: 'gone' | 'health-check' }[] = [];
@@ -167,10 +169,15 @@ export class ClusterMembership {
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
         if (!channels.has(id)) {
-          // Its Redis connection closed: it is gone (or reconnecting; then the swept receipt makes it list its
-          // rooms again, as Colyseus's own health check does).
-          await this.forget(id, 'gone');
-        } else if (alive[i] === null) {
+          // Its Redis connection closed: it is gone. Seen twice a sweep apart, so that a process re-subscribing
+          // after Redis came back is not taken for gone (if it is anyway, the swept receipt makes it list its rooms
+          // again, as after Colyseus's own health check).
+          if (this.missing.has(id)) await this.forget(id, 'gone');
+          else this.missing.add(id);
+          continue;
+        }
+        this.missing.delete(id);
+        if (alive[i] === null) {
           if (!(await matchMaker.healthCheckProcessId(id))) await this.forget(id, 'health-check');
         }
       }
@@ -187,6 +194,7 @@ export class ClusterMembership {
     await this.presence.setex(`swept:${processId}`, '1', 600);
     await this.redis.hdel(PROCESSES_KEY, processId);
     await this.budgets?.forgetProcess(processId);
+    this.missing.delete(processId);
     this.removed.push({ processId, at: Date.now(), how });
     console.log(`crucible: process ${processId} stopped answering (${how === 'gone' ? 'its Redis connection closed' : 'health check failed'}); its rooms are no longer listed`);
   }
@@ -197,4 +205,19 @@ export function nodeName(port: number, env: NodeJS.ProcessEnv = process.env): st
   const given = env.CRUCIBLE_NODE;
   const raw = given !== undefined && given !== '' ? given : `${hostname()}-${port}`;
   return raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+}
+
+/**
+ * Where a new room goes: the process with the fewest rooms, as Colyseus chooses, but among equals this process
+ * (no remote call; and since the front spreads matchmake requests over the processes round robin, a burst of creates
+ * spreads over them too) or else one at random. Colyseus's own choice breaks ties by the order of its Redis hash, and
+ * the counts of other processes are published at most once a second, so a burst of creates would all land on one.
+ */
+export async function selectProcessForRoom(): Promise<string> {
+  const all = await matchMaker.stats.fetchAll();
+  const self = matchMaker.processId;
+  if (all.length === 0) return self;
+  const fewest = Math.min(...all.map((p) => p.roomCount));
+  const tied = all.filter((p) => p.roomCount === fewest).map((p) => p.processId);
+  return tied.includes(self) ? self : tied[Math.floor(Math.random() * tied.length)]!;
 }

@@ -163,7 +163,9 @@ try {
 }
 const everywhere = args.host === '0.0.0.0' || args.host === '::';
 const at = everywhere ? 'localhost' : args.host.includes(':') ? `[${args.host}]` : args.host;
-console.log(`Crucible cluster: ${args.processes} process${args.processes === 1 ? '' : 'es'} on ${redisUrl}, one URL for every client:`);
+// The Redis URL may hold a password: never printed.
+const shownRedis = redisUrl.replace(/\/\/[^@/]*@/, '//');
+console.log(`Crucible cluster: ${args.processes} process${args.processes === 1 ? '' : 'es'} on ${shownRedis}, one URL for every client:`);
 console.log(`  WebSocket  ws://${at}:${front.port}`);
 console.log(`  Dashboard  http://${at}:${front.port}/`);
 console.log(`  API        http://${at}:${front.port}/api/rooms   (processes: GET /api/cluster)`);

@@ -178,12 +178,6 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     }
     return null;
   };
-  const agents = new Map<string, http.Agent>();
-  const agentFor = (address: string): http.Agent => {
-    let a = agents.get(address);
-    if (!a) agents.set(address, (a = new http.Agent({ keepAlive: true, maxSockets: 256 })));
-    return a;
-  };
   /** A process that refused a connection is left out of the table until the next refresh lists it again. */
   const drop = (e: ProcessEntry): void => {
     table.delete(e.processId);
@@ -198,15 +192,20 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     }
     tried.add(target.processId);
     const { host, port } = splitAddress(target.address);
-    const headers = { ...req.headers, 'x-forwarded-for': forwardedFor(req), 'x-forwarded-host': req.headers.host ?? '' };
-    const up = http.request({ host, port, method: req.method, path: req.url, headers, agent: agentFor(target.address) });
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, 'x-forwarded-for': forwardedFor(req), 'x-forwarded-host': req.headers.host ?? '' };
+    // Hop-by-hop: the connection to the process is this request's own and closes after it.
+    delete headers.connection;
+    delete headers['keep-alive'];
+    // A connection of its own per request (loopback or a private network: cheap): a kept-alive socket the process
+    // closes just as it is reused would fail a request that cannot be sent again (a matchmake POST).
+    const up = http.request({ host, port, method: req.method, path: req.url, headers, agent: false });
     up.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
       answer.pipe(res);
       res.on('close', () => answer.destroy());
     });
     up.on('error', (err: NodeJS.ErrnoException) => {
-      const refused = err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ECONNRESET';
+      const refused = err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH';
       if (refused) drop(target);
       // A request without a body can go to another process; one with a body has been read already.
       if (refused && !res.headersSent && (req.method === 'GET' || req.method === 'HEAD')) return forward(req, res, tried);
@@ -215,7 +214,8 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     res.on('close', () => {
       if (!res.writableFinished) up.destroy();
     });
-    req.pipe(up);
+    if (req.readableEnded) up.end(); // a GET sent again to another process: its (empty) body was read already
+    else req.pipe(up);
   };
 
   const server = http.createServer((req, res) => forward(req, res, new Set()));
@@ -290,7 +290,6 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
       server.closeAllConnections();
       for (const s of open) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const a of agents.values()) a.destroy();
       redis.disconnect();
     },
   };

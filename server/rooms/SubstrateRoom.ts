@@ -94,7 +94,7 @@ const DECODER = new Unpackr({ useRecords: false, int64AsType: 'auto' as 'number'
 const COLYSEUS_FRAMES: ReadonlySet<number> = new Set([Protocol.JOIN_ROOM, Protocol.PING, Protocol.LEAVE_ROOM]);
 
 /** HTTP-ish status carried by a rejected create or join (the SDK's MatchMakeError.code); the message starts with the stable code. */
-const REJECTION_STATUS: Partial<Record<ErrorCode, number>> = {
+export const REJECTION_STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_OPTION: 400,
   UNKNOWN_SCENARIO: 400,
   UNKNOWN_SUBSTRATE: 404,
