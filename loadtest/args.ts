@@ -8,7 +8,8 @@ import { OBS_MODES, type ObsMode } from '../client/protocol.js';
 import { substrateNames } from '../substrates/registry.js';
 
 export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds S [--substrate NAME] [--obs symbolic|rgb|none]
-                             [--lockstep] [--url ws://HOST:PORT] [--workers K] [--warmup S] [--seed N] [--out FILE]
+                             [--lockstep] [--rooms R] [--cluster N | --url ws://HOST:PORT[,…] [--redis URL]]
+                             [--join-probes K] [--workers K] [--warmup S] [--seed N] [--out FILE]
                              [--server-cpu-prof DIR] [--bot-cpu-prof DIR]
        npm run -s loadtest -- --sweep [--agents N,N,…] [--hz H] [--seconds S] [same options]
 
@@ -18,7 +19,15 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --substrate NAME  default commons_harvest__open; the map is tiled K×K so at least N focal slots exist
   --obs MODE        observation each bot asks for: symbolic (default), rgb or none
   --lockstep        lockstep room (a tick runs when every agent has acted) instead of a real-time one
-  --url URL         use a running server instead of starting one (server CPU then comes from the server's own report)
+  --rooms R         spread the agents over R rooms (1–10000, at most N; default 1), each sized for its share
+  --cluster N       start a private redis-server and N server processes joined to it (REDIS_URL) instead of one
+                    process (1–64); rooms are created and bots join round-robin through the N processes' URLs
+  --url URL[,URL…]  use running servers instead of starting them (server CPU then comes from the servers' own
+                    reports; no memory figures); several URLs = processes of one cluster, used round-robin
+  --redis URL       with --url: the cluster's Redis (redis://HOST:PORT), read with redis-cli INFO over the window
+  --join-probes K   joins timed after the window while the bots play (seat reservation, then connect), each
+                    reserved at a process that does not own the room when there is one; spectators, one every
+                    100 ms (0–10000, default 20)
   --workers K       bot processes (1–64; default one per 250 agents, at most cores − 1, at least 1)
   --warmup S        seconds between the last join and the start of the measurement (0–60, default 2)
   --seed N          room seed and bots' action seed (default 1)
@@ -38,7 +47,13 @@ export interface LoadtestArgs {
   readonly substrate: string;
   readonly obs: ObsMode;
   readonly lockstep: boolean;
-  readonly url: string | null;
+  /** Running servers to use (null: start them); several = processes of one cluster. */
+  readonly url: readonly string[] | null;
+  readonly rooms: number;
+  /** Server processes to start with a private Redis; 0 = one process without Redis (the default). */
+  readonly cluster: number;
+  readonly redis: string | null;
+  readonly joinProbes: number;
   /** Bot processes; null = `defaultWorkers(agents)`. */
   readonly workers: number | null;
   readonly warmupSeconds: number;
@@ -94,6 +109,10 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
         obs: { type: 'string' },
         lockstep: { type: 'boolean' },
         url: { type: 'string' },
+        rooms: { type: 'string' },
+        cluster: { type: 'string' },
+        redis: { type: 'string' },
+        'join-probes': { type: 'string' },
         workers: { type: 'string' },
         warmup: { type: 'string' },
         seed: { type: 'string' },
@@ -124,16 +143,29 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   const obs = (str('obs') ?? 'symbolic') as ObsMode;
   if (!OBS_MODES.includes(obs)) throw new ArgError(`--obs must be one of ${OBS_MODES.join(', ')}, got ${JSON.stringify(str('obs'))}`);
 
-  const url = str('url') ?? null;
-  if (url !== null) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ArgError(`--url must be a ws:// or wss:// URL, got ${JSON.stringify(url)}`);
-    }
-    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new ArgError(`--url must be a ws:// or wss:// URL, got ${JSON.stringify(url)}`);
+  const urlRaw = str('url') ?? null;
+  let url: string[] | null = null;
+  if (urlRaw !== null) {
+    url = urlRaw.split(',').map((u) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(u);
+      } catch {
+        throw new ArgError(`--url must be a ws:// or wss:// URL (or a comma list of them), got ${JSON.stringify(urlRaw)}`);
+      }
+      if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new ArgError(`--url must be a ws:// or wss:// URL (or a comma list of them), got ${JSON.stringify(urlRaw)}`);
+      return u.replace(/\/+$/, '');
+    });
   }
+  const cluster = num('cluster', str('cluster'), 1, 64, true) ?? 0;
+  if (cluster > 0 && url !== null) throw new ArgError('--cluster starts its own servers: drop --url (or --cluster)');
+  const redis = str('redis') ?? null;
+  if (redis !== null) {
+    if (url === null) throw new ArgError('--redis reads the Redis of servers given by --url (--cluster starts its own)');
+    if (!/^rediss?:\/\/./.test(redis)) throw new ArgError(`--redis must be a redis:// URL, got ${JSON.stringify(redis)}`);
+  }
+  const rooms = num('rooms', str('rooms'), 1, 10_000, true) ?? 1;
+  if (rooms > Math.min(...agents!)) throw new ArgError(`--rooms (${rooms}) must not exceed --agents (${Math.min(...agents!)}): every room holds at least one agent`);
   const serverCpuProf = str('server-cpu-prof') ?? null;
   if (serverCpuProf !== null && url !== null) throw new ArgError('--server-cpu-prof needs the loadtest to start the server itself (drop --url)');
   const botCpuProf = str('bot-cpu-prof') ?? null;
@@ -151,7 +183,11 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     substrate,
     obs,
     lockstep: values.lockstep === true,
-    url: url === null ? null : url.replace(/\/+$/, ''),
+    url: url === null ? null : Object.freeze(url),
+    rooms,
+    cluster,
+    redis,
+    joinProbes: num('join-probes', str('join-probes'), 0, 10_000, true) ?? 20,
     workers: num('workers', str('workers'), 1, 64, true) ?? null,
     warmupSeconds: num('warmup', str('warmup'), 0, 60, false) ?? 2,
     seed: num('seed', str('seed'), 0, 0xffffffff, true) ?? 1,

@@ -28,10 +28,8 @@ import { newHistogram } from './report.js';
 
 export interface JoinCommand {
   type: 'join';
-  url: string;
-  roomId: string;
-  /** Bots in this process. */
-  count: number;
+  /** One entry per bot of this process: the room it joins and the server URL it joins through (count = length). */
+  targets: { url: string; roomId: string }[];
   /** Index of this process's first bot (policy labels and action streams). */
   firstBot: number;
   obs: 'rgb' | 'symbolic' | 'none';
@@ -136,15 +134,18 @@ class BotPool {
   private leaving = false;
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 1 });
 
+  private readonly bots: number;
+
   constructor(private readonly cmd: JoinCommand) {
-    this.rooms = new Array<Room | null>(cmd.count).fill(null);
-    this.sentAt = new Float64Array(cmd.count);
-    this.send = new Array<(d: Uint8Array) => void>(cmd.count);
-    this.pendingTick = new Float64Array(cmd.count).fill(-1);
-    this.pendingEpisode = new Uint32Array(cmd.count);
-    this.answer = Array.from({ length: cmd.count }, (_, i) => () => this.answerBot(i));
-    this.rng = new Uint32Array(cmd.count);
-    for (let i = 0; i < cmd.count; i++) this.rng[i] = (Math.imul(cmd.seed + 1, 0x9e3779b1) ^ Math.imul(cmd.firstBot + i + 1, 0x85ebca6b)) | 1;
+    this.bots = cmd.targets.length;
+    this.rooms = new Array<Room | null>(this.bots).fill(null);
+    this.sentAt = new Float64Array(this.bots);
+    this.send = new Array<(d: Uint8Array) => void>(this.bots);
+    this.pendingTick = new Float64Array(this.bots).fill(-1);
+    this.pendingEpisode = new Uint32Array(this.bots);
+    this.answer = Array.from({ length: this.bots }, (_, i) => () => this.answerBot(i));
+    this.rng = new Uint32Array(this.bots);
+    for (let i = 0; i < this.bots; i++) this.rng[i] = (Math.imul(cmd.seed + 1, 0x9e3779b1) ^ Math.imul(cmd.firstBot + i + 1, 0x85ebca6b)) | 1;
   }
 
   async joinAll(): Promise<WorkerReply> {
@@ -154,7 +155,7 @@ class BotPool {
     let firstError: string | null = null;
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < this.cmd.count) {
+      while (next < this.bots) {
         const i = next++;
         try {
           await this.join(i);
@@ -173,8 +174,9 @@ class BotPool {
   }
 
   private async join(i: number): Promise<void> {
-    const sdk = new Client(this.cmd.url);
-    const room = await sdk.joinById(this.cmd.roomId, { obs: this.cmd.obs, state: false, policy: `loadtest-${this.cmd.firstBot + i}` });
+    const target = this.cmd.targets[i];
+    const sdk = new Client(target.url);
+    const room = await sdk.joinById(target.roomId, { obs: this.cmd.obs, state: false, policy: `loadtest-${this.cmd.firstBot + i}` });
     this.rooms[i] = room;
     // Listen on the ws socket itself (Buffers, no per-message event object or ArrayBuffer copy); frames other
     // than observations are handed to the SDK as it would have received them.

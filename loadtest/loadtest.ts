@@ -3,6 +3,13 @@
  *
  *   npm run -s loadtest -- --agents 100 --hz 100 --seconds 30
  *   npm run -s loadtest -- --sweep                       # N = 50, 100, 200, 300, 500 at 100 Hz, 15 s each
+ *   npm run -s loadtest -- --agents 140 --rooms 20 --hz 100 --seconds 10 --cluster 2   # 20 rooms on a cluster of 2
+ *
+ * Servers: loadtest/servers.ts (one process of its own, a cluster of its own with --cluster N, or --url). With
+ * --rooms R the agents are spread over R rooms, each created by a spectator as below; the window's figures merge
+ * every room's, and the rate must hold in the slowest. Around the window: rooms created per second, RSS per room
+ * and per agent, Redis commands and bytes per room per second, and join probes after it (loadtest/README.md,
+ * "Many rooms and clusters").
  *
  * Without --url it starts its own server process (loadtest/serverProcess.ts) and stops it at the end (a sweep
  * starts a fresh one per N). The room is created by a spectator connection of this process (state: false): the
@@ -23,6 +30,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +39,11 @@ import { MessageType } from '../client/protocol.js';
 import { ArgError, defaultWorkers, parseLoadtestArgs, USAGE, type LoadtestArgs } from './args.js';
 import type { JoinCommand, WorkerCommand, WorkerReply } from './botWorker.js';
 import {
-  encodeHistogram, formatRun, formatSweep, histogramDelta, holds, HOLD_CRITERIA, rateHolds, mergeHistograms, percentilesMs, rttLimitMs, type LoadtestReport,
+  encodeHistogram, formatRun, formatSweep, histogramDelta, holds, HOLD_CRITERIA, rateHolds, mergeHistograms, newHistogram, percentilesMs, rttLimitMs, type LoadtestReport, type Percentiles,
 } from './report.js';
-import { machineBusyMicros, procCpuMicros, startServerProcess } from './serverProcess.js';
+import { matchmake } from './rawClient.js';
+import { machineBusyMicros } from './serverProcess.js';
+import { cpuOf, givenServers, listingBytes, RedisInfoReader, redisDelta, rssOf, startServers, type DirectProcess, type RedisDelta } from './servers.js';
 
 const WORKER = fileURLToPath(new URL('./botWorker.ts', import.meta.url));
 /** Joins in flight at once per bot process. */
@@ -141,46 +151,175 @@ class Worker {
   }
 }
 
+/** Rooms created at once while setting up (each create: seat reservation, world build, connect). */
+const CREATE_CONCURRENCY = 8;
+/** Time between the starts of two join probes (ms). */
+const PROBE_INTERVAL_MS = 100;
+/** Metric readings in flight at once (one HTTP request per room). */
+const READ_CONCURRENCY = 16;
+
+/** Run `fn` over `items` with at most `limit` in flight; results in order. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+/** `total` split over `parts` as evenly as possible (the first ones one larger). */
+export function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, k) => Math.floor(total / parts) + (k < total % parts ? 1 : 0));
+}
+
+/**
+ * Where each bot goes, in bot order: `perRoom[r]` bots into room `roomIds[r]`, bot j of room r joining through
+ * `urls[(r + 1 + j) % urls.length]` — round-robin over the processes, starting one after the process the room was
+ * created through, so with several processes most joins reach the room through a process that does not own it.
+ */
+export function assignTargets(perRoom: readonly number[], roomIds: readonly string[], urls: readonly string[]): JoinCommand['targets'] {
+  const targets: JoinCommand['targets'] = [];
+  perRoom.forEach((n, r) => {
+    for (let j = 0; j < n; j++) targets.push({ roomId: roomIds[r], url: urls[(r + 1 + j) % urls.length] });
+  });
+  return targets;
+}
+
+/** Join timings of the probes (µs histograms) and how many went through a process other than the room's. */
+interface ProbeResult {
+  reserve: ReturnType<typeof newHistogram>;
+  connect: ReturnType<typeof newHistogram>;
+  total: ReturnType<typeof newHistogram>;
+  viaOther: number;
+  failed: number;
+  firstError: string | null;
+}
+
+/**
+ * `count` spectator joins spread over `ms`, one after the other: the seat reservation (POST /matchmake/joinById at
+ * a server process that does not own the room, when the processes are known and there are several), then the
+ * connection through the client-facing URL (a cluster's front routes it to the owner) until the room confirms the
+ * join; then it leaves. Without known processes the reservation goes through the client-facing URLs in turn.
+ */
+async function runProbes(
+  count: number, ms: number, roomIds: readonly string[], owner: readonly (number | null)[], processes: readonly DirectProcess[], urls: readonly string[],
+): Promise<ProbeResult> {
+  const r: ProbeResult = { reserve: newHistogram(), connect: newHistogram(), total: newHistogram(), viaOther: 0, failed: 0, firstError: null };
+  const t0 = performance.now();
+  for (let k = 0; k < count; k++) {
+    const due = t0 + ((k + 0.5) * ms) / count;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const room = k % roomIds.length;
+    const own = owner[room];
+    let reserveUrl: string;
+    if (processes.length === 0 || own === null) {
+      reserveUrl = urls[k % urls.length];
+    } else {
+      const via = processes.length > 1 ? (own + 1 + (k % (processes.length - 1))) % processes.length : own;
+      if (via !== own) r.viaOther++;
+      reserveUrl = processes[via].url;
+    }
+    const connectUrl = processes.length === 0 ? reserveUrl : urls[k % urls.length];
+    try {
+      const a = performance.now();
+      const reservation = await matchmake(reserveUrl.replace(/^ws/, 'http'), 'joinById', roomIds[room], { role: 'spectator', state: false });
+      const b = performance.now();
+      const joined = await new Client(connectUrl).consumeSeatReservation(reservation as unknown as Parameters<Client['consumeSeatReservation']>[0]);
+      const c = performance.now();
+      for (const type of [MessageType.Welcome, MessageType.Episode, MessageType.Error]) joined.onMessage(type, () => {});
+      r.reserve.recordValue(Math.max(1, Math.round((b - a) * 1000)));
+      r.connect.recordValue(Math.max(1, Math.round((c - b) * 1000)));
+      r.total.recordValue(Math.max(1, Math.round((c - a) * 1000)));
+      await Promise.race([joined.leave(true).catch(() => {}), sleep(2000)]);
+    } catch (err) {
+      r.failed++;
+      r.firstError ??= err instanceof Error ? err.message : String(err);
+    }
+  }
+  return r;
+}
+
 /** One measured run with `agents` bots. */
 export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunResult> {
-  const server = args.url
-    ? null
-    : await startServerProcess({ cpuProfDir: args.serverCpuProf, onStderr: (line) => log(`[server] ${line}`) });
-  const url = args.url ?? server!.url;
-  const httpUrl = url.replace(/^ws/, 'http');
+  const servers = args.url
+    ? await givenServers(args.url, args.redis)
+    : await startServers({ cluster: args.cluster, cpuProfDir: args.serverCpuProf, onLog: log });
+  const urls = servers.urls;
+  const pids = servers.processes.map((p) => p.pid);
+  const processCount = servers.processes.length || urls.length;
+  const httpUrl = urls[0].replace(/^ws/, 'http');
+  const roomCount = Math.min(args.rooms, agents);
   const workerCount = Math.min(args.workers ?? defaultWorkers(agents), agents);
   const workers = Array.from({ length: workerCount }, () => new Worker(args.botCpuProf));
-  let spectator: Room | null = null;
+  const spectators: (Room | null)[] = new Array<Room | null>(roomCount).fill(null);
+  const redisReader = servers.redisUrl ? new RedisInfoReader(servers.redisUrl) : null;
   try {
     const catalogue = await getJson<{ name: string; players: number }[]>(`${httpUrl}/api/substrates`);
     const base = catalogue.find((s) => s.name === args.substrate)?.players;
-    if (base === undefined) throw new Error(`the server at ${url} has no substrate ${args.substrate}`);
-    const scale = scaleFor(base, agents);
-    if (scale > MAX_SCALE) throw new Error(`${agents} agents need scale ${scale}, above the largest (${MAX_SCALE}) for ${args.substrate}`);
+    if (base === undefined) throw new Error(`the server at ${urls[0]} has no substrate ${args.substrate}`);
+    const perRoom = split(agents, roomCount);
+    const scale = scaleFor(base, perRoom[0]);
+    if (scale > MAX_SCALE) throw new Error(`${perRoom[0]} agents in a room need scale ${scale}, above the largest (${MAX_SCALE}) for ${args.substrate}`);
     const players = base * scale * scale;
 
-    // The spectator creates the room and keeps it alive (an empty room disposes itself); it never takes a slot.
-    spectator = await new Client(url).create(args.substrate, {
-      role: 'spectator',
-      state: false,
-      tickRate: args.hz,
-      lockstep: args.lockstep,
-      scale,
-      fillFocal: 'noop',
-      seed: args.seed,
-    });
-    for (const type of [MessageType.Welcome, MessageType.Episode, MessageType.Error]) spectator.onMessage(type, () => {});
-    const roomId = spectator.roomId;
+    // Memory before any room exists (servers this tool started), and Redis before the rooms are created.
+    await sleep(pids.length > 0 ? 500 : 0);
+    const rssBase = rssOf(pids);
+    const redisBeforeCreate = redisReader ? await redisReader.read() : null;
+
+    // One spectator per room creates it and keeps it alive (an empty room disposes itself); it never takes a slot.
+    // Rooms are created round-robin through the processes' URLs; the cluster picks the process that runs each.
+    const createHist = newHistogram();
+    const create = async (r: number): Promise<void> => {
+      const a = performance.now();
+      const room = await new Client(urls[r % urls.length]).create(args.substrate, {
+        role: 'spectator',
+        state: false,
+        tickRate: args.hz,
+        lockstep: args.lockstep,
+        scale,
+        fillFocal: 'noop',
+        seed: args.seed + r,
+      });
+      createHist.recordValue(Math.max(1, Math.round((performance.now() - a) * 1000)));
+      for (const type of [MessageType.Welcome, MessageType.Episode, MessageType.Error]) room.onMessage(type, () => {});
+      spectators[r] = room;
+    };
+    // As many rooms as processes first, one after the other (a process compiles the room's code on its first
+    // create); then the rest, timed.
+    const warm = roomCount > 1 ? Math.min(processCount, roomCount - 1) : 1;
+    for (let r = 0; r < warm; r++) await create(r);
+    if (roomCount > warm) createHist.reset();
+    const createCpu0 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
+    const tc0 = performance.now();
+    await pool(perRoom.slice(warm), CREATE_CONCURRENCY, (_n, k) => create(k + warm));
+    const createSeconds = (performance.now() - tc0) / 1000;
+    const createCpu1 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
+    const redisAfterCreate = redisReader ? await redisReader.read() : null;
+    const listings = servers.redisUrl ? await listingBytes(servers.redisUrl) : null;
+    const roomIds = spectators.map((s) => s!.roomId);
+    // The rooms tick (their slots act NOOP) before the memory reading: what a running room holds.
+    await sleep(pids.length > 0 ? 1000 : 0);
+    const rssRooms = rssOf(pids);
 
     await Promise.all(workers.map((w) => w.expect('ready', 30_000)));
-    log(`loadtest: ${agents} agents → room ${roomId} (${args.substrate}, ${players} players, scale ${scale}, ${args.hz} Hz${args.lockstep ? ', lockstep' : ''}, obs ${args.obs}) on ${url}`);
+    log(
+      `loadtest: ${agents} agents → ${roomCount} room${roomCount > 1 ? 's' : ''} (${args.substrate}, ${players} players each, scale ${scale}, ${args.hz} Hz${args.lockstep ? ', lockstep' : ''}, obs ${args.obs}) ` +
+        `on ${processCount} process${processCount > 1 ? 'es' : ''}${servers.frontPid !== null ? ` behind ${urls[0]}` : ''}${servers.redisUrl ? ` with Redis ${servers.redisUrl}` : ''}; rooms created in ${createSeconds.toFixed(2)} s`,
+    );
+    const targets = assignTargets(perRoom, roomIds, urls);
     const t0 = performance.now();
-    const per = Math.floor(agents / workerCount);
+    const shares = split(agents, workerCount);
+    let first = 0;
     const joins = workers.map((w, k) => {
-      const cmd: JoinCommand = {
-        type: 'join', url, roomId, count: per + (k < agents % workerCount ? 1 : 0), firstBot: k * per + Math.min(k, agents % workerCount),
-        obs: args.obs, seed: args.seed, concurrency: JOIN_CONCURRENCY,
-      };
+      const cmd: JoinCommand = { type: 'join', targets: targets.slice(first, first + shares[k]), firstBot: first, obs: args.obs, seed: args.seed, concurrency: JOIN_CONCURRENCY };
+      first += shares[k];
       w.send(cmd);
       return w.expect('joined', 120_000);
     });
@@ -195,10 +334,20 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     if (failed === agents) throw new Error(`no bot could join: ${joined.find((j) => j.firstError)?.firstError}`);
 
     await sleep(args.warmupSeconds * 1000);
-    const metricsUrl = `${httpUrl}/api/rooms/${roomId}/metrics`;
-    const m0 = await getJson<ServerMetrics>(metricsUrl);
-    const cpu0 = server ? procCpuMicros(server.pid) : null;
+    const rssAgents = rssOf(pids);
+    const readAll = (): Promise<ServerMetrics[]> =>
+      pool(roomIds, READ_CONCURRENCY, (id, r) => getJson<ServerMetrics>(`${urls[r % urls.length].replace(/^ws/, 'http')}/api/rooms/${id}/metrics`));
+    const m0 = await readAll();
+    // The process that owns each room, as an index into servers.processes (null: not known).
+    const owner = m0.map((m) => (m.process ? pids.indexOf(m.process.pid) : -1)).map((i) => (i >= 0 ? i : null));
+    const roomsPerProcess = pids.map((pid) => m0.filter((m) => m.process?.pid === pid).length);
+    const redis0 = redisReader ? await redisReader.read() : null;
+    const redisWall0 = performance.now();
+    const frontPids = servers.frontPid === null ? [] : [servers.frontPid];
+    const cpu0 = cpuOf(pids);
+    const front0 = cpuOf(frontPids);
     const machine0 = machineBusyMicros();
+    const loadAverage = loadavg().map((v) => Math.round(v * 100) / 100);
     const wall0 = performance.now();
     for (const w of workers) w.send({ type: 'measure' });
     // This process idles through the window: how late its 1 ms timer runs is the machine's scheduling delay,
@@ -213,33 +362,58 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
 
     const reports = workers.map((w) => w.expect('report', 30_000));
     for (const w of workers) w.send({ type: 'report' });
-    const m1 = await getJson<ServerMetrics>(metricsUrl);
-    const cpu1 = server ? procCpuMicros(server.pid) : null;
+    const redis1 = redisReader ? await redisReader.read() : null;
+    const redisWall1 = performance.now();
+    const cpu1 = cpuOf(pids);
+    const front1 = cpuOf(frontPids);
     const machine1 = machineBusyMicros();
     const wall1 = performance.now();
+    const m1 = await readAll();
     const bots = await Promise.all(reports);
+
+    // The join probes, after the window (their matchmaking is not in the window's Redis figures) while the bots
+    // still play: one every PROBE_INTERVAL_MS.
+    const redisBeforeProbes = redisReader && args.joinProbes > 0 ? await redisReader.read() : null;
+    const probes = await runProbes(args.joinProbes, args.joinProbes * PROBE_INTERVAL_MS, roomIds, owner, servers.processes, urls);
+    const redisAfterProbes = redisBeforeProbes ? await redisReader!.read() : null;
 
     const left = workers.map((w) => w.expect('left', 30_000));
     for (const w of workers) w.send({ type: 'leave' });
     await Promise.all(left).catch(() => {});
 
     const machineCpuPct = machine0 !== null && machine1 !== null ? ((machine1 - machine0) / ((wall1 - wall0) * 1000)) * 100 : null;
-    return assemble({ args, agents, players, scale, workerCount, m0, m1, cpu0, cpu1, wall0, wall1, bots, joinFailed: failed, joinErrors, machineCpuPct, schedDelayMs });
+    return assemble({
+      args, agents, perRoom, players, scale, workerCount, m0, m1, cpu0, cpu1, wall0, wall1, bots, joinFailed: failed, joinErrors, machineCpuPct, schedDelayMs,
+      processes: processCount,
+      loadAverage,
+      roomsPerProcess,
+      frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
+      redisUrl: servers.redisUrl,
+      create: { listings, cpuMicros: createCpu0 !== null && createCpu1 !== null ? createCpu1 - createCpu0 : null, seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
+      redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), seconds: (redisWall1 - redisWall0) / 1000, usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
+      rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
+      probes,
+      probeRedis: redisBeforeProbes && redisAfterProbes ? redisDelta(redisBeforeProbes, redisAfterProbes) : null,
+    });
   } finally {
-    if (spectator) await Promise.race([spectator.leave(true).catch(() => {}), sleep(5000)]);
+    await Promise.all(spectators.map((s) => (s ? Promise.race([s.leave(true).catch(() => {}), sleep(5000)]) : null)));
     await Promise.all(workers.map((w) => w.stop()));
-    await server?.stop();
+    redisReader?.close();
+    await servers.stop();
   }
 }
 
 interface AssembleInput {
   args: LoadtestArgs;
   agents: number;
+  /** Agents per room. */
+  perRoom: number[];
   players: number;
   scale: number;
   workerCount: number;
-  m0: ServerMetrics;
-  m1: ServerMetrics;
+  /** Per room, in the order of perRoom. */
+  m0: ServerMetrics[];
+  m1: ServerMetrics[];
   cpu0: number | null;
   cpu1: number | null;
   wall0: number;
@@ -249,20 +423,39 @@ interface AssembleInput {
   joinErrors: Record<string, number>;
   machineCpuPct: number | null;
   schedDelayMs: { p99: number; max: number };
+  processes: number;
+  loadAverage: number[];
+  /** Rooms each server process owned (empty: processes not known). */
+  roomsPerProcess: number[];
+  /** CPU time of the cluster's front over the window (null: no front started here). */
+  frontCpuMicros: number | null;
+  redisUrl: string | null;
+  create: { listings: number | null; cpuMicros: number | null; seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
+  /** Redis over the window (from the reading before the first metrics reading to the one after the last). */
+  redis: { delta: RedisDelta; seconds: number; usedMemory: [number, number] } | null;
+  rss: { base: number | null; rooms: number | null; agents: number | null };
+  probes: ProbeResult;
+  /** Redis over the probes (null: no Redis or no probes). */
+  probeRedis: RedisDelta | null;
 }
 
 function assemble(x: AssembleInput): RunResult {
   const { args, m0, m1, bots } = x;
-  // The server's own clock when it reports one (remote rooms), else ours.
-  const serverMs = m0.process && m1.process ? m1.process.now_ms - m0.process.now_ms : x.wall1 - x.wall0;
+  const rooms = x.perRoom.length;
+  // Each room's window on its server's clock when it reports one, else ours.
+  const roomMs = m0.map((a, r) => (a.process && m1[r].process ? m1[r].process!.now_ms - a.process.now_ms : x.wall1 - x.wall0));
+  const roomHz = m0.map((a, r) => (roomMs[r] > 0 ? ((m1[r].ticks - a.ticks) * 1000) / roomMs[r] : 0));
+  const serverMs = roomMs.reduce((a, b) => a + b, 0) / rooms;
   const seconds = serverMs / 1000;
-  const ticks = m1.ticks - m0.ticks;
-  const tickHist = histogramDelta(m0.tick_histogram, m1.tick_histogram);
+  const sum = (f: (a: ServerMetrics, b: ServerMetrics, r: number) => number): number => m0.reduce((n, a, r) => n + f(a, m1[r], r), 0);
+  const ticks = sum((a, b) => b.ticks - a.ticks);
+  const tickHist = newHistogram();
+  for (let r = 0; r < rooms; r++) tickHist.add(histogramDelta(m0[r].tick_histogram, m1[r].tick_histogram));
   const rttHist = mergeHistograms(bots.map((b) => b.rtt));
 
   const errorCodes: Record<string, number> = { ...x.joinErrors };
   for (const b of bots) for (const [code, n] of Object.entries(b.errors)) errorCodes[code] = (errorCodes[code] ?? 0) + n;
-  const tickErrors = m1.tick_errors - m0.tick_errors;
+  const tickErrors = sum((a, b) => b.tick_errors - a.tick_errors);
   if (tickErrors > 0) errorCodes.TICK_ERROR = tickErrors;
   const malformed = bots.reduce((n, b) => n + b.malformed, 0);
   if (malformed > 0) errorCodes.MALFORMED_OBSERVATION = malformed;
@@ -274,25 +467,41 @@ function assemble(x: AssembleInput): RunResult {
     serverCpuPct = ((x.cpu1 - x.cpu0) / ((x.wall1 - x.wall0) * 1000)) * 100;
     cpuSource = 'proc';
   } else {
-    serverCpuPct = m0.process && m1.process ? ((m1.process.cpu_us - m0.process.cpu_us) / (serverMs * 1000)) * 100 : -1;
+    // The servers' own reports, once per process (every room of a process reports the same figures).
+    const byPid = new Map<number, number>();
+    m0.forEach((a, r) => {
+      const b = m1[r];
+      if (a.process && b.process) byPid.set(a.process.pid, ((b.process.cpu_us - a.process.cpu_us) / ((b.process.now_ms - a.process.now_ms) * 1000)) * 100);
+    });
+    serverCpuPct = byPid.size > 0 ? [...byPid.values()].reduce((p, q) => p + q, 0) : -1;
     cpuSource = 'server';
   }
   const botWallMs = Math.max(1, ...bots.map((b) => b.wallMs));
-  const perS = (sum: (b: (typeof bots)[number]) => number): number => Math.round(bots.reduce((n, b) => n + sum(b) / (b.wallMs / 1000), 0));
+  const perS = (f: (b: (typeof bots)[number]) => number): number => Math.round(bots.reduce((n, b) => n + f(b) / (b.wallMs / 1000), 0));
   const round2 = (v: number): number => Math.round(v * 100) / 100;
+  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
   const observations = bots.reduce((n, b) => n + b.observations, 0);
   const actionsSent = bots.reduce((n, b) => n + b.msgsOut, 0);
-  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-  const lateActions = counterDelta(m0.late_actions, m1.late_actions);
-  const missedActions = counterDelta(m0.missed_actions, m1.missed_actions);
+  const counter = (k: 'late_actions' | 'missed_actions' | 'expired_actions'): number | null => {
+    let n = 0;
+    for (let r = 0; r < rooms; r++) {
+      const d = counterDelta(m0[r][k], m1[r][k]);
+      if (d === null) return null;
+      n += d;
+    }
+    return n;
+  };
+  const lateActions = counter('late_actions');
+  const missedActions = counter('missed_actions');
+  const agentSteps = sum((a, b, r) => (b.ticks - a.ticks) * x.perRoom[r]);
 
   const partial = {
     agents: x.agents,
     target_hz: args.hz,
-    achieved_hz: round2(seconds > 0 ? ticks / seconds : 0),
+    achieved_hz: round2(roomHz.reduce((a, b) => a + b, 0) / rooms),
     tick_ms: percentilesMs(tickHist),
     rtt_ms: percentilesMs(rttHist),
-    late_ticks: m1.late_ticks - m0.late_ticks,
+    late_ticks: sum((a, b) => b.late_ticks - a.late_ticks),
     errors,
     disconnects: bots.reduce((n, b) => n + b.disconnects, 0),
     msgs_in_per_s: perS((b) => b.msgsOut),
@@ -303,11 +512,23 @@ function assemble(x: AssembleInput): RunResult {
     bot_cpu_pct: round2((bots.reduce((n, b) => n + b.cpuMicros, 0) / (botWallMs * 1000)) * 100),
     server_cpu_source: cpuSource,
   };
+  // Every room must hold the rate: the criteria are judged on the slowest one.
+  const slowest = { ...partial, achieved_hz: round2(Math.min(...roomHz)), lockstep: args.lockstep };
   const machine = x.machineCpuPct === null ? null : round2(x.machineCpuPct);
+  const windowS = x.redis?.seconds ?? 1;
+  const mb = (bytes: number): number => round2(bytes / (1024 * 1024));
+  const kb = (bytes: number): number => round2(bytes / 1024);
+  const pct = (h: ReturnType<typeof newHistogram>): Percentiles | null => (h.totalCount === 0 ? null : percentilesMs(h));
+  const redisWindow = x.redis?.delta ?? null;
   const report: LoadtestReport = {
     ...partial,
-    holds: holds({ ...partial, lockstep: args.lockstep }),
-    rate_holds: rateHolds({ ...partial, lockstep: args.lockstep }),
+    holds: holds(slowest),
+    rate_holds: rateHolds(slowest),
+    rooms,
+    processes: x.processes,
+    rooms_per_process: x.roomsPerProcess,
+    front_cpu_pct: x.frontCpuMicros === null ? null : round2((x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100),
+    room_hz_min: slowest.achieved_hz,
     substrate: args.substrate,
     obs: args.obs,
     lockstep: args.lockstep,
@@ -317,7 +538,7 @@ function assemble(x: AssembleInput): RunResult {
     workers: x.workerCount,
     seconds: round2(seconds),
     ticks,
-    resyncs: m1.resyncs - m0.resyncs,
+    resyncs: sum((a, b) => b.resyncs - a.resyncs),
     tick_errors: tickErrors,
     observations,
     observations_per_s: perS((b) => b.observations),
@@ -325,8 +546,8 @@ function assemble(x: AssembleInput): RunResult {
     late_actions: lateActions,
     late_action_pct: round3(actionsSent > 0 ? (100 * (lateActions ?? 0)) / actionsSent : 0),
     missed_actions: missedActions,
-    missed_action_pct: round3(ticks > 0 ? (100 * (missedActions ?? 0)) / (ticks * x.agents) : 0),
-    expired_actions: counterDelta(m0.expired_actions, m1.expired_actions),
+    missed_action_pct: round3(agentSteps > 0 ? (100 * (missedActions ?? 0)) / agentSteps : 0),
+    expired_actions: counter('expired_actions'),
     error_codes: errorCodes,
     bot_loop_delay_ms: {
       p99: round2(Math.max(0, ...bots.map((b) => b.loopDelayP99Ms))),
@@ -334,13 +555,44 @@ function assemble(x: AssembleInput): RunResult {
     },
     sched_delay_ms: { p99: round2(x.schedDelayMs.p99), max: round2(x.schedDelayMs.max) },
     machine_cpu_pct: machine,
-    other_cpu_pct: machine === null ? null : round2(Math.max(0, machine - partial.server_cpu_pct - partial.bot_cpu_pct)),
-    obs_sends:
-      m0.obs_sends && m1.obs_sends
-        ? { one_write: m1.obs_sends.one_write - m0.obs_sends.one_write, fallback: m1.obs_sends.fallback - m0.obs_sends.fallback }
-        : null,
+    load_average: x.loadAverage,
+    other_cpu_pct: machine === null ? null : round2(Math.max(0, machine - partial.server_cpu_pct - partial.bot_cpu_pct - (x.frontCpuMicros === null ? 0 : (x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100))),
+    obs_sends: m0.every((a, r) => a.obs_sends && m1[r].obs_sends)
+      ? { one_write: sum((a, b) => b.obs_sends!.one_write - a.obs_sends!.one_write), fallback: sum((a, b) => b.obs_sends!.fallback - a.obs_sends!.fallback) }
+      : null,
+    create: {
+      rooms_per_s: x.create.timed > 0 ? round2(x.create.timed / x.create.seconds) : null,
+      ms: percentilesMs(x.create.hist),
+      concurrency: Math.min(CREATE_CONCURRENCY, Math.max(1, x.create.timed)),
+      redis_commands_per_room: x.create.redis ? round2(x.create.redis.commands / rooms) : null,
+      server_cpu_ms_per_room: x.create.cpuMicros === null || x.create.timed === 0 ? null : round2(x.create.cpuMicros / 1000 / x.create.timed),
+      listing_bytes_per_room: x.create.listings === null ? null : Math.round(x.create.listings / rooms),
+    },
+    join_ms:
+      x.probes.total.totalCount + x.probes.failed === 0
+        ? null
+        : { n: x.probes.total.totalCount, redis_commands_per_join: x.probeRedis && x.probes.total.totalCount > 0 ? round2(x.probeRedis.commands / x.probes.total.totalCount) : null, via_other_process: x.probes.viaOther, failed: x.probes.failed, first_error: x.probes.firstError, reserve: pct(x.probes.reserve), connect: pct(x.probes.connect), total: pct(x.probes.total) },
+    memory:
+      x.rss.base === null || x.rss.rooms === null || x.rss.agents === null
+        ? null
+        : {
+            rss_mb: { start: mb(x.rss.base), rooms: mb(x.rss.rooms), agents: mb(x.rss.agents) },
+            per_room_kb: kb((x.rss.rooms - x.rss.base) / rooms),
+            per_agent_kb: kb((x.rss.agents - x.rss.rooms) / x.agents),
+            redis_per_room_kb: x.redis ? kb((x.redis.usedMemory[1] - x.redis.usedMemory[0]) / rooms) : null,
+          },
+    redis: redisWindow
+      ? {
+          url: x.redisUrl!,
+          commands_per_s: round2(redisWindow.commands / windowS),
+          commands_per_room_s: round3(redisWindow.commands / windowS / rooms),
+          bytes_in_per_room_s: round2(redisWindow.netInputBytes / windowS / rooms),
+          bytes_out_per_room_s: round2(redisWindow.netOutputBytes / windowS / rooms),
+          calls: redisWindow.calls,
+        }
+      : null,
   };
-  return { report, histograms: { rtt_us: encodeHistogram(rttHist), tick_us: encodeHistogram(tickHist) }, serverTimers: m1.performance?.timers ?? null };
+  return { report, histograms: { rtt_us: encodeHistogram(rttHist), tick_us: encodeHistogram(tickHist) }, serverTimers: m1[0].performance?.timers ?? null };
 }
 
 /** A server counter over the window (null when the server does not report it). */

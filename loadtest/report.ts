@@ -36,6 +36,15 @@ export interface LoadtestReport {
   holds: boolean;
   /** The rate held with no errors or disconnects (the sweep's criterion; tick and round-trip percentiles aside). */
   rate_holds: boolean;
+  /** Rooms the agents were spread over, and the server processes they ran on. */
+  rooms: number;
+  processes: number;
+  /** Rooms each server process ran (empty: the processes are not known). */
+  rooms_per_process: number[];
+  /** CPU of the cluster's front (100 = one core; null: no front started here). server_cpu_pct is the processes'. */
+  front_cpu_pct: number | null;
+  /** The slowest room's rate (achieved_hz is the mean over rooms); the criteria are judged on it. */
+  room_hz_min: number;
   substrate: string;
   obs: string;
   lockstep: boolean;
@@ -73,8 +82,49 @@ export interface LoadtestReport {
   /** Busy CPU of the whole machine (100 = one core), and what of it was neither the server nor the bots (null: no /proc). */
   machine_cpu_pct: number | null;
   other_cpu_pct: number | null;
+  /** The machine's load average (1, 5, 15 min) when the window began: other jobs' load skews every figure. */
+  load_average: number[];
   /** Observations the server sent as one socket write / through the Colyseus fallback (null: not reported). */
   obs_sends: { one_write: number; fallback: number } | null;
+  /**
+   * Setting up the rooms: after as many rooms as processes (created one after the other: they warm each process's code), rooms created per
+   * second (`concurrency` creates in flight, each a seat reservation, the world build and the connection; null with
+   * one room), the time of one create, the CPU time the servers (processes and front) spent per timed create
+   * (null: servers not started here), Redis commands per room created and the bytes of one room's listing in
+   * Redis (what every query of the listings reads, per room; null: no Redis).
+   */
+  create: { rooms_per_s: number | null; ms: Percentiles; concurrency: number; redis_commands_per_room: number | null; server_cpu_ms_per_room: number | null; listing_bytes_per_room: number | null };
+  /**
+   * Joins timed after the window while the bots still play (spectators, one every 100 ms): the seat reservation
+   * (HTTP), the connection until the join is confirmed, and both; `via_other_process` of them were reserved through
+   * a process that does not own the room; Redis commands per join (null: no Redis). null: no probes.
+   */
+  join_ms: {
+    n: number;
+    redis_commands_per_join: number | null;
+    via_other_process: number;
+    failed: number;
+    first_error: string | null;
+    reserve: Percentiles | null;
+    connect: Percentiles | null;
+    total: Percentiles | null;
+  } | null;
+  /**
+   * RSS of the server processes this tool started (summed) before any room, with the rooms (their slots acting
+   * NOOP), and with the agents joined (after the warm-up); per room and per agent the differences; Redis's own
+   * used_memory per room. null: servers given by --url.
+   */
+  memory: { rss_mb: { start: number; rooms: number; agents: number }; per_room_kb: number; per_agent_kb: number; redis_per_room_kb: number | null } | null;
+  /** Redis over the window (INFO deltas, this tool's INFO calls taken out); null without Redis. */
+  redis: {
+    url: string;
+    commands_per_s: number;
+    commands_per_room_s: number;
+    bytes_in_per_room_s: number;
+    bytes_out_per_room_s: number;
+    /** Calls per command over the window, largest first. */
+    calls: Record<string, number>;
+  } | null;
 }
 
 /** Pass criteria of a run, in the units of the report. */
@@ -150,17 +200,21 @@ function ms(p: Percentiles): string {
 /** The readable table of one run (stderr). */
 export function formatRun(r: LoadtestReport): string {
   const rows: [string, string][] = [
-    ['agents', `${r.agents} (${r.players} players, scale ${r.scale}, other slots NOOP), ${r.workers} bot processes`],
+    ['agents', `${r.agents} in ${r.rooms} room${r.rooms > 1 ? 's' : ''} of ${r.players} players (scale ${r.scale}, other slots NOOP) on ${r.processes} server process${r.processes > 1 ? 'es' : ''}${r.rooms_per_process.length > 1 ? ` (${r.rooms_per_process.join(' + ')})` : ''}, ${r.workers} bot processes`],
     ['room', `${r.substrate}, obs ${r.obs}${r.lockstep ? ', lockstep' : ''}, ${fmt(r.seconds, 1)} s measured`],
-    ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
+    ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz${r.rooms > 1 ? ` (slowest room ${fmt(r.room_hz_min, 2)})` : ''}; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
     ['tick duration ms', ms(r.tick_ms)],
     ['round trip ms', ms(r.rtt_ms)],
     ['errors', `${r.errors}${Object.keys(r.error_codes).length ? ` ${JSON.stringify(r.error_codes)}` : ''}; disconnects ${r.disconnects}`],
     ['actions', `late ${r.late_actions ?? '-'} (${fmt(r.late_action_pct, 3)} % of those sent, applied one step later), missed ${r.missed_actions ?? '-'} (${fmt(r.missed_action_pct, 3)} % of agent-steps acted NOOP), expired ${r.expired_actions ?? '-'} (after their episode ended)`],
     ['messages/s', `in ${fmt(r.msgs_in_per_s, 0)}  out ${fmt(r.msgs_out_per_s, 0)}  (observations ${fmt(r.observations_per_s, 0)}; ${r.observations_superseded} superseded)`],
     ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
-    ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)})`}`],
+    ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})${r.front_cpu_pct === null ? '' : `  front ${fmt(r.front_cpu_pct)}`}  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)}; load average ${r.load_average.join(' ')})`}`],
     ['loop delay ms', `bots p99 ${fmt(r.bot_loop_delay_ms.p99, 2)} max ${fmt(r.bot_loop_delay_ms.max, 2)}; idle probe (scheduling) p99 ${fmt(r.sched_delay_ms.p99, 2)} max ${fmt(r.sched_delay_ms.max, 2)}`],
+    ['rooms created', `${r.create.rooms_per_s === null ? '-' : fmt(r.create.rooms_per_s, 1)}/s (${r.create.concurrency} at once; one create ${ms(r.create.ms)}${r.create.server_cpu_ms_per_room === null ? '' : `; ${fmt(r.create.server_cpu_ms_per_room, 1)} ms server CPU each`})${r.create.redis_commands_per_room === null ? '' : `; ${fmt(r.create.redis_commands_per_room, 1)} Redis commands per room, listing ${r.create.listing_bytes_per_room} B`}`],
+    ['join ms', r.join_ms === null ? '-' : `${r.join_ms.n} probes (${r.join_ms.via_other_process} through another process, ${r.join_ms.failed} failed${r.join_ms.redis_commands_per_join === null ? '' : `, ${fmt(r.join_ms.redis_commands_per_join, 1)} Redis commands each`}): ${r.join_ms.total ? ms(r.join_ms.total) : '-'}; reserve p50 ${fmt(r.join_ms.reserve?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.reserve?.p99 ?? 0, 2)}, connect p50 ${fmt(r.join_ms.connect?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.connect?.p99 ?? 0, 2)}`],
+    ['memory', r.memory === null ? '-' : `RSS ${fmt(r.memory.rss_mb.start)} → ${fmt(r.memory.rss_mb.rooms)} (rooms) → ${fmt(r.memory.rss_mb.agents)} MB (agents): ${fmt(r.memory.per_room_kb, 0)} KB a room, ${fmt(r.memory.per_agent_kb, 0)} KB an agent${r.memory.redis_per_room_kb === null ? '' : `; Redis ${fmt(r.memory.redis_per_room_kb, 1)} KB a room`}`],
+    ['redis', r.redis === null ? '-' : `${fmt(r.redis.commands_per_s, 0)} commands/s = ${fmt(r.redis.commands_per_room_s, 2)} per room per s, ${fmt(r.redis.bytes_in_per_room_s, 0)} B in / ${fmt(r.redis.bytes_out_per_room_s, 0)} B out per room per s; ${JSON.stringify(r.redis.calls)}`],
     ['holds', `${r.holds ? 'yes' : 'NO'} (≥ ${HOLD_CRITERIA.achievedShare * 100} % of the rate, tick p99 ≤ ${HOLD_CRITERIA.tickP99Ms} ms, rtt p99 ≤ ${fmt(rttLimitMs(r.target_hz), 1)} ms, no errors or disconnects)`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -30,6 +30,8 @@ export interface StartOptions {
   cpuProfDir?: string | null;
   /** Forwarded lines of the server's stderr (default: dropped unless they look like errors). */
   onStderr?: (line: string) => void;
+  /** Extra environment of the server (a cluster's REDIS_URL, budgets); over the defaults above. */
+  env?: Record<string, string>;
 }
 
 export async function startServerProcess(opts: StartOptions = {}): Promise<ServerProcess> {
@@ -38,7 +40,7 @@ export async function startServerProcess(opts: StartOptions = {}): Promise<Serve
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', resolve(opts.cpuProfDir));
   const child = spawn(process.execPath, [...nodeArgs, 'server/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRUCIBLE_RESULTS: join(resultsDir, 'episodes.jsonl'), CRUCIBLE_TOKEN: '' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRUCIBLE_RESULTS: join(resultsDir, 'episodes.jsonl'), CRUCIBLE_TOKEN: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -143,4 +145,16 @@ export function machineBusyMicros(): number | null {
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, , , irq, softirq, steal] = f;
   return ((user + nice + system + irq + softirq + steal) * 1e6) / clkTck();
+}
+
+/** Resident set size of process `pid` in bytes (VmRSS of /proc/<pid>/status); null where /proc is unavailable. */
+export function procRssBytes(pid: number): number | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return m ? Number(m[1]) * 1024 : null;
 }
