@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   OVER_BUDGET: "the request would exceed one of the operator's budgets (rooms, cells × tick rate, message rate)",
   ADMIN_DISABLED: 'the operator routes are off: the server runs without CRUCIBLE_ADMIN_TOKEN',
   MALFORMED_REQUEST: 'an HTTP request could not be read (bad URL encoding, unreadable body)',
+  UNKNOWN_ROUTE: 'no HTTP API route has that path and method',
   INTERNAL_ERROR: 'the server failed while handling an input (a bug: counted and logged); the input changed nothing',
   INVALID_MACRO: 'a macro action is malformed, unknown, or not available in this substrate (details.reason says which)',
   NOT_A_TEXT_AGENT: 'only agents that joined with obs "text" (or over HTTP) may send macros',

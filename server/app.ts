@@ -393,6 +393,12 @@ function mountRoutes(app: Application, adminToken: string | null): void {
     }
   });
 
+  // Any other path under /api (a mistyped route, or `/api/rooms/./metrics` that a URL parser folds into one): a
+  // coded JSON 404 like every other API answer, never Express's HTML page.
+  app.use('/api', (_req, res) => {
+    sendError(res, 404, new CrucibleError('UNKNOWN_ROUTE', 'no API route has this path and method; GET /api/schema and the README (HTTP) list them'));
+  });
+
   // The dashboard (another part of the project writes server/public/); a placeholder until it exists.
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   // Browsers ask for it on every page; without one the page logs a 404 (a file in server/public wins).

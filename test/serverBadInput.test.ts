@@ -112,6 +112,17 @@ describe('server: bad input and abuse', function () {
     }
   });
 
+  it('answers an API path no route has with a JSON 404 UNKNOWN_ROUTE, also when the URL parser folds `.` away', async () => {
+    for (const path of ['/api/nope', '/api/rooms/./metrics', '/api/rooms/x/y/z', '/api/substrates/extra']) {
+      const res = await fetch(`${live.srv.httpUrl}${path}`);
+      assert.equal(res.status, 404, path);
+      assert.match(res.headers.get('content-type') ?? '', /application\/json/, path);
+      assert.equal(((await res.json()) as { code: string }).code, 'UNKNOWN_ROUTE', path);
+    }
+    // A known route still answers as before.
+    assert.equal((await fetch(`${live.srv.httpUrl}/api/substrates`)).status, 200);
+  });
+
   it('refuses an unknown scenario, or another substrate\u2019s, with UNKNOWN_SCENARIO', async () => {
     const unknown = await refusal({ scenario: 'no_such_scenario', method: 'create' });
     assert.equal(unknown.code, 'UNKNOWN_SCENARIO');
