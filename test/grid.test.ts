@@ -55,6 +55,9 @@ function coord(rng: Rng, size: number): number {
   return rng.int(size);
 }
 
+/** Random operations per grid shape (GRID_OPS shortens the run under mutation testing: test/mutation/mutate.ts). */
+const OPS = Number(process.env.GRID_OPS ?? 3000);
+
 const MANHATTAN_RADII = [0, 1, 2, 3, 4.5, 6, 40];
 const EUCLIDEAN_RADII = [0, 1, 1.5, 2.0, 2.5, Math.SQRT2, 3, 4.2, 40];
 
@@ -137,7 +140,7 @@ describe('SpatialGrid', () => {
         const model = new Model(width, height, torus);
         const rng = new Rng(width * 1000 + height * 10 + (torus ? 1 : 0));
         const out = new Int32Array(capacity);
-        const ops = 3000;
+        const ops = OPS;
         for (let op = 0; op < ops; op++) {
           const eid = 1 + rng.int(capacity - 1);
           const p = model.where.get(eid);
