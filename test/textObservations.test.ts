@@ -260,8 +260,8 @@ describe('text observations', () => {
       emit((bus) => {
         bus.emit('zap_fired', { tick: 1, slot: 2 }); // player 2 is 13 rows ahead: out of view
         bus.emit('zap_hit', { tick: 1, attacker: 2, target: 1 }); // its target is in view
-        bus.emit('apple_eaten', { tick: 1, slot: 2, x: 4, y: 7 }); // out-of-view eater, in-view cell (8 ahead)
-        bus.emit('apple_eaten', { tick: 1, slot: 1, x: 4, y: 5 }); // in-view eater, out-of-view cell (10 ahead): it is the party that counts
+        bus.emit('apple_eaten', { tick: 1, slot: 2, x: 4, y: 7, regrew: false }); // out-of-view eater, in-view cell (8 ahead)
+        bus.emit('apple_eaten', { tick: 1, slot: 1, x: 4, y: 5, regrew: false }); // in-view eater, out-of-view cell (10 ahead): it is the party that counts
         bus.emit('dirt_cleaned', { tick: 1, slot: 2, x: 4, y: 5 }); // out of view, both
       });
       assert.deepEqual(log.drain(0).map((e) => e.text), ['player_2 zapped player_1', 'player_2 ate the apple at (4, 7)']);
