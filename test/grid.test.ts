@@ -387,6 +387,30 @@ describe('SpatialGrid', () => {
       }
     });
 
+    it('names the bad value and the allowed range in each refusal', () => {
+      const grid = new SpatialGrid({ width: 4, height: 3, layers: 2, capacity: 5 });
+      const out = new Int32Array(4);
+      const refuses = (fn: () => unknown, type: typeof Error, message: string): void => {
+        assert.throws(fn, (err: unknown) => err instanceof type && (err as Error).message === message, message);
+      };
+      refuses(() => grid.place(0, 0, 0, 0), RangeError, 'entity id 0 outside 1..4');
+      refuses(() => grid.place(5, 0, 0, 0), RangeError, 'entity id 5 outside 1..4');
+      refuses(() => grid.place(1, 4, 0, 0), RangeError, 'cell (4, 0) outside 4x3');
+      refuses(() => grid.place(1, 0, 3, 0), RangeError, 'cell (0, 3) outside 4x3');
+      refuses(() => grid.place(1, 0, 0, 2), RangeError, 'layer 2 outside 0..1');
+      grid.place(1, 1, 1, 0);
+      refuses(() => grid.place(1, 2, 2, 0), Error, 'entity 1 is already on the grid');
+      refuses(() => grid.move(1, -1, 2), RangeError, 'cell (-1, 2) outside 4x3');
+      refuses(() => grid.move(2, 0, 0), Error, 'entity 2 is not on the grid');
+      refuses(() => grid.queryRadius(1.5, 0, 1, Metric.Manhattan, ALL_LAYERS, out), RangeError, 'query centre (1.5, 0) is not a cell');
+      refuses(() => grid.countRadius(0, 0.5, 1, Metric.Euclidean, 0), RangeError, 'query centre (0, 0.5) is not a cell');
+      refuses(() => grid.at(0, 0, -1), RangeError, 'layer -1 outside 0..1');
+      refuses(() => new SpatialGrid({ width: 4, height: 0, layers: 1, capacity: 2 }), RangeError, 'grid height must be a positive integer, got 0');
+      refuses(() => new SpatialGrid({ width: 1.5, height: 3, layers: 1, capacity: 2 }), RangeError, 'grid width must be a positive integer, got 1.5');
+      refuses(() => new SpatialGrid({ width: 4, height: 3, layers: -1, capacity: 2 }), RangeError, 'grid layers must be a positive integer, got -1');
+      refuses(() => new SpatialGrid({ width: 4, height: 3, layers: 1, capacity: NaN }), RangeError, 'grid capacity must be a positive integer, got NaN');
+    });
+
     for (const torus of [false, true]) {
       it(`refuses to move off a ${torus ? 'torus' : 'bounded grid'} and leaves the entity where it was`, () => {
         const grid = new SpatialGrid({ width: 5, height: 4, layers: 2, capacity: 4, torus });
