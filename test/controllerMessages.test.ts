@@ -63,7 +63,7 @@ describe('controller messages', () => {
       inherited.episode = 0;
       inherited.tick = 0;
       assert.match(refused(parseStep(inherited, SLOTS, 8), 'MALFORMED_MESSAGE').message, /^step\.actions must be /);
-      for (const payload of [null, 3, [0, 0, 0]]) assert.match(refused(parseStep(payload, SLOTS, 8), 'MALFORMED_MESSAGE').message, /must be an object/);
+      for (const payload of [undefined, null, 3, 'x', [0, 0, 0]]) assert.match(refused(parseStep(payload, SLOTS, 8), 'MALFORMED_MESSAGE').message, /must be an object/);
     });
   });
 
