@@ -455,6 +455,22 @@ describe('SpatialGrid', () => {
       assert.equal(grid.at(3, 2, 1), 0);
       assert.equal(grid.cellOfEntity(1), grid.cellIndex(1, 1));
       assert.equal(grid.size, 1);
+      // Cell 0, the top-left corner, is a cell like any other.
+      grid.place(2, 0, 0, 0);
+      assert.throws(() => grid.place(2, 4, 3, 0), /entity 2 is already on the grid/);
+      assert.equal(grid.at(0, 0, 0), 2);
+      assert.equal(grid.at(4, 3, 0), 0);
+      assert.equal(grid.size, 2);
+    });
+
+    it('reports a removed entity as off the grid: no cell, no layer (−1 for both)', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 3, capacity: 4 });
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [-1, -1], 'never placed');
+      grid.place(1, 2, 3, 2);
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [grid.cellIndex(2, 3), 2]);
+      grid.remove(1);
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [-1, -1], 'removed');
+      assert.equal(grid.has(1), false);
     });
 
     it('refuses a fractional y as well as a fractional x (inBounds, place, move)', () => {
