@@ -463,6 +463,34 @@ describe('SpatialGrid', () => {
       assert.equal(grid.size, 2);
     });
 
+    it('wraps coordinates on a torus only: on a bounded grid wrapX and wrapY return them unchanged', () => {
+      const bounded = new SpatialGrid({ width: 5, height: 4, layers: 1, capacity: 2 });
+      const torus = new SpatialGrid({ width: 5, height: 4, layers: 1, capacity: 2, torus: true });
+      for (const x of [-1, 0, 4, 5, 12]) assert.equal(bounded.wrapX(x), x, `bounded wrapX(${x})`);
+      for (const y of [-1, 0, 3, 4, 9]) assert.equal(bounded.wrapY(y), y, `bounded wrapY(${y})`);
+      assert.deepEqual([-1, 0, 4, 5, 12].map((x) => torus.wrapX(x)), [4, 0, 4, 0, 2]);
+      assert.deepEqual([-1, 0, 3, 4, 9].map((y) => torus.wrapY(y)), [3, 0, 3, 0, 1]);
+    });
+
+    it('queries one layer by its index and every layer with ALL_LAYERS (−1)', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 3, capacity: 5 });
+      grid.place(1, 2, 2, 0);
+      grid.place(2, 2, 2, 1);
+      grid.place(3, 2, 1, 2);
+      const out = new Int32Array(4);
+      assert.equal(ALL_LAYERS, -1);
+      for (const [layer, want] of [
+        [0, [1]],
+        [1, [2]],
+        [2, [3]],
+        [-1, [1, 2, 3]],
+      ] as const) {
+        const n = grid.queryRadius(2, 2, 1, Metric.Manhattan, layer, out);
+        assert.deepEqual(sorted(out, n), want, `layer ${layer}`);
+        assert.equal(grid.countRadius(2, 2, 1, Metric.Euclidean, layer), want.length, `count, layer ${layer}`);
+      }
+    });
+
     it('reports a removed entity as off the grid: no cell, no layer (−1 for both)', () => {
       const grid = new SpatialGrid({ width: 5, height: 4, layers: 3, capacity: 4 });
       assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [-1, -1], 'never placed');
