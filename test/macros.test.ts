@@ -152,6 +152,14 @@ describe('macros', () => {
     assert.equal(gold.message, 'collect needs "resource", one of cooperate, defect, got "gold"');
     assert.deepEqual(gold.details, { reason: 'unknown_resource', allowed: ['cooperate', 'defect'] });
     assert.deepEqual(parseMacro({ macro: 'collect', resource: 'defect' }, matrix.sim, 0), { macro: 'collect', resource: 'defect' });
+    const consent = new Environment({ substrate: 'prisoners_dilemma_in_the_matrix__consent', seed: 1, focalPolicy: null, metrics: false, monitor: false });
+    assert.deepEqual(parseMacro({ macro: 'interact', target: 'player_1' }, consent.sim, 0), { macro: 'interact', target: 'player_1' });
+    assert.equal((parseMacro({ macro: 'interact', target: 'player_0' }, consent.sim, 0) as CrucibleError).details?.reason, 'unknown_target', 'not oneself');
+    // Seven players: the message names the first three others, the details all six.
+    const commons = new Environment({ substrate: 'commons_harvest__open', seed: 1, focalPolicy: null, metrics: false, monitor: false });
+    const crowd = parseMacro({ macro: 'zap', target: 'player_9' }, commons.sim, 2) as CrucibleError;
+    assert.equal(crowd.message, 'zap needs "target", another player\'s id (player_0, player_1, player_3, ...), got "player_9"');
+    assert.deepEqual(crowd.details?.allowed, ['player_0', 'player_1', 'player_3', 'player_4', 'player_5', 'player_6']);
   });
 
   it('move_to follows a shortest route round a wall, one step a tick, and ends done at the cell', () => {
