@@ -180,6 +180,8 @@ describe('text observations', () => {
       assert.match(text, /^You are at \(3, 4\) facing E\. Ready to zap: yes\. Frozen: no\. Removed: yes\.$/m);
       assert.match(text, /^In view \(9 ahead, 1 behind, 5 left, 5 right\):\n- walls at \(2, 2\)\nEvents/m, 'walls alone: no "- nothing"');
       assert.match(text, /The episode has ended \(truncated\)\.\n$/);
+      o.view.objects = [{ kind: 'apple', x: 3, y: 3, ahead: 1, right: 0 }];
+      assert.match(observationText(o), /^In view \(9 ahead, 1 behind, 5 left, 5 right\):\n- apple at \(3, 3\): 1 ahead\nEvents/m, 'an apple and no walls: no "- nothing"');
     });
   });
 
@@ -213,14 +215,17 @@ describe('text observations', () => {
         bus.emit('dirt_cleaned', { tick: 3, slot: 0, x: 1, y: 1 });
         bus.emit('resource_collected', { tick: 4, slot: 1, resource: 1 });
         bus.emit('interaction', { tick: 5, row: 1, col: 0, rowReward: 2, colReward: -1, rowChoice: 'red', colChoice: null });
+        bus.emit('interaction', { tick: 5, row: 0, col: 1, rowReward: 0, colReward: 0, rowChoice: null, colChoice: 'green' });
         bus.emit('consent_request', { tick: 6, requester: 0, target: 1 });
         bus.emit('consent_accepted', { tick: 7, requester: 1, target: 0 });
         bus.emit('consent_refused', { tick: 8, requester: 0, target: 1 });
       });
       const got = log.drain(0);
       // Batches are delivered by type in the order the subscriptions were made.
-      const byKind = new Map(got.map((e) => [e.kind, e]));
-      assert.equal(got.length, 9);
+      const byKind = new Map<string, (typeof got)[number]>();
+      for (const e of got) if (!byKind.has(e.kind)) byKind.set(e.kind, e); // the first of each kind
+      assert.equal(got.length, 10);
+      assert.equal(got.filter((e) => e.kind === 'interaction')[1]?.text, 'you interacted with player_1: you played nothing and gets 0, player_1 played green and gets 0');
       assert.deepEqual(byKind.get('zap_fired'), { tick: 1, kind: 'zap_fired', text: 'player_1 fired a zap beam', agents: ['player_1'] });
       assert.deepEqual(byKind.get('zap_hit'), { tick: 1, kind: 'zap_hit', text: 'you zapped player_1', agents: ['player_0', 'player_1'] });
       assert.deepEqual(byKind.get('apple_eaten'), { tick: 2, kind: 'apple_eaten', text: 'player_1 ate the apple at (5, 14)', agents: ['player_1'] });
