@@ -256,6 +256,7 @@ export class WitnessLog {
     if (this.bus === events) return;
     this.bus = events;
     const name = (s: number, me: number): string => (s === me ? 'you' : agentId(s));
+    const whose = (s: number, me: number): string => (s === me ? 'your' : `${agentId(s)}'s`);
     events.subscribe('zap_fired', (b) => {
       for (const e of b) this.record(e.tick, 'zap_fired', [{ slot: e.slot }], (me) => `${name(e.slot, me)} fired a zap beam`);
     });
@@ -282,10 +283,10 @@ export class WitnessLog {
       for (const e of b) this.record(e.tick, 'consent_request', [{ slot: e.requester }, { slot: e.target }], (me) => `${name(e.requester, me)} asked ${name(e.target, me)} to interact`);
     });
     events.subscribe('consent_accepted', (b) => {
-      for (const e of b) this.record(e.tick, 'consent_accepted', [{ slot: e.requester }, { slot: e.target }], (me) => `${name(e.target, me)} accepted ${name(e.requester, me)}'s request`);
+      for (const e of b) this.record(e.tick, 'consent_accepted', [{ slot: e.requester }, { slot: e.target }], (me) => `${name(e.target, me)} accepted ${whose(e.requester, me)} request`);
     });
     events.subscribe('consent_refused', (b) => {
-      for (const e of b) this.record(e.tick, 'consent_refused', [{ slot: e.requester }, { slot: e.target }], (me) => `${name(e.target, me)} did not accept ${name(e.requester, me)}'s request`);
+      for (const e of b) this.record(e.tick, 'consent_refused', [{ slot: e.requester }, { slot: e.target }], (me) => `${name(e.target, me)} did not accept ${whose(e.requester, me)} request`);
     });
   }
 

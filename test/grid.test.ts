@@ -55,6 +55,9 @@ function coord(rng: Rng, size: number): number {
   return rng.int(size);
 }
 
+/** Random operations per grid shape (GRID_OPS shortens the run under mutation testing: test/mutation/mutate.ts). */
+const OPS = Number(process.env.GRID_OPS ?? 3000);
+
 const MANHATTAN_RADII = [0, 1, 2, 3, 4.5, 6, 40];
 const EUCLIDEAN_RADII = [0, 1, 1.5, 2.0, 2.5, Math.SQRT2, 3, 4.2, 40];
 
@@ -137,7 +140,7 @@ describe('SpatialGrid', () => {
         const model = new Model(width, height, torus);
         const rng = new Rng(width * 1000 + height * 10 + (torus ? 1 : 0));
         const out = new Int32Array(capacity);
-        const ops = 3000;
+        const ops = OPS;
         for (let op = 0; op < ops; op++) {
           const eid = 1 + rng.int(capacity - 1);
           const p = model.where.get(eid);
@@ -384,6 +387,30 @@ describe('SpatialGrid', () => {
       }
     });
 
+    it('names the bad value and the allowed range in each refusal', () => {
+      const grid = new SpatialGrid({ width: 4, height: 3, layers: 2, capacity: 5 });
+      const out = new Int32Array(4);
+      const refuses = (fn: () => unknown, type: typeof Error, message: string): void => {
+        assert.throws(fn, (err: unknown) => err instanceof type && (err as Error).message === message, message);
+      };
+      refuses(() => grid.place(0, 0, 0, 0), RangeError, 'entity id 0 outside 1..4');
+      refuses(() => grid.place(5, 0, 0, 0), RangeError, 'entity id 5 outside 1..4');
+      refuses(() => grid.place(1, 4, 0, 0), RangeError, 'cell (4, 0) outside 4x3');
+      refuses(() => grid.place(1, 0, 3, 0), RangeError, 'cell (0, 3) outside 4x3');
+      refuses(() => grid.place(1, 0, 0, 2), RangeError, 'layer 2 outside 0..1');
+      grid.place(1, 1, 1, 0);
+      refuses(() => grid.place(1, 2, 2, 0), Error, 'entity 1 is already on the grid');
+      refuses(() => grid.move(1, -1, 2), RangeError, 'cell (-1, 2) outside 4x3');
+      refuses(() => grid.move(2, 0, 0), Error, 'entity 2 is not on the grid');
+      refuses(() => grid.queryRadius(1.5, 0, 1, Metric.Manhattan, ALL_LAYERS, out), RangeError, 'query centre (1.5, 0) is not a cell');
+      refuses(() => grid.countRadius(0, 0.5, 1, Metric.Euclidean, 0), RangeError, 'query centre (0, 0.5) is not a cell');
+      refuses(() => grid.at(0, 0, -1), RangeError, 'layer -1 outside 0..1');
+      refuses(() => new SpatialGrid({ width: 4, height: 0, layers: 1, capacity: 2 }), RangeError, 'grid height must be a positive integer, got 0');
+      refuses(() => new SpatialGrid({ width: 1.5, height: 3, layers: 1, capacity: 2 }), RangeError, 'grid width must be a positive integer, got 1.5');
+      refuses(() => new SpatialGrid({ width: 4, height: 3, layers: -1, capacity: 2 }), RangeError, 'grid layers must be a positive integer, got -1');
+      refuses(() => new SpatialGrid({ width: 4, height: 3, layers: 1, capacity: NaN }), RangeError, 'grid capacity must be a positive integer, got NaN');
+    });
+
     for (const torus of [false, true]) {
       it(`refuses to move off a ${torus ? 'torus' : 'bounded grid'} and leaves the entity where it was`, () => {
         const grid = new SpatialGrid({ width: 5, height: 4, layers: 2, capacity: 4, torus });
@@ -428,6 +455,50 @@ describe('SpatialGrid', () => {
       assert.equal(grid.at(3, 2, 1), 0);
       assert.equal(grid.cellOfEntity(1), grid.cellIndex(1, 1));
       assert.equal(grid.size, 1);
+      // Cell 0, the top-left corner, is a cell like any other.
+      grid.place(2, 0, 0, 0);
+      assert.throws(() => grid.place(2, 4, 3, 0), /entity 2 is already on the grid/);
+      assert.equal(grid.at(0, 0, 0), 2);
+      assert.equal(grid.at(4, 3, 0), 0);
+      assert.equal(grid.size, 2);
+    });
+
+    it('wraps coordinates on a torus only: on a bounded grid wrapX and wrapY return them unchanged', () => {
+      const bounded = new SpatialGrid({ width: 5, height: 4, layers: 1, capacity: 2 });
+      const torus = new SpatialGrid({ width: 5, height: 4, layers: 1, capacity: 2, torus: true });
+      for (const x of [-1, 0, 4, 5, 12]) assert.equal(bounded.wrapX(x), x, `bounded wrapX(${x})`);
+      for (const y of [-1, 0, 3, 4, 9]) assert.equal(bounded.wrapY(y), y, `bounded wrapY(${y})`);
+      assert.deepEqual([-1, 0, 4, 5, 12].map((x) => torus.wrapX(x)), [4, 0, 4, 0, 2]);
+      assert.deepEqual([-1, 0, 3, 4, 9].map((y) => torus.wrapY(y)), [3, 0, 3, 0, 1]);
+    });
+
+    it('queries one layer by its index and every layer with ALL_LAYERS (−1)', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 3, capacity: 5 });
+      grid.place(1, 2, 2, 0);
+      grid.place(2, 2, 2, 1);
+      grid.place(3, 2, 1, 2);
+      const out = new Int32Array(4);
+      assert.equal(ALL_LAYERS, -1);
+      for (const [layer, want] of [
+        [0, [1]],
+        [1, [2]],
+        [2, [3]],
+        [-1, [1, 2, 3]],
+      ] as const) {
+        const n = grid.queryRadius(2, 2, 1, Metric.Manhattan, layer, out);
+        assert.deepEqual(sorted(out, n), want, `layer ${layer}`);
+        assert.equal(grid.countRadius(2, 2, 1, Metric.Euclidean, layer), want.length, `count, layer ${layer}`);
+      }
+    });
+
+    it('reports a removed entity as off the grid: no cell, no layer (−1 for both)', () => {
+      const grid = new SpatialGrid({ width: 5, height: 4, layers: 3, capacity: 4 });
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [-1, -1], 'never placed');
+      grid.place(1, 2, 3, 2);
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [grid.cellIndex(2, 3), 2]);
+      grid.remove(1);
+      assert.deepEqual([grid.cellOfEntity(1), grid.layerOfEntity(1)], [-1, -1], 'removed');
+      assert.equal(grid.has(1), false);
     });
 
     it('refuses a fractional y as well as a fractional x (inBounds, place, move)', () => {

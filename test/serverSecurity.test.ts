@@ -5,6 +5,7 @@ import { connect, ConnectError, type ConnectOptions, type Observation } from '..
 import { rawJoin } from '../loadtest/socketClient.js';
 import { CLOSE_SLOW_CONSUMER } from '../client/protocol.js';
 import { backlogLimit } from '../server/wire.js';
+import { MAX_FRAME_BYTES } from '../server/messages.js';
 import { Budgets, budgetsFromEnv, DEFAULT_BUDGETS } from '../server/budgets.js';
 import { liveServer, waitFor } from './helpers/liveServer.js';
 
@@ -158,6 +159,20 @@ describe('server: backpressure (an agent that stops reading)', function () {
   async function metrics(roomId: string): Promise<{ backpressure: { observations_dropped: number; clients_closed: number; max_backlog_bytes: number } }> {
     return (await (await fetch(`${live.srv.httpUrl}/api/rooms/${roomId}/metrics`)).json()) as never;
   }
+
+  it(`closes a socket that sends a frame over ${MAX_FRAME_BYTES} bytes with 1009 (message too big), before any parsing`, async () => {
+    const host = await connect(live.srv.url, SUBSTRATE, { method: 'create', obs: 'none', reconnectSeconds: 0 });
+    live.open.push(host);
+    const raw = await rawJoin(live.srv.httpUrl, 'joinById', host.room.roomId, { obs: 'none' });
+    try {
+      await waitFor('the raw agent to observe', () => raw.observations.length > 0);
+      raw.ws.send(new Uint8Array(MAX_FRAME_BYTES + 1));
+      await waitFor('the socket to be closed', () => raw.closeCode !== null, 10_000);
+      assert.equal(raw.closeCode, 1009);
+    } finally {
+      raw.ws.terminate();
+    }
+  });
 
   it('drops its observations (flagged on the next one), keeps its backlog bounded, closes it with 4008, and the others keep every tick', async () => {
     // 300 Hz of 88×88 RGB frames (23 KB each, 7 MB/s) fills the kernel's socket buffers within seconds.
