@@ -38,7 +38,7 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   // measured only through the socket tests, a minute and a half a run: too slow for one run per mutant here.
   'server/controllers.ts:259-299': ['test/controllerMessages.test.ts'],
   'systems/textObservations.ts': ['test/textObservations.test.ts'],
-  'server/vector.ts': ['test/vector.test.ts'],
+  'server/vector.ts': ['test/vector.test.ts', 'test/vectorBatch.test.ts'],
   'systems/macros.ts': ['test/macros.test.ts'],
   // parseMacro and its helpers: the validation of a macro against the room.
   'systems/macros.ts:52-147': ['test/macros.test.ts'],
