@@ -5,11 +5,11 @@ interface AttackLine {
   server_up: boolean;
   attacks: { id: string; item: number; part: 'A' | 'B'; ok: boolean; detail: string }[];
   honest: { observations: number } | null;
-  rss_mb: { before: number | null; after: number | null };
+  rss_mb: { before: number | null; after: number | null; passes: { before: number | null; after: number | null }[] };
 }
 
-describe('attack replay (loadtest/attack.ts, short, without the message-handler attacks)', function () {
-  this.timeout(240_000);
+describe('attack replay (loadtest/attack.ts, short, two passes, without the message-handler attacks)', function () {
+  this.timeout(400_000);
 
   it('refuses or closes every attack with its code and the server stays up', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/attack.ts', '--short', '--skip-part-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,6 +32,11 @@ describe('attack replay (loadtest/attack.ts, short, without the message-handler 
     }
     for (const a of line.attacks) assert.ok(a.ok, `${a.id}: ${a.detail}`);
     assert.ok(line.attacks.every((a) => a.part === 'B'), '--skip-part-a leaves the message-handler attacks out');
+    // Two passes by default: the RSS check is on the second, after the first has grown the heap to its working size.
+    for (const id of new Set(ids)) assert.equal(ids.filter((x) => x === id).length, 2, `${id} ran in both passes`);
+    assert.equal(line.rss_mb.passes.length, 2);
+    assert.deepEqual({ before: line.rss_mb.before, after: line.rss_mb.after }, line.rss_mb.passes[1], 'the reported RSS is the second pass\'s');
+    assert.ok(line.rss_mb.passes.every((p) => p.before !== null && p.after !== null), 'RSS read around each pass');
     // The honest agent played throughout (its gaps and the RSS figures are measurements, reported in the JSON).
     assert.ok((line.honest?.observations ?? 0) > 100);
   });
