@@ -155,6 +155,7 @@ function shortenMatchmakeReplies(): void {
 }
 
 export function createServer(opts: AppOptions = {}): Server {
+  substrateCatalogue(); // built now, not on the event loop of the first request (see substrateCatalogue)
   const redisUrl = redisUrlOf(opts);
   if (cluster !== null) throw new Error('one Crucible server per process: this process already joined a cluster');
   const membership = redisUrl ? new ClusterMembership(redisUrl) : null;
@@ -279,7 +280,18 @@ function unknownRoom(roomId: string): CrucibleError {
   });
 }
 
+let catalogue: Record<string, unknown>[] | null = null;
+
+/**
+ * What GET /api/substrates answers: every substrate with its specs and content hash, and its scenarios. The registry
+ * is fixed when the process starts, so this is built once; `createServer` builds it before the first request, since
+ * hashing every substrate and scenario takes over 100 ms of the event loop (an honest agent's tick would wait).
+ */
 export function substrateCatalogue(): Record<string, unknown>[] {
+  return (catalogue ??= buildCatalogue());
+}
+
+function buildCatalogue(): Record<string, unknown>[] {
   return substrateNames().map((name) => {
     const s = getSubstrate(name);
     return {

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSubstrate, substrateNames } from '../substrates/registry.js';
 import { getScenario, scenarioNames, scenariosOf } from '../substrates/scenarios.js';
+import { substrateCatalogue } from '../server/app.js';
 import { liveServer } from './helpers/liveServer.js';
 
 interface CatalogueEntry {
@@ -63,6 +64,13 @@ describe('GET /api/substrates: the catalogue a client sees', () => {
         if (sc.isFocal.some((f) => !f)) assert.ok(sc.bots.length > 0, `${sc.name} has bots for its background players`);
       }
     }
+  });
+
+  it('is built once per process and then served as built (no request re-hashes every substrate and scenario)', async () => {
+    const first = substrateCatalogue();
+    assert.equal(substrateCatalogue(), first, 'the same catalogue object on every call');
+    const served = (await (await fetch(`${live.srv.httpUrl}/api/substrates`)).json()) as unknown;
+    assert.deepEqual(served, JSON.parse(JSON.stringify(first)));
   });
 
   it('gives every Melting Pot substrate at least one scenario', async () => {
