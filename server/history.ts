@@ -8,29 +8,24 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CrucibleError } from '../ecs/errors.js';
+import type { EpisodeSummary } from '../systems/environment.js';
 import { backgroundEquality, giniCoefficient } from '../systems/metrics/fairness.js';
 
-/** A results line as rooms write it (server/rooms/SubstrateRoom.ts endEpisode); headless fields are optional. */
-export interface EpisodeRecord {
-  substrate: string;
-  scenario: string | null;
-  seed: number;
-  episode: number;
-  steps: number;
-  terminated: boolean;
-  truncated: boolean;
-  returns: Record<string, number>;
-  focal_per_capita_return: number | null;
-  background_per_capita_return: number | null;
-  collective_return: number;
-  policies: Record<string, string>;
-  focal: string[];
+/**
+ * A results line as rooms write it (server/rooms/SubstrateRoom.ts endEpisode): the episode summary's fields that every
+ * line has (systems/environment.ts `EpisodeSummary`), plus what a room adds; headless fields are optional.
+ */
+export type EpisodeRecord = Pick<
+  EpisodeSummary,
+  | 'substrate' | 'scenario' | 'seed' | 'episode' | 'steps' | 'terminated' | 'truncated' | 'returns'
+  | 'focal_per_capita_return' | 'background_per_capita_return' | 'collective_return' | 'policies' | 'focal'
+> & {
   events?: Record<string, number>;
   room?: string;
   finished_at?: string;
   replay?: string;
   [key: string]: unknown;
-}
+};
 
 /** One row of the history table. */
 export interface EpisodeRow {
