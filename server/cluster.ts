@@ -207,17 +207,43 @@ export function nodeName(port: number, env: NodeJS.ProcessEnv = process.env): st
   return raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
 }
 
+/** How many rooms more than the least-loaded process a process may hold and still create a new room itself. */
+export function createSlack(fewest: number): number {
+  return Math.max(2, Math.ceil(fewest / 4));
+}
+
 /**
- * Where a new room goes: the process with the fewest rooms, as Colyseus chooses, but among equals this process
- * (no remote call; and since the front spreads matchmake requests over the processes round robin, a burst of creates
- * spreads over them too) or else one at random. Colyseus's own choice breaks ties by the order of its Redis hash, and
- * the counts of other processes are published at most once a second, so a burst of creates would all land on one.
+ * Where a new room goes, from every process's room count as last published (`roomcount` in Redis: "rooms,ccu",
+ * republished at most once a second by each process): this process while it holds no more than `createSlack` rooms
+ * over the least-loaded one, else the least-loaded (at random among equals). Returns null with no counts at all.
+ *
+ * Colyseus compares this process's live count with the others' published ones, so during a burst of creates every
+ * process soon looks busier than the rest and sends each create to another process: two IPC round trips (the create,
+ * then the seat) for a room it could have made itself. Comparing published counts with published counts, and
+ * leaving a margin for counts published up to a second apart, keeps creates local while the front spreads
+ * matchmaking round robin, and still moves them to a process that has fallen behind (one started late, or a process
+ * that takes requests directly).
  */
+export function chooseProcess(published: Readonly<Record<string, string>>, self: string): string | null {
+  let fewest = Infinity;
+  let mine: number | null = null;
+  const counts: [string, number][] = [];
+  for (const [id, value] of Object.entries(published)) {
+    const n = Number(value.split(',')[0]);
+    if (!Number.isFinite(n)) continue;
+    counts.push([id, n]);
+    if (n < fewest) fewest = n;
+    if (id === self) mine = n;
+  }
+  if (counts.length === 0) return null;
+  if (mine === null || mine <= fewest + createSlack(fewest)) return self;
+  const tied = counts.filter(([, n]) => n === fewest).map(([id]) => id);
+  return tied[Math.floor(Math.random() * tied.length)]!;
+}
+
+/** Colyseus's `selectProcessIdToCreateRoom` in cluster mode: `chooseProcess` on the published counts. */
 export async function selectProcessForRoom(): Promise<string> {
-  const all = await matchMaker.stats.fetchAll();
   const self = matchMaker.processId;
-  if (all.length === 0) return self;
-  const fewest = Math.min(...all.map((p) => p.roomCount));
-  const tied = all.filter((p) => p.roomCount === fewest).map((p) => p.processId);
-  return tied.includes(self) ? self : tied[Math.floor(Math.random() * tied.length)]!;
+  const published = await matchMaker.presence.hgetall('roomcount');
+  return chooseProcess(published ?? {}, self) ?? self;
 }

@@ -81,9 +81,10 @@ describe('Cluster: two processes on one Redis behind one front', function () {
   }
 
   /**
-   * Create rooms through the front until one is held by `processId`, then leave the others. Colyseus places a room on
-   * the process with the fewest rooms by the counts each process publishes (at most once a second): a room held
-   * elsewhere is kept, and the next create waits for that count to be published.
+   * Create rooms through the front until one is held by `processId`, then leave the others. The process a create
+   * reaches makes the room itself unless it holds more rooms than the least-loaded one by the counts each process
+   * publishes (at most once a second; server/cluster.ts, `chooseProcess`), and the front sends creates round robin: a
+   * room held elsewhere is kept, and the next create waits for that count to be published.
    */
   async function roomOn(processId: string, options: Record<string, unknown> = {}): Promise<{ a: AgentClient; r: Reservation }> {
     const misses: AgentClient[] = [];
@@ -231,7 +232,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
 
   it('counts the rooms budget across the cluster: a create over CRUCIBLE_MAX_ROOMS is refused through either process', async () => {
     await waitFor('rooms of earlier tests to close', async () => (await listing(front.httpUrl)).length === 0);
-    // 6 rooms in all, created through both processes (Colyseus places each on the process with the fewest rooms).
+    // 6 rooms in all, created through both processes.
     for (let i = 0; i < 6; i++) await seat(await matchmake(i % 2 ? p2.httpUrl : p1.httpUrl, 'create', SUBSTRATE, { tickRate: 20 }));
     assert.equal((await listing(front.httpUrl)).length, 6);
     for (const base of [p1.httpUrl, p2.httpUrl]) {
