@@ -6,9 +6,10 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { OBS_MODES, type ObsMode } from '../client/protocol.js';
 import { substrateNames } from '../substrates/registry.js';
+import { scenariosOf } from '../substrates/scenarios.js';
 
 export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds S [--substrate NAME] [--obs symbolic|rgb|none]
-                             [--lockstep] [--rooms R] [--cluster N | --url ws://HOST:PORT[,…] [--redis URL]]
+                             [--scenario NAME] [--lockstep] [--rooms R] [--cluster N | --url ws://HOST:PORT[,…] [--redis URL]]
                              [--join-probes K] [--workers K] [--warmup S] [--seed N] [--out FILE]
                              [--server-cpu-prof DIR] [--bot-cpu-prof DIR]
        npm run -s loadtest -- --sweep [--agents N,N,…] [--hz H] [--seconds S] [same options]
@@ -17,6 +18,9 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --hz H            room tick rate in Hz (1–1000; default 100 with --sweep)
   --seconds S       measured seconds, after the warm-up (0.5–3600; default 15 with --sweep)
   --substrate NAME  default commons_harvest__open; the map is tiled K×K so at least N focal slots exist
+  --scenario NAME   rooms run this scenario of the substrate at scale 1 (default: none): its background players and
+                    every focal slot no bot holds are played by the scenario's bots in the server (fillFocal 'bots'),
+                    so the server simulates a full population for each connected agent
   --obs MODE        observation each bot asks for: symbolic (default), rgb or none
   --lockstep        lockstep room (a tick runs when every agent has acted) instead of a real-time one
   --rooms R         spread the agents over R rooms (1–10000, at most N; default 1), each sized for its share
@@ -45,6 +49,8 @@ export interface LoadtestArgs {
   readonly hz: number;
   readonly seconds: number;
   readonly substrate: string;
+  /** A scenario of the substrate (rooms at scale 1, the empty slots played by its bots), or null. */
+  readonly scenario: string | null;
   readonly obs: ObsMode;
   readonly lockstep: boolean;
   /** Running servers to use (null: start them); several = processes of one cluster. */
@@ -106,6 +112,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
         hz: { type: 'string' },
         seconds: { type: 'string' },
         substrate: { type: 'string' },
+        scenario: { type: 'string' },
         obs: { type: 'string' },
         lockstep: { type: 'boolean' },
         url: { type: 'string' },
@@ -139,6 +146,11 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   const substrate = str('substrate') ?? DEFAULT_SUBSTRATE;
   if (!substrateNames().includes(substrate)) {
     throw new ArgError(`--substrate must be one of ${substrateNames().join(', ')}, got ${JSON.stringify(substrate)}`);
+  }
+  const scenario = str('scenario') ?? null;
+  if (scenario !== null) {
+    const names = scenariosOf(substrate).map((sc) => sc.name);
+    if (!names.includes(scenario)) throw new ArgError(`--scenario must be a scenario of ${substrate} (${names.join(', ') || 'it has none'}), got ${JSON.stringify(scenario)}`);
   }
   const obs = (str('obs') ?? 'symbolic') as ObsMode;
   if (!OBS_MODES.includes(obs)) throw new ArgError(`--obs must be one of ${OBS_MODES.join(', ')}, got ${JSON.stringify(str('obs'))}`);
@@ -181,6 +193,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     hz: hz!,
     seconds: seconds!,
     substrate,
+    scenario,
     obs,
     lockstep: values.lockstep === true,
     url: url === null ? null : Object.freeze(url),

@@ -14,7 +14,8 @@
  * Without --url it starts its own server process (loadtest/serverProcess.ts) and stops it at the end (a sweep
  * starts a fresh one per N). The room is created by a spectator connection of this process (state: false): the
  * substrate without a scenario (every slot focal), tiled to the smallest scale with at least N slots
- * (players = base · scale²), `fillFocal: 'noop'` so the slots no bot holds act NOOP. The bots are spread over
+ * (players = base · scale²), `fillFocal: 'noop'` so the slots no bot holds act NOOP; or, with --scenario, that
+ * scenario at scale 1 with `fillFocal: 'bots'`, so its bots play every slot no load-test bot holds. The bots are spread over
  * --workers processes (loadtest/botWorker.ts).
  *
  * Timeline: join every bot → warm-up (--warmup s) → measured window (--seconds) → leave → stop. Over the window:
@@ -36,6 +37,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
 import { MessageType } from '../client/protocol.js';
+import { getScenario } from '../substrates/scenarios.js';
 import { ArgError, defaultWorkers, parseLoadtestArgs, USAGE, type LoadtestArgs } from './args.js';
 import type { JoinCommand, WorkerCommand, WorkerReply } from './botWorker.js';
 import {
@@ -264,7 +266,9 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const base = catalogue.find((s) => s.name === args.substrate)?.players;
     if (base === undefined) throw new Error(`the server at ${urls[0]} has no substrate ${args.substrate}`);
     const perRoom = split(agents, roomCount);
-    const scale = scaleFor(base, perRoom[0]);
+    const focalSlots = args.scenario === null ? null : getScenario(args.scenario).isFocal.filter(Boolean).length;
+    if (focalSlots !== null && perRoom[0] > focalSlots) throw new Error(`${perRoom[0]} agents in a room, but ${args.scenario} has ${focalSlots} focal slot${focalSlots === 1 ? '' : 's'}: use more --rooms`);
+    const scale = focalSlots === null ? scaleFor(base, perRoom[0]) : 1;
     if (scale > MAX_SCALE) throw new Error(`${perRoom[0]} agents in a room need scale ${scale}, above the largest (${MAX_SCALE}) for ${args.substrate}`);
     const players = base * scale * scale;
 
@@ -284,7 +288,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
         tickRate: args.hz,
         lockstep: args.lockstep,
         scale,
-        fillFocal: 'noop',
+        ...(args.scenario === null ? { fillFocal: 'noop' } : { scenario: args.scenario, fillFocal: 'bots' }),
         seed: args.seed + r,
       });
       createHist.recordValue(Math.max(1, Math.round((performance.now() - a) * 1000)));
@@ -310,7 +314,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
 
     await Promise.all(workers.map((w) => w.expect('ready', 30_000)));
     log(
-      `loadtest: ${agents} agents → ${roomCount} room${roomCount > 1 ? 's' : ''} (${args.substrate}, ${players} players each, scale ${scale}, ${args.hz} Hz${args.lockstep ? ', lockstep' : ''}, obs ${args.obs}) ` +
+      `loadtest: ${agents} agents → ${roomCount} room${roomCount > 1 ? 's' : ''} (${args.scenario ?? args.substrate}, ${players} players each${args.scenario === null ? '' : ', its bots in the empty slots'}, scale ${scale}, ${args.hz} Hz${args.lockstep ? ', lockstep' : ''}, obs ${args.obs}) ` +
         `on ${processCount} process${processCount > 1 ? 'es' : ''}${servers.frontPid !== null ? ` behind ${urls[0]}` : ''}${servers.redisUrl ? ` with Redis ${servers.redisUrl}` : ''}; rooms created in ${createSeconds.toFixed(2)} s`,
     );
     const targets = assignTargets(perRoom, roomIds, urls);
@@ -530,11 +534,12 @@ function assemble(x: AssembleInput): RunResult {
     front_cpu_pct: x.frontCpuMicros === null ? null : round2((x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100),
     room_hz_min: slowest.achieved_hz,
     substrate: args.substrate,
+    scenario: args.scenario,
     obs: args.obs,
     lockstep: args.lockstep,
     players: x.players,
     scale: x.scale,
-    fill_focal: 'noop',
+    fill_focal: args.scenario === null ? 'noop' : 'bots',
     workers: x.workerCount,
     seconds: round2(seconds),
     ticks,

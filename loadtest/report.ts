@@ -46,12 +46,14 @@ export interface LoadtestReport {
   /** The slowest room's rate (achieved_hz is the mean over rooms); the criteria are judged on it. */
   room_hz_min: number;
   substrate: string;
+  /** The scenario the rooms run (--scenario), or null. */
+  scenario: string | null;
   obs: string;
   lockstep: boolean;
-  /** Room size: players = base players × scale²; the slots no bot holds act NOOP. */
+  /** Room size: players = base players × scale²; the slots no bot holds act NOOP, or with a scenario are played by its bots. */
   players: number;
   scale: number;
-  fill_focal: 'noop';
+  fill_focal: 'noop' | 'bots';
   workers: number;
   seconds: number;
   ticks: number;

@@ -60,6 +60,13 @@ describe('loadtest: many rooms, clusters (options)', () => {
     assert.equal(parseLoadtestArgs(base).joinProbes, 20);
   });
 
+  it('takes --scenario only as a scenario of the substrate', () => {
+    assert.equal(parseLoadtestArgs(base).scenario, null);
+    assert.equal(parseLoadtestArgs([...base, '--scenario', 'commons_harvest__open_0']).scenario, 'commons_harvest__open_0');
+    assert.throws(() => parseLoadtestArgs([...base, '--scenario', 'clean_up_0']), /--scenario must be a scenario of commons_harvest__open \(commons_harvest__open_0, /);
+    assert.throws(() => parseLoadtestArgs([...base, '--scenario', 'nope']), (e: unknown) => e instanceof ArgError && /got "nope"/.test(e.message));
+  });
+
   it('reads --url as one URL or a comma list of them', () => {
     assert.deepEqual(parseLoadtestArgs([...base, '--url', 'ws://a:1/']).url, ['ws://a:1']);
     assert.deepEqual(parseLoadtestArgs([...base, '--url', 'ws://a:1,ws://b:2', '--redis', 'redis://r:6379']).url, ['ws://a:1', 'ws://b:2']);
@@ -126,13 +133,15 @@ describe('loadtest: Redis counters of a real redis-server', function () {
 describe('loadtest: agents spread over many rooms of one process', function () {
   this.timeout(120_000);
 
-  it('measures every room, times joins while the rooms run, and reports memory per room and per agent', async () => {
-    const { code, stdout, stderr } = await runCli(['--agents', '7', '--rooms', '3', '--hz', '5', '--seconds', '2', '--warmup', '0', '--join-probes', '4']);
+  it('measures every room, times joins while the rooms run, and reports memory per room and per agent (rooms of a scenario, its bots in the empty slots)', async () => {
+    const { code, stdout, stderr } = await runCli(['--agents', '7', '--rooms', '3', '--hz', '5', '--seconds', '2', '--warmup', '0', '--join-probes', '4', '--scenario', 'commons_harvest__open_0']);
     assert.equal(code, 0, `exit code 0; stderr:\n${stderr}`);
     const r = lastReport(stdout);
     assert.equal(r.rooms, 3);
     assert.equal(r.processes, 1);
     assert.equal(r.players, 7, '3 agents at most in a room: a 7-player map');
+    assert.equal(r.scenario, 'commons_harvest__open_0');
+    assert.equal(r.fill_focal, 'bots', 'the scenario\'s bots play the slots no load-test bot holds');
     assert.equal(r.errors, 0, JSON.stringify(r.error_codes));
     // Three rooms at 5 Hz (a tick is longer than the skew between the readings on a busy machine) for about 2 s:
     // about 30 ticks in all (one room alone would give 10).
