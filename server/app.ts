@@ -67,6 +67,27 @@ export interface AppOptions {
   redisUrl?: string | null;
   /** This process's name in the cluster, which names its results file (default env CRUCIBLE_NODE, else host-port). */
   node?: string;
+  /**
+   * Where clients reach this process directly, `host:port` (default env CRUCIBLE_PUBLIC_ADDRESS; unset, empty or null
+   * = nowhere else than the URL they matchmade on). Seat reservations then name it (`publicAddress`), and clients open
+   * their WebSocket there, not through the URL they matchmade on: in a cluster, the front then carries matchmaking and
+   * the API only (README, "Cluster", *Clients straight to the processes*).
+   */
+  publicAddress?: string | null;
+}
+
+/** `host:port`, `[v6]:port`: what a seat reservation's `publicAddress` may be. */
+const PUBLIC_ADDRESS = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/;
+
+/** The public address of this process (AppOptions.publicAddress), validated; null when not set. */
+export function publicAddressOf(opts: AppOptions = {}): string | null {
+  const raw = opts.publicAddress !== undefined ? opts.publicAddress : (process.env.CRUCIBLE_PUBLIC_ADDRESS ?? null);
+  if (raw === null || raw === '') return null;
+  const m = PUBLIC_ADDRESS.exec(raw);
+  if (m === null || Number(m[1]) < 1 || Number(m[1]) > 65535) {
+    throw new Error(`CRUCIBLE_PUBLIC_ADDRESS must be host:port (a host name, IPv4 address or [IPv6] address, and a port from 1 to 65535), got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return raw;
 }
 
 /** The cluster this process belongs to, if any (one server per process, like the matchmaker). */
@@ -158,6 +179,7 @@ export function createServer(opts: AppOptions = {}): Server {
   substrateCatalogue(); // built now, not on the event loop of the first request (see substrateCatalogue)
   const redisUrl = redisUrlOf(opts);
   if (cluster !== null) throw new Error('one Crucible server per process: this process already joined a cluster');
+  const publicAddress = publicAddressOf(opts); // checked before anything is opened
   const membership = redisUrl ? new ClusterMembership(redisUrl) : null;
   const settings = serverSettings(opts, membership);
   if (membership) {
@@ -173,6 +195,7 @@ export function createServer(opts: AppOptions = {}): Server {
   );
   const server = defineServer({
     ...(membership ? { presence: membership.presence, driver: membership.driver, selectProcessIdToCreateRoom: selectProcessForRoom } : {}),
+    ...(publicAddress !== null ? { publicAddress } : {}),
     rooms,
     // Frames above MAX_FRAME_BYTES close the socket; the room answers MESSAGE_TOO_LARGE above MAX_MESSAGE_BYTES.
     transport: new WebSocketTransport({ maxPayload: MAX_FRAME_BYTES }),

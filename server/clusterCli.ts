@@ -1,5 +1,5 @@
 /**
- * `npm run cluster -- [--processes N] [--port P] [--host H] [--no-restart]`: N Crucible processes (default one per
+ * `npm run cluster -- [--processes N] [--port P] [--host H] [--no-restart] [--direct]`: N Crucible processes (default one per
  * core) on this machine, sharing matchmaking through Redis, behind one URL (the front, server/front.ts, on PORT,
  * default 2567, and HOST, default 127.0.0.1). README, section "Cluster".
  *
@@ -9,13 +9,16 @@
  *
  * The processes listen on free ports of CRUCIBLE_PROCESS_HOST (default 127.0.0.1: only the front is reachable
  * from outside); each is named p1…pN (CRUCIBLE_NODE: its results file is `<results>.pN.jsonl`). A process that
- * exits unexpectedly is started again after a second (unless --no-restart). SIGINT/SIGTERM stop the processes
+ * exits unexpectedly is started again after a second (unless --no-restart). With --direct each process gets a fixed
+ * free port and CRUCIBLE_PUBLIC_ADDRESS=<host>:<port> (host: CRUCIBLE_PUBLIC_HOST, default CRUCIBLE_PROCESS_HOST, or
+ * the machine's name when that is every interface): clients matchmake through the front but open
+ * their room's WebSocket at the process itself, so the front relays no frames. SIGINT/SIGTERM stop the processes
  * gracefully (their rooms flush their results and close their clients), then the front and the Redis it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFront } from './front.js';
@@ -25,11 +28,14 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function parseArgs(argv: string[]): { processes: number; port: number; host: string; restart: boolean } {
+const USAGE = 'usage: npm run cluster -- [--processes N] [--port P] [--host H] [--no-restart] [--direct]';
+
+function parseArgs(argv: string[]): { processes: number; port: number; host: string; restart: boolean; direct: boolean } {
   let processes = availableParallelism();
   let port = Number(process.env.PORT ?? 2567);
   let host = process.env.HOST || '127.0.0.1';
   let restart = true;
+  let direct = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -41,11 +47,12 @@ function parseArgs(argv: string[]): { processes: number; port: number; host: str
     else if (a === '--port') port = Number(value());
     else if (a === '--host') host = value();
     else if (a === '--no-restart') restart = false;
-    else fail(`unknown argument ${JSON.stringify(a.slice(0, 40))}; usage: npm run cluster -- [--processes N] [--port P] [--host H] [--no-restart]`);
+    else if (a === '--direct') direct = true;
+    else fail(`unknown argument ${JSON.stringify(a.slice(0, 40))}; ${USAGE}`);
   }
   if (!Number.isInteger(processes) || processes < 0 || processes > 256) fail('--processes must be an integer from 0 to 256');
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port must be an integer from 0 to 65535');
-  return { processes, port, host, restart };
+  return { processes, port, host, restart, direct };
 }
 
 async function freePort(): Promise<number> {
@@ -132,10 +139,23 @@ function prefix(stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream, n
   });
 }
 
-function startProcess(i: number): void {
+const processHost = process.env.CRUCIBLE_PROCESS_HOST || '127.0.0.1';
+/** --direct: the host clients reach the processes at (CRUCIBLE_PUBLIC_HOST; default the one they listen on, or this machine's name when that is every interface). */
+const publicHost = process.env.CRUCIBLE_PUBLIC_HOST || (processHost === '0.0.0.0' || processHost === '::' ? hostname() : processHost);
+/** --direct: each process's port, chosen once (a restarted process keeps its public address). */
+const directPorts = new Map<number, number>();
+
+async function startProcess(i: number): Promise<void> {
   const name = `p${i}`;
+  let placement: Record<string, string> = { PORT: '0' };
+  if (args.direct) {
+    const port = directPorts.get(i) ?? (await freePort());
+    directPorts.set(i, port);
+    const shownHost = publicHost.includes(':') ? `[${publicHost}]` : publicHost;
+    placement = { PORT: String(port), CRUCIBLE_PUBLIC_ADDRESS: `${shownHost}:${port}` };
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', INDEX], {
-    env: { ...process.env, REDIS_URL: redisUrl, PORT: '0', HOST: process.env.CRUCIBLE_PROCESS_HOST || '127.0.0.1', CRUCIBLE_NODE: name },
+    env: { ...process.env, REDIS_URL: redisUrl, HOST: processHost, CRUCIBLE_NODE: name, ...placement },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.set(i, child);
@@ -145,11 +165,11 @@ function startProcess(i: number): void {
     children.delete(i);
     if (stopping) return;
     console.error(`crucible cluster: process ${name} (pid ${child.pid}) exited (${signal ?? `status ${code}`})${args.restart ? '; starting it again in 1 s' : ''}`);
-    if (args.restart) setTimeout(() => !stopping && startProcess(i), 1000);
+    if (args.restart) setTimeout(() => !stopping && void startProcess(i), 1000);
   });
 }
 
-for (let i = 1; i <= args.processes; i++) startProcess(i);
+for (let i = 1; i <= args.processes; i++) await startProcess(i);
 
 let front: Awaited<ReturnType<typeof startFront>>;
 try {
@@ -169,6 +189,7 @@ console.log(`Crucible cluster: ${args.processes} process${args.processes === 1 ?
 console.log(`  WebSocket  ws://${at}:${front.port}`);
 console.log(`  Dashboard  http://${at}:${front.port}/`);
 console.log(`  API        http://${at}:${front.port}/api/rooms   (processes: GET /api/cluster)`);
+if (args.direct) console.log(`  Direct     rooms' WebSockets open at the processes themselves (${publicHost}, ports ${[...directPorts.values()].join(', ')}); the front carries matchmaking and HTTP`);
 
 async function shutdown(): Promise<void> {
   if (stopping) return;

@@ -41,6 +41,8 @@ export interface RunningFront {
   processes(): ProcessEntry[];
   /** Re-read the process table now. */
   refresh(): Promise<void>;
+  /** WebSocket upgrades this front has relayed (or answered with a close) since it started. */
+  upgrades(): number;
   close(): Promise<void>;
 }
 
@@ -222,7 +224,9 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
   // Long polls and event streams pass through: no time limit on a request in progress beyond the process's own.
   server.requestTimeout = 0;
   const open = new Set<Duplex>();
+  let upgrades = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrades++;
     open.add(socket);
     socket.on('close', () => open.delete(socket));
     const processId = (req.url ?? '/').split('?')[0]!.split('/')[1] ?? '';
@@ -285,6 +289,7 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     httpUrl: `http://${shownHost}:${address.port}`,
     processes: () => [...order],
     refresh,
+    upgrades: () => upgrades,
     close: async () => {
       clearInterval(timer);
       server.closeAllConnections();

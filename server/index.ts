@@ -9,7 +9,7 @@
  * process exits. A port that cannot be bound, or a malformed setting, exits with status 1 and says why.
  * REDIS_URL joins a cluster (README "Cluster"; `npm run cluster` starts several processes behind one URL).
  */
-import { adminTokenOf, boundHost, clusterMembership, createServer, listen, serverSettings } from './app.js';
+import { adminTokenOf, boundHost, clusterMembership, createServer, listen, publicAddressOf, serverSettings } from './app.js';
 import { perProcessFile } from './results.js';
 
 function fail(message: string): never {
@@ -49,5 +49,7 @@ console.log(`  Monitor    http://${at}:${bound}/monitor  ${admin ? '(operator: A
 console.log(`  API        http://${at}:${bound}/api/substrates  http://${at}:${bound}/api/rooms`);
 const cluster = clusterMembership();
 if (cluster) console.log(`  Cluster    process ${cluster.node} on ${cluster.url.replace(/\/\/[^@/]*@/, '//')} (budgets count across the cluster)`);
+const direct = publicAddressOf();
+if (direct !== null) console.log(`  Direct     clients open their room's WebSocket at ws://${direct} (CRUCIBLE_PUBLIC_ADDRESS), wherever they matchmade`);
 console.log(`  Results    ${perProcessFile(settings.resultsFile, cluster?.node ?? undefined)}${settings.token ? '  (agents and room creators need CRUCIBLE_TOKEN)' : ''}`);
 console.log(`  Budgets    ${b.maxRooms} rooms (${b.maxCreatesPerSecond} creates/s), ${b.maxRoomCells} cells and ${b.maxRoomCellHz} cells×Hz a room, ${b.maxTotalCellHz} cells×Hz in all`);

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { chromium } from 'playwright-core';
@@ -26,6 +27,7 @@ interface Reservation {
   roomId: string;
   processId: string;
   sessionId: string;
+  publicAddress?: string;
 }
 
 interface Listed {
@@ -269,8 +271,8 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const python = join(REPO, '.venv/bin/python');
     if (!existsSync(python)) this.skip();
     await waitFor('rooms of earlier tests to close', async () => (await listing(front.httpUrl)).length === 0);
-    // Two worlds stepped together, created 1.2 s apart: the second goes to the process with fewer rooms once the
-    // first one's count is published.
+    // Two worlds stepped together: the front sends the two creates to the two processes in turn, and each makes its
+    // room itself (server/cluster.ts, chooseProcess).
     const script = [
       'import sys, time, crucible',
       'with crucible.Client(sys.argv[1]) as c:',
@@ -404,6 +406,88 @@ describe('Cluster: two processes on one Redis behind one front', function () {
  * first, the other process in the second, the front and the client in the first. The client joins, through the
  * front, a room held by the process in the other namespace: the path a cluster of several machines takes.
  */
+/** A port free on 127.0.0.1 now (the processes of the direct cluster listen on ports fixed before they start). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Cluster: clients straight to the processes (CRUCIBLE_PUBLIC_ADDRESS)', function () {
+  this.timeout(120_000);
+  if (!haveRedis()) {
+    it.skip("needs Debian's redis-server (apt-get install redis-server; .ci/run installs it)", () => {});
+    return;
+  }
+  let redis: RedisServer;
+  let dir: string;
+  let front: RunningFront;
+  const addresses: Record<string, string> = {};
+
+  before(async () => {
+    dir = tempDir('cluster-direct');
+    redis = await startRedis();
+    const ports = [await freePort(), await freePort()];
+    await Promise.all(ports.map((port, k) => startProcess(redis.url, `d${k + 1}`, join(dir, 'episodes.jsonl'), { PORT: String(port), CRUCIBLE_PUBLIC_ADDRESS: `127.0.0.1:${port}` })));
+    front = await startFront({ redisUrl: redis.url, refreshMs: 200 });
+    await waitFor('the front to list both processes', async () => {
+      await front.refresh();
+      return front.processes().length === 2;
+    });
+    for (const e of front.processes()) addresses[e.processId] = e.address;
+  });
+
+  after(async () => {
+    await front?.close();
+    await stopAll();
+    if (dir) removeDir(dir);
+    if (redis) removeDir(redis.dir);
+  });
+
+  it('names the holding process\u2019s own address in each seat reservation, and the SDK and the Python package play there while the front relays no WebSocket', async function () {
+    const before = front.upgrades();
+    const held = new Set<string>();
+    const agents: AgentClient[] = [];
+    try {
+      // Two creates through the front (round robin: one reaches each process, which makes the room itself).
+      for (let i = 0; i < 2; i++) {
+        const r = await matchmake(front.httpUrl, 'create', SUBSTRATE, { tickRate: 20 });
+        assert.equal(r.publicAddress, addresses[r.processId], 'the reservation names the address of the process that holds the room');
+        held.add(r.processId);
+        const room: Room = await new Client(front.url).consumeSeatReservation(r as never);
+        const a = new AgentClient(room);
+        agents.push(a);
+        const obs: Observation = await a.nextObservation();
+        assert.ok(obs.tick >= 0);
+      }
+      assert.equal(held.size, 2, 'the two rooms run in the two processes');
+      const python = join(REPO, '.venv/bin/python');
+      if (existsSync(python)) {
+        const script = [
+          'import sys, crucible',
+          'with crucible.Client(sys.argv[1]) as c:',
+          "    a = c.create('commons_harvest__open', seed=5, tickRate=50)",
+          '    a.reset()',
+          '    for _ in range(3): f = a.step([0] * a.count)',
+          "    print('PLAYED', f.tick)",
+        ].join('\n');
+        const py = child(python, ['-c', script, front.url], { cwd: join(REPO, 'python') });
+        await exited(py);
+        assert.equal(py.exitCode, 0, py.out.join(''));
+        assert.match(py.out.join(''), /PLAYED 3/);
+      }
+      assert.equal(front.upgrades(), before, 'every WebSocket opened at a process, none at the front');
+    } finally {
+      await Promise.all(agents.map((a) => a.leave().catch(() => {})));
+    }
+  });
+});
+
 describe('Cluster: two processes as two hosts (network namespaces)', function () {
   this.timeout(180_000);
   const nsA = `crucible-a-${process.pid}`;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { chooseProcess, createSlack } from '../server/cluster.js';
+import { publicAddressOf } from '../server/app.js';
 
 /** Published counts as Colyseus stores them in the `roomcount` hash: "rooms,ccu". */
 const counts = (rooms: Record<string, number>): Record<string, string> => Object.fromEntries(Object.entries(rooms).map(([id, n]) => [id, `${n},0`]));
@@ -40,5 +41,22 @@ describe('cluster room placement (which process creates a new room)', () => {
   it('ignores a count it cannot read', () => {
     assert.equal(chooseProcess({ a: '5,0', b: 'garbage', c: '4,1' }, 'a'), 'a');
     assert.equal(chooseProcess({ a: '9,0', b: 'x,0', c: '4,1' }, 'a'), 'c');
+  });
+});
+
+describe('a process\u2019s public address (CRUCIBLE_PUBLIC_ADDRESS: clients open their WebSocket there)', () => {
+  it('takes host:port with a host name, an IPv4 address or a bracketed IPv6 address', () => {
+    for (const a of ['127.0.0.1:2567', 'game-3.lab.example.org:40001', '[::1]:2567', '[2001:db8::7]:1']) assert.equal(publicAddressOf({ publicAddress: a }), a);
+  });
+
+  it('is off when unset or empty', () => {
+    assert.equal(publicAddressOf({ publicAddress: null }), null);
+    assert.equal(publicAddressOf({ publicAddress: '' }), null);
+  });
+
+  it('refuses anything else with an error naming the variable', () => {
+    for (const bad of ['127.0.0.1', ':2567', 'host:0', 'host:65536', 'ws://host:2567', 'host:2567/path', 'a b:1', '[::1:2567', '-host:1']) {
+      assert.throws(() => publicAddressOf({ publicAddress: bad }), /^Error: CRUCIBLE_PUBLIC_ADDRESS must be host:port/, bad);
+    }
   });
 });

@@ -2,10 +2,11 @@
 
 Matchmaking: ``POST {http}/matchmake/{method}/{room name}`` (method ``create``, ``join``, ``joinOrCreate``) or
 ``POST {http}/matchmake/joinById/{room id}`` with the options as a JSON body answers a seat reservation
-``{name, roomId, sessionId, processId}``, or an error ``{code, error}`` (the HTTP status is the code; 520 = no
+``{name, roomId, sessionId, processId}`` (plus ``publicAddress`` when the process takes WebSockets directly), or an error ``{code, error}`` (the HTTP status is the code; 520 = no
 room type of that name; Crucible's refusals start their text with a stable code: ``"ROOM_FULL: ..."``).
 
-The WebSocket (``_ws.WebSocket``: websockets' protocol, read in the caller's thread) is ``ws://{host}:{port}/{processId}/{roomId}?sessionId={sessionId}``. Every message starts with a
+The WebSocket (``_ws.WebSocket``: websockets' protocol, read in the caller's thread) is ``ws://{host}:{port}/{processId}/{roomId}?sessionId={sessionId}``
+on the URL matchmade through, or at ``publicAddress`` when the reservation names one. Every message starts with a
 protocol byte; the ones used here:
 
 - 10 JOIN_ROOM (server → client) ends the handshake; the client MUST answer with the single byte 10, else the
@@ -63,6 +64,17 @@ class SeatReservation:
     room_id: str
     session_id: str
     process_id: str
+    #: ``host:port`` of the process holding the room when it takes WebSockets directly (CRUCIBLE_PUBLIC_ADDRESS),
+    #: else None: the WebSocket opens on the URL the seat was reserved through.
+    public_address: str | None = None
+
+    def socket_url(self, http_base: str) -> str:
+        """Where this seat's WebSocket opens."""
+        if self.public_address:
+            base = ("wss://" if http_base.startswith("https") else "ws://") + self.public_address
+        else:
+            base = "ws" + http_base[len("http") :]
+        return f"{base}/{self.process_id}/{self.room_id}?sessionId={urllib.parse.quote(self.session_id)}"
 
 
 def http_json(url: str, body: Any | None = None, timeout: float = 30.0) -> Any:
@@ -114,8 +126,11 @@ def matchmake(http_base: str, method: str, name: str, options: dict[str, Any], t
             raise error_from_code("UNKNOWN_ROOM", f"no room with id {name!r}; GET /api/rooms lists the running rooms") from None
         raise
     try:
-        return SeatReservation(r["name"], r["roomId"], r["sessionId"], r["processId"])
-    except (KeyError, TypeError):
+        public = r.get("publicAddress")
+        if public is not None and not isinstance(public, str):
+            raise TypeError(public)
+        return SeatReservation(r["name"], r["roomId"], r["sessionId"], r["processId"], public or None)
+    except (KeyError, TypeError, AttributeError):
         raise ProtocolError("MALFORMED_MESSAGE", f"unexpected matchmaking reply {r!r}") from None
 
 
@@ -168,8 +183,7 @@ class RoomSocket:
     def __init__(self, http_base: str, seat: SeatReservation, timeout: float) -> None:
         self.seat = seat
         self.timeout = timeout
-        ws_base = "ws" + http_base[len("http") :]
-        url = f"{ws_base}/{seat.process_id}/{seat.room_id}?sessionId={urllib.parse.quote(seat.session_id)}"
+        url = seat.socket_url(http_base)
         try:
             # No permessage-deflate: observation frames are written raw by the server (and compress poorly).
             self._ws = WebSocket(url, timeout)
