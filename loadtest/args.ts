@@ -9,7 +9,7 @@ import { substrateNames } from '../substrates/registry.js';
 import { scenariosOf } from '../substrates/scenarios.js';
 
 export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds S [--substrate NAME] [--obs symbolic|rgb|none]
-                             [--scenario NAME] [--lockstep] [--rooms R] [--cluster N | --url ws://HOST:PORT[,…] [--redis URL]]
+                             [--scenario NAME] [--lockstep] [--rooms R] [--cluster N [--direct] | --url ws://HOST:PORT[,…] [--redis URL]]
                              [--join-probes K] [--workers K] [--warmup S] [--seed N] [--out FILE]
                              [--server-cpu-prof DIR] [--bot-cpu-prof DIR]
        npm run -s loadtest -- --sweep [--agents N,N,…] [--hz H] [--seconds S] [same options]
@@ -26,6 +26,8 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --rooms R         spread the agents over R rooms (1–10000, at most N; default 1), each sized for its share
   --cluster N       start a private redis-server and N server processes joined to it (REDIS_URL) instead of one
                     process (1–64); rooms are created and bots join round-robin through the N processes' URLs
+  --direct          with --cluster: the processes take their clients' WebSockets themselves (npm run cluster --
+                    --direct: each seat reservation names its process's address), so the front relays no frames
   --url URL[,URL…]  use running servers instead of starting them (server CPU then comes from the servers' own
                     reports; no memory figures); several URLs = processes of one cluster, used round-robin
   --redis URL       with --url: the cluster's Redis (redis://HOST:PORT), read with redis-cli INFO over the window
@@ -58,6 +60,8 @@ export interface LoadtestArgs {
   readonly rooms: number;
   /** Server processes to start with a private Redis; 0 = one process without Redis (the default). */
   readonly cluster: number;
+  /** --direct: the cluster's processes take the WebSockets themselves. */
+  readonly direct: boolean;
   readonly redis: string | null;
   readonly joinProbes: number;
   /** Bot processes; null = `defaultWorkers(agents)`. */
@@ -118,6 +122,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
         url: { type: 'string' },
         rooms: { type: 'string' },
         cluster: { type: 'string' },
+        direct: { type: 'boolean' },
         redis: { type: 'string' },
         'join-probes': { type: 'string' },
         workers: { type: 'string' },
@@ -171,6 +176,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
   }
   const cluster = num('cluster', str('cluster'), 1, 64, true) ?? 0;
   if (cluster > 0 && url !== null) throw new ArgError('--cluster starts its own servers: drop --url (or --cluster)');
+  if (values.direct === true && cluster === 0) throw new ArgError('--direct is a mode of the cluster this tool starts: give --cluster N');
   const redis = str('redis') ?? null;
   if (redis !== null) {
     if (url === null) throw new ArgError('--redis reads the Redis of servers given by --url (--cluster starts its own)');
@@ -199,6 +205,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     url: url === null ? null : Object.freeze(url),
     rooms,
     cluster,
+    direct: values.direct === true,
     redis,
     joinProbes: num('join-probes', str('join-probes'), 0, 10_000, true) ?? 20,
     workers: num('workers', str('workers'), 1, 64, true) ?? null,

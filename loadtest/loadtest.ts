@@ -251,7 +251,7 @@ async function runProbes(
 export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunResult> {
   const servers = args.url
     ? await givenServers(args.url, args.redis)
-    : await startServers({ cluster: args.cluster, cpuProfDir: args.serverCpuProf, onLog: log });
+    : await startServers({ cluster: args.cluster, direct: args.direct, cpuProfDir: args.serverCpuProf, onLog: log });
   const urls = servers.urls;
   const pids = servers.processes.map((p) => p.pid);
   const processCount = servers.processes.length || urls.length;
@@ -530,6 +530,7 @@ function assemble(x: AssembleInput): RunResult {
     rate_holds: rateHolds(slowest),
     rooms,
     processes: x.processes,
+    direct: args.direct,
     rooms_per_process: x.roomsPerProcess,
     front_cpu_pct: x.frontCpuMicros === null ? null : round2((x.frontCpuMicros / ((x.wall1 - x.wall0) * 1000)) * 100),
     room_hz_min: slowest.achieved_hz,

@@ -20,6 +20,14 @@ export interface Reservation {
   sessionId: string;
   roomId: string;
   processId: string;
+  /** The process's own address (host:port) when it takes WebSockets directly (CRUCIBLE_PUBLIC_ADDRESS). */
+  publicAddress?: string;
+}
+
+/** Where a reservation's WebSocket opens: the process's public address when it has one, else the URL matchmade on. */
+export function roomSocketUrl(httpUrl: string, r: Reservation, query = ''): string {
+  const base = r.publicAddress ? `${httpUrl.startsWith('https') ? 'wss' : 'ws'}://${r.publicAddress}` : httpUrl.replace(/^http/, 'ws');
+  return `${base}/${r.processId}/${r.roomId}?sessionId=${r.sessionId}${query}`;
 }
 
 export class MatchmakeError extends Error {
@@ -94,7 +102,7 @@ export class RawClient {
   }
 
   private static async open(httpUrl: string, r: Reservation, query: string): Promise<RawClient> {
-    const wsUrl = `${httpUrl.replace(/^http/, 'ws')}/${r.processId}/${r.roomId}?sessionId=${r.sessionId}${query}`;
+    const wsUrl = roomSocketUrl(httpUrl, r, query);
     const ws = new WebSocket(wsUrl);
     const client = new RawClient(ws, r);
     await new Promise<void>((resolve, reject) => {

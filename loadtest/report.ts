@@ -39,6 +39,8 @@ export interface LoadtestReport {
   /** Rooms the agents were spread over, and the server processes they ran on. */
   rooms: number;
   processes: number;
+  /** --direct: the cluster's processes took the bots' WebSockets themselves (the front relayed none). */
+  direct: boolean;
   /** Rooms each server process ran (empty: the processes are not known). */
   rooms_per_process: number[];
   /** CPU of the cluster's front (100 = one core; null: no front started here). server_cpu_pct is the processes'. */

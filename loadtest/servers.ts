@@ -55,6 +55,8 @@ export interface ServerSet {
 export interface StartServersOptions {
   /** Server processes; 0 = one process without Redis (the single-process default). */
   cluster: number;
+  /** The cluster's processes take their clients' WebSockets themselves (`npm run cluster -- --direct`). */
+  direct?: boolean;
   cpuProfDir: string | null;
   onLog: (line: string) => void;
 }
@@ -148,7 +150,7 @@ async function startCluster(opts: StartServersOptions, redis: RedisProcess): Pro
   const resultsDir = mkdtempSync(join(tmpdir(), 'crucible-loadtest-'));
   // A CPU profile of every process of the cluster (the front included) when it exits.
   const nodeOptions = opts.cpuProfDir ? `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(opts.cpuProfDir)}`.trim() : process.env.NODE_OPTIONS;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/clusterCli.ts', '--processes', String(opts.cluster), '--port', '0', '--no-restart'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/clusterCli.ts', '--processes', String(opts.cluster), '--port', '0', '--no-restart', ...(opts.direct ? ['--direct'] : [])], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { decodeObservation, MessageType, type Observation } from '../client/protocol.js';
-import { matchmake } from './rawClient.js';
+import { matchmake, roomSocketUrl } from './rawClient.js';
 
 /** The part of ws's WebSocket used here. */
 export interface RawWs {
@@ -41,8 +41,9 @@ export interface RawClient {
 /** Reserve a seat with `method` (joinById needs roomId) and connect. Rejects with the server's answer on a refusal. */
 export async function rawJoin(httpUrl: string, method: 'create' | 'joinById', target: string, options: Record<string, unknown>): Promise<RawClient> {
   // The reservation, as the wire-protocol client makes it (loadtest/rawClient.ts): rejects with the server's answer.
-  const { sessionId, roomId, processId } = await matchmake(httpUrl, method, target, options);
-  const ws = new WebSocketClass(`${httpUrl.replace(/^http/, 'ws')}/${processId}/${roomId}?sessionId=${sessionId}`);
+  const reservation = await matchmake(httpUrl, method, target, options);
+  const { sessionId, roomId } = reservation;
+  const ws = new WebSocketClass(roomSocketUrl(httpUrl, reservation));
   const client: RawClient = { ws, sessionId, roomId, observations: [], closeCode: null };
   ws.on('close', (code: number) => (client.closeCode = code));
   ws.on('message', (data: Buffer) => {

@@ -52,6 +52,9 @@ describe('loadtest: many rooms, clusters (options)', () => {
     assert.throws(() => parseLoadtestArgs([...base, '--rooms', '11']), (e: unknown) => e instanceof ArgError && /--rooms \(11\) must not exceed --agents \(10\)/.test(e.message));
     assert.throws(() => parseLoadtestArgs([...base, '--rooms', '0']), /--rooms must be an integer from 1 to 10000/);
     assert.equal(parseLoadtestArgs([...base, '--cluster', '3']).cluster, 3);
+    assert.equal(parseLoadtestArgs([...base, '--cluster', '3']).direct, false);
+    assert.equal(parseLoadtestArgs([...base, '--cluster', '3', '--direct']).direct, true);
+    assert.throws(() => parseLoadtestArgs([...base, '--direct']), /--direct is a mode of the cluster this tool starts: give --cluster N/);
     assert.throws(() => parseLoadtestArgs([...base, '--cluster', '0']), /--cluster must be an integer from 1 to 64/);
     assert.throws(() => parseLoadtestArgs([...base, '--cluster', '2', '--url', 'ws://a:1']), /--cluster starts its own servers/);
     assert.throws(() => parseLoadtestArgs([...base, '--redis', 'redis://x:1']), /--redis reads the Redis of servers given by --url/);
