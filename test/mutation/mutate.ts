@@ -37,6 +37,8 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   // The controller's message parsers (parseStep, parseReset); the class that runs a controller's seats in a room is
   // measured only through the socket tests, a minute and a half a run: too slow for one run per mutant here.
   'server/controllers.ts:259-299': ['test/controllerMessages.test.ts'],
+  // The Controllers class and its event names: held slots, seats, the step frame, disconnect and release, in process.
+  'server/controllers.ts:25-257': ['test/controllersClass.test.ts'],
   'systems/textObservations.ts': ['test/textObservations.test.ts'],
   'server/vector.ts': ['test/vector.test.ts', 'test/vectorBatch.test.ts'],
   'systems/macros.ts': ['test/macros.test.ts'],
