@@ -278,6 +278,22 @@ describe('Controllers (in process)', () => {
       for (const t of ['apple_eaten', 'zap_fired', 'zap_hit', 'dirt_cleaned', 'interaction', 'resource_collected'] as const) assert.ok(bus.wants(t), t);
     });
 
+    it('subscribes its counters to the simulation\'s events once, however many controllers ask for them', () => {
+      const { env, ctrls } = room();
+      const bus = env.sim.world.events;
+      const subscribed: string[] = [];
+      const subscribe = bus.subscribe.bind(bus);
+      bus.subscribe = ((type, handler) => {
+        subscribed.push(type);
+        return subscribe(type, handler);
+      }) as typeof bus.subscribe;
+      ctrls.claim(client('a'), controllerJoin({ slots: [0], events: true }));
+      ctrls.claim(client('b'), controllerJoin({ slots: [1], events: true }));
+      ctrls.claim(client('c'), controllerJoin({ slots: [2], events: true, world: true }));
+      // One handler per counted event type, for the room's lifetime (the bus outlives resets): not one per controller.
+      assert.deepEqual(subscribed.sort(), ['apple_eaten', 'dirt_cleaned', 'interaction', 'resource_collected', 'zap_fired', 'zap_hit']);
+    });
+
     it('names its event counters in the documented order', () => {
       assert.deepEqual([...EVENT_NAMES], ['apples_eaten', 'zaps_fired', 'zaps_hit', 'zapped', 'cells_cleaned', 'interactions', 'resources_collected']);
     });
@@ -364,6 +380,12 @@ describe('Controllers (in process)', () => {
       ctrls.clearEvents();
       ctrls.write(ctl);
       assert.deepEqual(counters(ctl, 2, SYMBOLIC_FRAME), [new Array(E).fill(0), new Array(E).fill(0)], 'cleared before the next step');
+    });
+
+    it('clears the counters without error while no controller counts events (the room clears them every step)', () => {
+      const { ctrls } = room();
+      ctrls.claim(client('c'), controllerJoin({ slots: [0] }));
+      assert.doesNotThrow(() => ctrls.clearEvents());
     });
 
     it('counts each event once however many controllers ask for counters, and sums events of a step', () => {
