@@ -10,7 +10,7 @@
  *   in  'R' u8 hasSeed · u32 seed       reset every world (batch seed)           → 'K'
  *   in  'S' u8 × agents                 step with one action per agent          → 'K' or 'E'
  *   in  'H' JSON {seconds}              the same worlds stepped with no transport → 'J' {world_steps_per_s,
- *                                       world_steps_per_cpu_s, rss_bytes} (seconds: above 0, at most 3600)
+ *                                       world_steps_per_cpu_s, rss_bytes} (seconds: above 0)
  *   in  'Q'                             exit (so does end of input)
  *   out 'K' (empty): the batch is written (shm: into the file before the reply; pipe: the sections follow the reply,
  *          in the order above); 'E' JSON {code, message, details?}: refused, nothing changed; 'J' JSON.
@@ -173,12 +173,12 @@ function openShared(path: string): number {
   }
 }
 
-/** The 'H' message's seconds: a number of seconds above 0, at most an hour. */
+/** The 'H' message's seconds: a number above 0. */
 function parseSeconds(body: Buffer): number {
   const m = parseJson('H', body);
   const seconds = isRecord(m) ? m.seconds : undefined;
-  if (typeof seconds !== 'number' || !(seconds > 0 && seconds <= 3600)) {
-    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message H: seconds must be a number above 0 and at most 3600, got ${JSON.stringify(seconds)}`);
+  if (typeof seconds !== 'number' || !(seconds > 0)) {
+    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message H: seconds must be a number above 0, got ${JSON.stringify(seconds)}`);
   }
   return seconds;
 }
