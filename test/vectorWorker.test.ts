@@ -43,11 +43,33 @@ class Worker {
     this.exit = new Promise((resolve) => this.proc.on('close', (code) => resolve(code)));
   }
 
-  private async until(ready: () => boolean): Promise<void> {
+  /**
+   * Wait for `ready`, at most `seconds`: a worker that never answers fails the test instead of hanging it (a reply
+   * takes milliseconds; the hello waits for the engine to load, seconds on a busy machine).
+   */
+  private async until(ready: () => boolean, seconds = 15): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
     while (!ready()) {
       if (this.ended) throw new Error(`the worker closed its output (stderr: ${this.stderr})`);
-      await new Promise<void>((r) => (this.wake = r));
+      if (Date.now() >= deadline) throw new Error(`no answer from the worker within ${seconds} s`);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => {
+        this.wake = r;
+        timer = setTimeout(r, deadline - Date.now());
+      });
+      clearTimeout(timer);
       this.wake = null;
+    }
+  }
+
+  /** The exit status, waiting at most 15 s. */
+  async exitCode(): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the worker did not exit within 15 s')), 15_000)));
+    try {
+      return await Promise.race([this.exit, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -59,7 +81,7 @@ class Worker {
   }
 
   async line(): Promise<string> {
-    await this.until(() => this.buf.includes(10));
+    await this.until(() => this.buf.includes(10), 30);
     const i = this.buf.indexOf(10);
     return (await this.read(i + 1)).toString().slice(0, -1);
   }
@@ -216,7 +238,7 @@ describe('vector worker process', function () {
     assert.equal(msg.error.code, 'INVALID_OPTION');
     assert.match(msg.error.message, /num_envs/);
     assert.deepEqual(msg.error.details, { option: 'num_envs', value: 0 });
-    assert.equal(await refused.exit, 1);
+    assert.equal(await refused.exitCode(), 1);
   });
 
   it('says hello with the shape of its batch on one line', async () => {
@@ -402,7 +424,7 @@ describe('vector worker process', function () {
       expectFile(shm, big, 'shm step');
       // A step's header and some of its actions, then the end.
       many.proc.stdin.end(Worker.frame('S', a).subarray(0, 5 + 3));
-      assert.equal(await many.exit, 0);
+      assert.equal(await many.exitCode(), 0);
       assert.equal(await many.pending(), 0, 'nothing answered to the half message');
     });
   });
@@ -431,7 +453,7 @@ describe('vector worker process', function () {
 
   it("exits with status 0 on 'Q'", async () => {
     w.send('Q');
-    assert.equal(await w.exit, 0);
+    assert.equal(await w.exitCode(), 0);
     assert.equal(await w.pending(), 0);
   });
   });
