@@ -219,6 +219,7 @@ describe('vector worker process', function () {
   let ref: VectorWorlds;
   let refused: Worker;
   let many: Worker;
+  let gone: Worker;
   const rng = new Rng(11);
 
   before(() => {
@@ -226,11 +227,12 @@ describe('vector worker process', function () {
     w = new Worker(OPTIONS);
     refused = new Worker({ ...OPTIONS, worlds: 0 });
     many = new Worker(MANY);
+    gone = new Worker({ substrate: 'commons_harvest__open', obs: 'symbolic', worlds: 1, seed: 1 });
     ref = new VectorWorlds(OPTIONS);
   });
 
   after(() => {
-    for (const p of [w, refused, many]) if (p.proc.exitCode === null) p.proc.kill();
+    for (const p of [w, refused, many, gone]) if (p.proc.exitCode === null) p.proc.kill();
   });
 
   it('refuses bad options with one error line naming the code, and exits with status 1', async () => {
@@ -239,6 +241,14 @@ describe('vector worker process', function () {
     assert.match(msg.error.message, /num_envs/);
     assert.deepEqual(msg.error.details, { option: 'num_envs', value: 0 });
     assert.equal(await refused.exitCode(), 1);
+  });
+
+  it('exits (status 1) instead of retrying when the reader of its output has gone', async () => {
+    await gone.line();
+    gone.proc.stdout.destroy();
+    gone.send('R');
+    assert.equal(await gone.exitCode(), 1);
+    assert.match(gone.stderr, /EPIPE/);
   });
 
   it('says hello with the shape of its batch on one line', async () => {
