@@ -11,7 +11,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -404,6 +404,22 @@ describe('vector worker process', function () {
       ref.step(a);
       await expectPipeBatch(w, ref, 'a pipe step after shm');
       assert.ok(readFileSync(shm.file).equals(before), 'the file is no longer written');
+    });
+
+    it('closes the shared file when a later layout replaces it (Linux: its open files in /proc)', async () => {
+      const open = (): string[] => readdirSync(`/proc/${w.proc.pid}/fd`).flatMap((fd) => {
+        try {
+          return [readlinkSync(`/proc/${w.proc.pid}/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      });
+      w.sendJson('L', { transport: 'shm', path: shm.file, offsets: shm.offsets });
+      assert.equal((await w.reply()).op, 'K');
+      assert.equal(open().filter((f) => f === shm.file).length, 1, 'the file is open once while it is the layout');
+      w.sendJson('L', { transport: 'pipe' });
+      assert.equal((await w.reply()).op, 'K');
+      assert.deepEqual(open().filter((f) => f === shm.file), [], 'and closed after');
     });
   });
 
