@@ -169,7 +169,7 @@ export class VectorWorlds {
     return this.reward.length;
   }
 
-  /** Start every world afresh (with batch seed `seed` when given, else the one given at construction). */
+  /** Start every world afresh with batch seed `seed` when given (kept for later resets), else with the last seed given. */
   reset(seed?: number): void {
     if (seed !== undefined) this.seed = checkSeed(seed);
     this.episodes.fill(0);

@@ -5,10 +5,12 @@
  * It answers first with one line, `{"hello": VectorShape}` or `{"error": {code, message}}`. Then every message,
  * both ways, is binary: op (1 byte ASCII) · payload length (u32 LE) · payload.
  *   in  'L' JSON {transport: 'shm'|'pipe', path?, offsets: {obs, vector, reward, ready, episodeReturn, flags, length}}
- *          where this worker writes each section of the batch (byte offsets in the shared file; shm only)
+ *          where this worker writes each section of the batch (byte offsets in the shared file; shm only); a later
+ *          'L' replaces the layout                                            → 'K'
  *   in  'R' u8 hasSeed · u32 seed       reset every world (batch seed)           → 'K'
  *   in  'S' u8 × agents                 step with one action per agent          → 'K' or 'E'
- *   in  'H' JSON {seconds}              the same worlds stepped with no transport → 'J' {world_steps_per_s}
+ *   in  'H' JSON {seconds}              the same worlds stepped with no transport → 'J' {world_steps_per_s,
+ *                                       world_steps_per_cpu_s, rss_bytes} (seconds: above 0)
  *   in  'Q'                             exit (so does end of input)
  *   out 'K' (empty): the batch is written (shm: into the file before the reply; pipe: the sections follow the reply,
  *          in the order above); 'E' JSON {code, message, details?}: refused, nothing changed; 'J' JSON.
@@ -56,9 +58,26 @@ function readExact(buf: Buffer, n: number): boolean {
   return true;
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * `write()` again until the output takes it. Our stdout may be non-blocking (whatever touches `process.stdout` makes
+ * it so, e.g. a loader given with --import): a full pipe then answers EAGAIN, and we wait a millisecond for the
+ * reader rather than spin or die.
+ */
+function untilWritten(write: () => number): number {
+  for (;;) {
+    try {
+      return write();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
 function writeAll(fd: number, data: Uint8Array): void {
   let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  while (off < data.length) off += untilWritten(() => writeSync(fd, data, off, data.length - off));
 }
 
 /** Write `parts` one after another at `position` (null: the fd's current position, e.g. a pipe). */
@@ -69,7 +88,7 @@ function writeParts(fd: number, parts: Uint8Array[], position: number | null): v
     const chunk = parts.slice(i, i + IOV_MAX);
     let total = 0;
     for (const p of chunk) total += p.length;
-    const wrote = pos === null ? writevSync(fd, chunk) : writevSync(fd, chunk, pos);
+    const wrote = untilWritten(() => (pos === null ? writevSync(fd, chunk) : writevSync(fd, chunk, pos)));
     if (wrote < total) {
       // A partial write (a full pipe): finish this chunk part by part.
       let skip = wrote;
@@ -82,8 +101,9 @@ function writeParts(fd: number, parts: Uint8Array[], position: number | null): v
         skip = 0;
         if (pos === null) writeAll(fd, rest);
         else {
+          const at = pos + (p.length - rest.length);
           let off = 0;
-          while (off < rest.length) off += writeSync(fd, rest, off, rest.length - off, pos + (p.length - rest.length) + off);
+          while (off < rest.length) off += untilWritten(() => writeSync(fd, rest, off, rest.length - off, at + off));
         }
       }
     }
@@ -107,6 +127,60 @@ function errorJson(e: unknown): { code: string; message: string; details?: unkno
 
 function bytesOf(a: Float32Array | Uint8Array | Uint32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** A message's JSON payload; MALFORMED_MESSAGE when it is not JSON. */
+function parseJson(op: string, body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString());
+  } catch (e) {
+    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message ${op}: the payload is not JSON (${(e as Error).message})`);
+  }
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * The 'L' message: null for the pipe transport, else the shared file and each section's byte offset in it. Anything
+ * else is refused (MALFORMED_MESSAGE) rather than taken as the pipe: the trainer would read a file never written.
+ */
+function parseLayout(body: Buffer): { path: string; offsets: Record<Section, number> } | null {
+  const m = parseJson('L', body);
+  if (isRecord(m) && m.transport === 'pipe') return null;
+  if (!isRecord(m) || m.transport !== 'shm') {
+    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message L: transport must be "shm" or "pipe", got ${JSON.stringify(isRecord(m) ? m.transport : m)}`);
+  }
+  const { path, offsets } = m;
+  if (typeof path !== 'string' || path === '') throw new CrucibleError('MALFORMED_MESSAGE', 'vector worker message L: the shm transport needs the path of the shared file');
+  const out = {} as Record<Section, number>;
+  for (const s of SECTIONS) {
+    const v = isRecord(offsets) ? offsets[s] : undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message L: offsets.${s} must be an integer ≥ 0, got ${JSON.stringify(v)}`, { section: s });
+    }
+    out[s] = v;
+  }
+  return { path, offsets: out };
+}
+
+function openShared(path: string): number {
+  try {
+    return openSync(path, 'r+');
+  } catch (e) {
+    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message L: cannot open the shared file ${path}: ${(e as Error).message}`, { path });
+  }
+}
+
+/** The 'H' message's seconds: a number above 0. */
+function parseSeconds(body: Buffer): number {
+  const m = parseJson('H', body);
+  const seconds = isRecord(m) ? m.seconds : undefined;
+  if (typeof seconds !== 'number' || !(seconds > 0)) {
+    throw new CrucibleError('MALFORMED_MESSAGE', `vector worker message H: seconds must be a number above 0, got ${JSON.stringify(seconds)}`);
+  }
+  return seconds;
 }
 
 function main(): number {
@@ -161,15 +235,14 @@ function main(): number {
         worlds.reset(n >= 5 && payload[0] === 1 ? payload.readUInt32LE(1) : undefined);
         publish();
       } else if (op === 'L') {
-        const layout = JSON.parse(payload.subarray(0, n).toString()) as { transport: string; path?: string; offsets?: Record<Section, number> };
-        if (layout.transport === 'shm' && layout.path && layout.offsets) {
-          fd = openSync(layout.path, 'r+');
-          offsets = layout.offsets;
-        }
+        const layout = parseLayout(payload.subarray(0, n));
+        const next = layout === null ? -1 : openShared(layout.path);
+        if (fd >= 0) closeSync(fd);
+        fd = next;
+        offsets = layout === null ? null : layout.offsets;
         reply('K');
       } else if (op === 'H') {
-        const { seconds } = JSON.parse(payload.subarray(0, n).toString()) as { seconds: number };
-        const rate = worlds.headless(seconds, 12345);
+        const rate = worlds.headless(parseSeconds(payload.subarray(0, n)), 12345);
         reply('J', { world_steps_per_s: rate.wall, world_steps_per_cpu_s: rate.cpu, rss_bytes: process.memoryUsage().rss });
       } else if (op === 'Q') {
         if (fd >= 0) closeSync(fd);

@@ -140,6 +140,32 @@ describe('VectorWorlds batch contents', () => {
   });
 });
 
+describe('VectorWorlds episode returns', () => {
+  it("leaves the episode return of a world whose episode goes on as it was while the world before it ends", () => {
+    // The one-shot matrix game ends the tick after a world's first interaction
+    // (meltingpot/lua/levels/the_matrix/components.lua:466-491), so the worlds of a batch end at different steps.
+    const v = new VectorWorlds({ substrate: 'running_with_scissors_in_the_matrix__one_shot', obs: 'none', worlds: 6, seed: 4 });
+    v.reset();
+    const F = v.shape.agentsPerWorld;
+    const rng = new Rng(2);
+    let endedBeforeOngoing = 0;
+    for (let t = 0; t < 400 && endedBeforeOngoing < 3; t++) {
+      const before = Float32Array.from(v.episodeReturn);
+      const actions = new Uint8Array(v.agents);
+      for (let a = 0; a < v.agents; a++) actions[a] = rng.int(v.shape.actions.length);
+      v.step(actions);
+      for (let w = 0; w < 6; w++) {
+        if ((v.flags[w] & 3) !== 0) {
+          if (w < 5 && (v.flags[w + 1] & 3) === 0) endedBeforeOngoing++;
+          continue;
+        }
+        for (let i = 0; i < F; i++) assert.equal(v.episodeReturn[w * F + i], before[w * F + i], `step ${t}, world ${w}, agent ${i}`);
+      }
+    }
+    assert.ok(endedBeforeOngoing >= 1, 'some world ended while the next one went on');
+  });
+});
+
 describe('VectorWorlds refusals', () => {
   it('names the option, its bounds and the value in each refused option, and accepts the bounds', () => {
     const cases: [Partial<VectorWorldsOptions>, string, string, unknown][] = [
@@ -163,6 +189,12 @@ describe('VectorWorlds refusals', () => {
     }
     const v = new VectorWorlds({ ...base });
     assert.equal(refusal(() => v.reset(2 ** 32)).code, 'INVALID_OPTION');
+  });
+
+  it('takes 4096 worlds as within bounds: with an unknown substrate it is the substrate that is refused', () => {
+    // (Building 4096 real worlds would take a minute; the count is checked before any world is built.)
+    assert.equal(refusal(() => new VectorWorlds({ ...base, substrate: 'no_such_substrate', worlds: 4096 })).code, 'UNKNOWN_SUBSTRATE');
+    assert.equal(refusal(() => new VectorWorlds({ ...base, substrate: 'no_such_substrate', worlds: 4097 })).code, 'INVALID_OPTION');
   });
 
   it('refuses a step before reset, and says what a wrong batch should have been', () => {

@@ -41,6 +41,8 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'server/controllers.ts:25-257': ['test/controllersClass.test.ts'],
   'systems/textObservations.ts': ['test/textObservations.test.ts'],
   'server/vector.ts': ['test/vector.test.ts', 'test/vectorBatch.test.ts'],
+  // The worker process, spawned by its test from the (sandbox's) source and driven over its pipes.
+  'server/vectorWorker.ts': ['test/vectorWorker.test.ts'],
   'systems/macros.ts': ['test/macros.test.ts'],
   // parseMacro and its helpers: the validation of a macro against the room.
   'systems/macros.ts:52-147': ['test/macros.test.ts'],
