@@ -108,7 +108,8 @@ function checkHeader(parsed: unknown): ReplayHeader {
   if (h.max_steps !== null) integer('max_steps', h.max_steps, 1, Number.MAX_SAFE_INTEGER);
   if (!Array.isArray(h.seats)) throw invalidReplay(`seats must be an array, got ${JSON.stringify(h.seats)}`);
   for (const [i, c] of (h.seats as unknown[]).entries()) {
-    const seat = (typeof c === 'object' && c !== null ? c : {}) as Record<string, unknown>;
+    // Object(): null becomes {}, and a number or string a wrapper without these fields.
+    const seat = Object(c) as Record<string, unknown>;
     integer(`seats[${i}].tick`, seat.tick, 0, (h.steps as number) - 1);
     integer(`seats[${i}].slot`, seat.slot, 0, (h.players as number) - 1);
     if (seat.bot !== null && typeof seat.bot !== 'string') throw invalidReplay(`seats[${i}].bot must be a bot's name or null, got ${JSON.stringify(seat.bot)}`);

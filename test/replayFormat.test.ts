@@ -160,6 +160,7 @@ describe('replay file format', function () {
       ['a step cap as a string', { max_steps: '3' }, 'max_steps must be an integer from 1 to 9007199254740991, got "3"'],
       ['seats not an array', { seats: {} }, 'seats must be an array, got {}'],
       ['a seat that is not an object', { seats: [7] }, 'seats[0].tick must be an integer from 0 to 2, got undefined'],
+      ['a seat that is null', { seats: [null] }, 'seats[0].tick must be an integer from 0 to 2, got undefined'],
       ['a seat change after the last tick', { seats: [{ tick: 3, slot: 0, bot: null, label: 'x' }] }, 'seats[0].tick must be an integer from 0 to 2, got 3'],
       ['a negative seat tick', { seats: [{ tick: -1, slot: 0, bot: null, label: 'x' }] }, 'seats[0].tick must be an integer from 0 to 2, got -1'],
       ['a seat slot beyond the players', { seats: [{ tick: 0, slot: 0, bot: null, label: 'x' }, { tick: 2, slot: 7, bot: null, label: 'x' }] }, 'seats[1].slot must be an integer from 0 to 6, got 7'],
@@ -412,6 +413,18 @@ describe('replay player and check', function () {
     assert.equal(player.env.sim.truncated, true);
   });
 
+  it('leaves a terminated episode terminated only: neither the step cap nor the summary calls it truncated', () => {
+    const player = new ReplayPlayer(shortReplay(4));
+    player.step();
+    player.step();
+    // As if the substrate had ended the episode at tick 2 (its stochastic ending).
+    player.env.sim.terminated = true;
+    while (player.step());
+    assert.equal(player.env.sim.truncated, false);
+    const summary = player.summary();
+    assert.deepEqual([summary.terminated, summary.truncated], [true, false]);
+  });
+
   it('counts a replay stopped before its end as truncated, and one without a cap is not truncated by the player', () => {
     const { env, recorder } = recording({ focalPolicy: null });
     for (let t = 0; t < 5; t++) env.step([1, 2, 3, 4, 5]);
@@ -523,15 +536,22 @@ describe('replay player and check', function () {
     env.step();
     env.sim.bots[2] = createBot('random', env.sim);
     env.setLabel(2, 'stand-in');
-    for (let t = 0; t < 4; t++) env.step();
+    env.step();
+    const diversity = env.metrics!.snapshot.diversity_index;
+    for (let t = 0; t < 3; t++) env.step();
     const replay = recorder.take();
     const player = new ReplayPlayer(replay);
     player.step();
     player.step();
     assert.ok(player.env.sim.bots[2] === null, 'played from outside until tick 2');
+    assert.notEqual(player.env.metrics!.snapshot.diversity_index, diversity);
     player.step();
     assert.equal(botName(player, 2), 'random');
     assert.equal(player.env.labels[2], 'stand-in');
+    // The new label counts in the figures from that tick, as in the recording, and they end the same.
+    assert.equal(player.env.metrics!.snapshot.diversity_index, diversity);
+    while (player.step());
+    assert.equal(JSON.stringify(player.env.metrics!.snapshot), JSON.stringify(env.metrics!.snapshot));
     const check = checkReplay(replay, 'x', 0);
     assert.equal(check.identical, true);
     assert.equal(check.first_divergence, null);
