@@ -311,6 +311,15 @@ describe('replay recorder', function () {
     for (let i = 0; i < actions.length; i++) if (actions[i] !== i % 251) assert.fail(`byte ${i} is ${actions[i]}, expected ${i % 251}`);
   });
 
+  it('is timed as the "replay" stage by an environment\'s performance monitor', () => {
+    const env = new Environment({ substrate: SUBSTRATE, scenario: SCENARIO, seed: 1, focalPolicy: 'random', monitor: true });
+    new ReplayRecorder(env, { focalPolicy: 'random', maxSteps: null });
+    env.reset();
+    for (let t = 0; t < 8; t++) env.step();
+    const report = env.reportPerformance();
+    assert.ok(report !== null && 'replay' in report.timers, JSON.stringify(report && Object.keys(report.timers)));
+  });
+
   it('refuses a substrate with more actions than a byte holds, and takes one with 256', () => {
     const fake = (n: number): Environment => ({
       spec: { name: 'wide', actions: Array.from({ length: n }, (_, i) => ({ name: `A${i}` })) }, players: 1, addPostStage: () => undefined,
@@ -386,6 +395,8 @@ describe('replay player and check', function () {
     const { recorder } = recording({ maxSteps: 1 });
     const empty = recorder.take();
     assert.equal(empty.header.steps, 0);
+    assert.deepEqual(empty.header.seats, []);
+    assert.equal(empty.actions.length, 0);
     assert.equal(checkReplay(empty, 'e', 500).bytes_per_agent_step, 500);
   });
 
@@ -571,6 +582,18 @@ describe('replay player and check', function () {
     player.step();
     assert.notEqual(player.env.sim.bots[0], seated, 'a fresh bot at tick 2');
     assert.equal(player.env.sim.bots[0]?.name, 'random');
+  });
+
+  it('seats the recorded bot at tick 0 when the recording swapped the reset\'s bot for another under the same label', () => {
+    const { env, recorder } = recording({ seed: 15 });
+    env.sim.bots[1] = createBot('noop', env.sim);
+    env.step();
+    const replay = recorder.take();
+    assert.deepEqual(replay.header.seats[1], { tick: 0, slot: 1, bot: 'noop', label: 'random' });
+    const player = new ReplayPlayer(replay);
+    assert.equal(botName(player, 1), 'random');
+    player.step();
+    assert.equal(botName(player, 1), 'noop');
   });
 
   it('seats a fresh bot at tick 0 when the recording relabelled the slot before the first step', () => {
