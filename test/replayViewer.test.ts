@@ -235,6 +235,23 @@ describe('replay library', function () {
       assert.equal(decodePng(await lib.frame('f.replay.gz', 3, null)).width > 0, true);
     });
 
+    it('plays forward on the re-simulation it keeps, and starts again from tick 0 only to go back', async () => {
+      save('f.replay.gz', record(5, 4));
+      const lib = new ReplayLibrary(results);
+      const viewers = (lib as unknown as { viewers: Map<string, { player: { tick: number } }> }).viewers;
+      const player = (): { tick: number } => viewers.get('f.replay.gz|')!.player;
+      await lib.frame('f.replay.gz', 2, null);
+      const first = player();
+      await lib.frame('f.replay.gz', 2, null);
+      assert.equal(player(), first, 'the same tick again');
+      await lib.frame('f.replay.gz', 4, null);
+      assert.equal(player(), first, 'forward');
+      assert.equal(first.tick, 4);
+      await lib.frame('f.replay.gz', 1, null);
+      assert.notEqual(player(), first, 'back');
+      assert.equal(player().tick, 1);
+    });
+
     it('keeps at most four re-simulations, dropping the least recently used', async () => {
       save('f.replay.gz', record(2, 4));
       const lib = new ReplayLibrary(results);
@@ -265,10 +282,12 @@ describe('replay library', function () {
       const again = statSync(out).mtimeMs;
       assert.ok(again > made, 'rendered again');
       // A video exactly as new as its replay is up to date.
-      const same = new Date(again);
+      const same = new Date(Math.floor(again) + 10_000);
       utimesSync(path, same, same);
+      utimesSync(out, same, same);
+      assert.equal(statSync(out).mtimeMs, statSync(path).mtimeMs);
       assert.equal(await lib.video('v.replay.gz', 'gif'), out);
-      assert.equal(statSync(out).mtimeMs, again, 'not rendered again');
+      assert.equal(statSync(out).mtimeMs, same.getTime(), 'not rendered again');
     });
 
     it('refuses a video of too many frames at once, and too many pixels before ffmpeg starts, leaving no file', async () => {
@@ -331,6 +350,9 @@ describe('resource stock and player colours', () => {
     dirt.dirtyCount = 10;
     const st = resourceStock(env.sim);
     assert.equal(st.dirt_fraction, 0.25);
+    dirt.count = 0;
+    dirt.dirtyCount = 0;
+    assert.equal(resourceStock(env.sim).dirt_fraction, null, 'a river without dirt cells has no dirty share');
     assert.equal(st.resources, null);
     assert.equal(st.interactions, 0);
   });
