@@ -25,7 +25,7 @@ import { agentId, Environment, type EpisodeSummary } from '../systems/environmen
 import { createBot } from '../systems/policies/index.js';
 import type { Bot } from '../systems/sim.js';
 import { getSubstrate } from '../substrates/registry.js';
-import { getScenario } from '../substrates/scenarios.js';
+import { getScenario, scenarioSubstrate } from '../substrates/scenarios.js';
 import pkg from '../package.json' with { type: 'json' };
 
 export const REPLAY_FORMAT = 'crucible-replay/1';
@@ -87,6 +87,37 @@ function invalidReplay(message: string): CrucibleError {
   return new CrucibleError('INVALID_REPLAY', message);
 }
 
+/**
+ * The header's fields that decoding and re-simulation rely on, checked so that a damaged or hand-made file is refused
+ * here with INVALID_REPLAY instead of failing (or silently playing something else) later: the counts are integers in
+ * range, every seat change names a tick, a slot of the replay, a bot or null, and a label.
+ */
+function checkHeader(parsed: unknown): ReplayHeader {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidReplay('the header line is not a JSON object');
+  const h = parsed as Record<string, unknown>;
+  if (h.format !== REPLAY_FORMAT) throw invalidReplay(`format ${JSON.stringify(h.format)} is not ${REPLAY_FORMAT}`);
+  const integer = (where: string, v: unknown, min: number, max: number): void => {
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) {
+      throw invalidReplay(`${where} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    }
+  };
+  integer('steps', h.steps, 0, Number.MAX_SAFE_INTEGER);
+  integer('players', h.players, 1, 0xffff);
+  integer('seed', h.seed, 0, 0xffffffff);
+  integer('episode', h.episode, 0, Number.MAX_SAFE_INTEGER);
+  if (h.max_steps !== null) integer('max_steps', h.max_steps, 1, Number.MAX_SAFE_INTEGER);
+  if (!Array.isArray(h.seats)) throw invalidReplay(`seats must be an array, got ${JSON.stringify(h.seats)}`);
+  for (const [i, c] of (h.seats as unknown[]).entries()) {
+    // Object(): null becomes {}, and a number or string a wrapper without these fields.
+    const seat = Object(c) as Record<string, unknown>;
+    integer(`seats[${i}].tick`, seat.tick, 0, (h.steps as number) - 1);
+    integer(`seats[${i}].slot`, seat.slot, 0, (h.players as number) - 1);
+    if (seat.bot !== null && typeof seat.bot !== 'string') throw invalidReplay(`seats[${i}].bot must be a bot's name or null, got ${JSON.stringify(seat.bot)}`);
+    if (typeof seat.label !== 'string') throw invalidReplay(`seats[${i}].label must be a string, got ${JSON.stringify(seat.label)}`);
+  }
+  return parsed as ReplayHeader;
+}
+
 export function decodeReplay(bytes: Uint8Array): Replay {
   let raw: Buffer;
   try {
@@ -96,13 +127,13 @@ export function decodeReplay(bytes: Uint8Array): Replay {
   }
   const nl = raw.indexOf(0x0a);
   if (nl < 0) throw invalidReplay('no header line');
-  let header: ReplayHeader;
+  let parsed: unknown;
   try {
-    header = JSON.parse(raw.subarray(0, nl).toString('utf8')) as ReplayHeader;
+    parsed = JSON.parse(raw.subarray(0, nl).toString('utf8'));
   } catch {
     throw invalidReplay('the header line is not JSON');
   }
-  if (header.format !== REPLAY_FORMAT) throw invalidReplay(`format ${JSON.stringify(header.format)} is not ${REPLAY_FORMAT}`);
+  const header = checkHeader(parsed);
   const actions = new Uint8Array(raw.subarray(nl + 1));
   if (actions.length !== header.steps * header.players) {
     throw invalidReplay(`expected ${header.steps} × ${header.players} action bytes, found ${actions.length}`);
@@ -352,7 +383,10 @@ export interface ReplayCheck {
 export function checkReplay(replay: Replay, name: string, bytes: number): ReplayCheck {
   const h = replay.header;
   const definitionChanged: string[] = [];
-  if (JSON.stringify(getSubstrate(h.substrate)) !== JSON.stringify(h.definition.substrate)) definitionChanged.push(`substrate ${h.substrate}`);
+  // A scenario that seats fewer players than its substrate runs a copy of it with that many (scenarioSubstrate): the
+  // recording holds that copy.
+  const substrate = h.scenario ? scenarioSubstrate(getScenario(h.scenario)) : getSubstrate(h.substrate);
+  if (JSON.stringify(substrate) !== JSON.stringify(h.definition.substrate)) definitionChanged.push(`substrate ${h.substrate}`);
   if (h.scenario && JSON.stringify(getScenario(h.scenario)) !== JSON.stringify(h.definition.scenario)) definitionChanged.push(`scenario ${h.scenario}`);
   const player = new ReplayPlayer(replay);
   while (player.step());

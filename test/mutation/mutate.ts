@@ -46,6 +46,9 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'systems/macros.ts': ['test/macros.test.ts'],
   // parseMacro and its helpers: the validation of a macro against the room.
   'systems/macros.ts:52-147': ['test/macros.test.ts'],
+  // The replay file, recorder, player and check on short episodes (test/replay.test.ts re-simulates whole ones).
+  'server/replay.ts': ['test/replayFormat.test.ts'],
+  'server/replayViewer.ts': ['test/replayViewer.test.ts'],
 };
 
 /**
