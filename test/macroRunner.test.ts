@@ -1,0 +1,197 @@
+import { strict as assert } from 'node:assert';
+import { CrucibleError } from '../ecs/errors.js';
+import { Environment } from '../systems/environment.js';
+import { MacroRunner, MAX_MACRO_TICKS, parseMacro, type Macro, type MacroEnd } from '../systems/macros.js';
+import type { Sim } from '../systems/sim.js';
+import { seenObjects } from '../systems/textObservations.js';
+import { action, Dir, facing, onMap, place, pos, step, tinySim, tinySpec, type TinyOptions } from './helpers/tinyWorld.js';
+
+/**
+ * The macro runner (`MacroRunner`: what each macro does tick by tick, how it ends) beside test/macros.test.ts, which
+ * checks the parser and one walk-through of each kind. Expected actions are worked out by hand from the rule each
+ * macro states in systems/macros.ts.
+ */
+
+function macro(sim: Sim, raw: unknown, slot = 0): Macro {
+  const m = parseMacro(raw, sim, slot);
+  if (m instanceof CrucibleError) throw m;
+  return m;
+}
+
+/** Drive `r` (slot 0; the others NOOP) until its macro ends: the actions it chose, by name, and the end. */
+function drive(sim: Sim, r: MacroRunner, max = MAX_MACRO_TICKS + 10): { actions: string[]; end: MacroEnd } {
+  const actions: string[] = [];
+  for (let t = 0; t < max; t++) {
+    const a = r.next();
+    if (typeof a !== 'number') return { actions, end: a };
+    actions.push(sim.spec.actions[a].name);
+    step(sim, { 0: a });
+  }
+  assert.fail(`macro did not end in ${max} ticks`);
+}
+
+function runner(sim: Sim, raw: unknown): MacroRunner {
+  const r = new MacroRunner(sim, 0);
+  r.start(macro(sim, raw));
+  return r;
+}
+
+const tiny = (map: readonly string[], opts: TinyOptions = {}): Sim => tinySim(tinySpec(map, { players: 2, regrowth: [0], ...opts }));
+
+// An open room, 7 wide inside.
+const ROOM = [
+  'WWWWWWWWW',
+  'W       W',
+  'W       W',
+  'W       W',
+  'WP     PW',
+  'W       W',
+  'WWWWWWWWW',
+];
+
+describe('macro runner', () => {
+  it('without a macro, or after stop, says done "no macro"; a macro that ended leaves the runner empty', () => {
+    const sim = tiny(ROOM);
+    const r = new MacroRunner(sim, 0);
+    assert.deepEqual(r.next(), { status: 'done', reason: 'no macro' });
+    r.start(macro(sim, { macro: 'stay', ticks: 5 }));
+    assert.equal(r.next(), action(sim.spec, 'NOOP'));
+    r.stop();
+    assert.equal(r.macro, null);
+    assert.deepEqual(r.next(), { status: 'done', reason: 'no macro' });
+    r.start(macro(sim, { macro: 'stay', ticks: 1 }));
+    assert.equal(r.next(), action(sim.spec, 'NOOP'));
+    assert.deepEqual(r.next(), { status: 'done', reason: 'stayed 1 ticks' });
+    assert.equal(r.macro, null, 'the ended macro is dropped');
+    assert.deepEqual(r.next(), { status: 'done', reason: 'no macro' });
+  });
+
+  it(`gives up as impossible after ${MAX_MACRO_TICKS} ticks a macro that never ends (a zap waiting on a cooldown that outlasts it)`, () => {
+    const sim = tiny(ROOM, { zapper: { cooldown: 5000 } });
+    place(sim, 0, 1, 4, Dir.N);
+    place(sim, 1, 1, 2, Dir.N); // two ahead: in line, within reach
+    sim.world.c.Cooldown.timer[sim.avatars[0]] = 5000; // READY_TO_SHOOT = 1 - timer / 5000 stays below 1 for 5000 ticks
+    const { actions, end } = drive(sim, runner(sim, { macro: 'zap', target: 'player_1' }));
+    assert.deepEqual(end, { status: 'impossible', reason: `not done after ${MAX_MACRO_TICKS} ticks` });
+    assert.equal(actions.length, MAX_MACRO_TICKS, 'exactly the longest a macro may run');
+    assert.ok(actions.every((a) => a === 'NOOP'), 'waited in line, never fired');
+    // The longest macro the parser allows still ends on its own terms.
+    const { actions: stayed, end: done } = drive(sim, runner(sim, { macro: 'stay', ticks: MAX_MACRO_TICKS }));
+    assert.deepEqual(done, { status: 'done', reason: `stayed ${MAX_MACRO_TICKS} ticks` });
+    assert.equal(stayed.length, MAX_MACRO_TICKS);
+  });
+
+  it('ends every macro but stay as impossible once the agent is removed from the map; stay waits out its ticks', () => {
+    const sim = tiny(ROOM);
+    place(sim, 0, 1, 4, Dir.N);
+    place(sim, 1, 1, 2, Dir.S);
+    step(sim, { 1: 'FIRE_ZAP' });
+    assert.equal(onMap(sim, 0), false, 'player_0 was zapped off the map');
+    for (const raw of [{ macro: 'move_to', x: 3, y: 3 }, { macro: 'explore', ticks: 3 }, { macro: 'action', action: 'FORWARD' }, { macro: 'zap', target: 'player_1' }]) {
+      assert.deepEqual(runner(sim, raw).next(), { status: 'impossible', reason: 'you were removed from the map' }, raw.macro);
+    }
+    const r = runner(sim, { macro: 'stay', ticks: 2 });
+    assert.equal(r.next(), action(sim.spec, 'NOOP'));
+    assert.equal(r.next(), action(sim.spec, 'NOOP'));
+    assert.deepEqual(r.next(), { status: 'done', reason: 'stayed 2 ticks' });
+  });
+
+  it('the raw action is taken once and named in the end', () => {
+    const sim = tiny(ROOM);
+    place(sim, 0, 1, 4, Dir.N);
+    const { actions, end } = drive(sim, runner(sim, { macro: 'action', action: 'STEP_RIGHT' }));
+    assert.deepEqual(actions, ['STEP_RIGHT']);
+    assert.deepEqual(end, { status: 'done', reason: 'took action STEP_RIGHT' });
+    assert.deepEqual(pos(sim, 0), [2, 4]);
+  });
+
+  it('explore walks forward while the cell ahead is free, turns right at a wall or a player, and ends after its ticks', () => {
+    const sim = tiny(['WWWWWW', 'W    W', 'WP  PW', 'WWWWWW']);
+    place(sim, 0, 1, 2, Dir.N);
+    place(sim, 1, 4, 2, Dir.N);
+    const { actions, end } = drive(sim, runner(sim, { macro: 'explore', ticks: 6 }));
+    // (1,2)N: (1,1) free; (1,1)N: wall; E: (2,1), (3,1), (4,1) free; (4,1)E: wall.
+    assert.deepEqual(actions, ['FORWARD', 'TURN_RIGHT', 'FORWARD', 'FORWARD', 'FORWARD', 'TURN_RIGHT']);
+    assert.deepEqual(end, { status: 'done', reason: 'explored 6 ticks' });
+    assert.deepEqual([...pos(sim, 0), facing(sim, 0)], [4, 1, Dir.S]);
+    // Facing south from (4,1): player_1 stands on (4,2), so turn; then west along row 1.
+    const { actions: next } = drive(sim, runner(sim, { macro: 'explore', ticks: 3 }));
+    assert.deepEqual(next, ['TURN_RIGHT', 'FORWARD', 'FORWARD']);
+    assert.deepEqual([...pos(sim, 0), facing(sim, 0)], [2, 1, Dir.W]);
+  });
+
+  it('explore turns at the edge of a map without walls, and walks across the edge of a torus', () => {
+    const open = tiny(['P  ', '  P']);
+    place(open, 0, 2, 0, Dir.E);
+    assert.deepEqual(drive(open, runner(open, { macro: 'explore', ticks: 1 })).actions, ['TURN_RIGHT'], 'off the east edge is no cell');
+    const torus = tiny(['P  ', '  P'], { extra: { torus: true } });
+    place(torus, 0, 2, 0, Dir.E);
+    assert.deepEqual(drive(torus, runner(torus, { macro: 'explore', ticks: 1 })).actions, ['FORWARD'], 'the east edge leads to x = 0');
+    assert.deepEqual(pos(torus, 0), [0, 0]);
+  });
+
+  it('move_to ends "reached (x, y)", or "no free route ... for 5 ticks" after five blocked ticks in a row (a step in between starts the count again)', () => {
+    const sim = tiny(ROOM);
+    place(sim, 0, 1, 4, Dir.N);
+    assert.deepEqual(drive(sim, runner(sim, { macro: 'move_to', x: 3, y: 4 })).end, { status: 'done', reason: 'reached (3, 4)' });
+    // A corridor with an alcove under (3, 1): player_1 in the corridor blocks the way to (5, 1).
+    const cor = tiny(['WWWWWWW', 'WP   PW', 'WWW WWW', 'WWWWWWW']);
+    place(cor, 1, 3, 1, Dir.N);
+    place(cor, 0, 1, 1, Dir.E);
+    const r = runner(cor, { macro: 'move_to', x: 5, y: 1 });
+    const noop = action(cor.spec, 'NOOP');
+    for (let t = 0; t < 3; t++) {
+      assert.equal(r.next(), noop, `blocked tick ${t + 1}: wait`);
+      step(cor);
+    }
+    place(cor, 1, 3, 2, Dir.N); // steps into the alcove: the way is free
+    assert.equal(r.next(), action(cor.spec, 'FORWARD'));
+    step(cor, { 0: 'FORWARD' });
+    assert.deepEqual(pos(cor, 0), [2, 1]);
+    place(cor, 1, 3, 1, Dir.N); // and back
+    for (let t = 0; t < 4; t++) {
+      assert.equal(r.next(), noop, `blocked again, tick ${t + 1} of a new count`);
+      step(cor);
+    }
+    assert.deepEqual(r.next(), { status: 'impossible', reason: 'no free route to (5, 1) for 5 ticks' });
+  });
+
+  it('start begins a macro afresh: its ticks, blocked count, shot and taken targets are not carried over', () => {
+    const sim = tiny(ROOM);
+    place(sim, 0, 1, 4, Dir.N);
+    place(sim, 1, 1, 2, Dir.N);
+    const r = new MacroRunner(sim, 0);
+    // Ticks: a second stay of 2 runs two ticks again.
+    r.start(macro(sim, { macro: 'stay', ticks: 2 }));
+    assert.equal(drive(sim, r).actions.length, 2);
+    r.start(macro(sim, { macro: 'stay', ticks: 2 }));
+    assert.equal(drive(sim, r).actions.length, 2);
+    // Shot: a second zap fires again.
+    r.start(macro(sim, { macro: 'zap', target: 'player_1' }));
+    assert.deepEqual(drive(sim, r), { actions: ['FIRE_ZAP'], end: { status: 'done', reason: 'fired FIRE_ZAP at player_1' } });
+    place(sim, 1, 1, 2, Dir.N);
+    sim.world.c.Cooldown.timer[sim.avatars[0]] = 0;
+    r.start(macro(sim, { macro: 'zap', target: 'player_1' }));
+    assert.equal(drive(sim, r).actions.at(-1), 'FIRE_ZAP');
+    // Blocked: the same move_to, started again after three blocked ticks, waits five more.
+    const cor = tiny(['WWWWWWW', 'WP   PW', 'WWWWWWW']);
+    place(cor, 1, 3, 1, Dir.N);
+    place(cor, 0, 1, 1, Dir.E);
+    const b = new MacroRunner(cor, 0);
+    b.start(macro(cor, { macro: 'move_to', x: 5, y: 1 }));
+    for (let t = 0; t < 3; t++) assert.equal(b.next(), action(cor.spec, 'NOOP'));
+    b.start(macro(cor, { macro: 'move_to', x: 5, y: 1 }));
+    for (let t = 0; t < 4; t++) assert.equal(b.next(), action(cor.spec, 'NOOP'), `blocked tick ${t + 1} after the restart`);
+    assert.equal((b.next() as MacroEnd).status, 'impossible');
+    // Taken targets: a second harvest_nearest goes for the other apple, though the agent stands where it took the first.
+    const apples = tiny(['WWWWWWW', 'WA   AW', 'W     W', 'WP   PW', 'WWWWWWW']);
+    place(apples, 0, 1, 3, Dir.N);
+    const h = new MacroRunner(apples, 0);
+    h.start(macro(apples, { macro: 'harvest_nearest' }));
+    assert.deepEqual(drive(apples, h).end, { status: 'done', reason: 'took the apple at (1, 1)' });
+    h.start(macro(apples, { macro: 'harvest_nearest' }));
+    const second = drive(apples, h);
+    assert.deepEqual(second.end, { status: 'done', reason: 'took the apple at (5, 1)' });
+    assert.equal(second.actions.length, 4, 'four steps east along row 1');
+  });
+});
