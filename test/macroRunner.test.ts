@@ -4,7 +4,7 @@ import { Environment } from '../systems/environment.js';
 import { MacroRunner, MAX_MACRO_TICKS, parseMacro, type Macro, type MacroEnd } from '../systems/macros.js';
 import type { Sim } from '../systems/sim.js';
 import { seenObjects } from '../systems/textObservations.js';
-import { action, Dir, facing, onMap, place, pos, step, tinySim, tinySpec, type TinyOptions } from './helpers/tinyWorld.js';
+import { action, Dir, facing, onMap, place, placeAll, pos, step, tinySim, tinySpec, type TinyOptions } from './helpers/tinyWorld.js';
 
 /**
  * The macro runner (`MacroRunner`: what each macro does tick by tick, how it ends) beside test/macros.test.ts, which
@@ -193,5 +193,70 @@ describe('macro runner', () => {
     const second = drive(apples, h);
     assert.deepEqual(second.end, { status: 'done', reason: 'took the apple at (5, 1)' });
     assert.equal(second.actions.length, 4, 'four steps east along row 1');
+  });
+
+  describe('beam macros (zap, clean_nearest, interact)', () => {
+    /** Player 0 at (x0, y0) facing `dir`, player 1 at (x1, y1): the zap at player_1. */
+    const zapFrom = (x0: number, y0: number, dir: Dir, x1: number, y1: number, opts: TinyOptions = {}, map = ROOM): { sim: Sim; actions: string[]; end: MacroEnd } => {
+      const sim = tiny(map, opts);
+      placeAll(sim, [[1, x1, y1, Dir.N], [0, x0, y0, dir]]);
+      return { sim, ...drive(sim, runner(sim, { macro: 'zap', target: 'player_1' })) };
+    };
+
+    it('fires from where it stands at a target in line within two cells, turning the short way to face it first', () => {
+      const fired = { status: 'done', reason: 'fired FIRE_ZAP at player_1' };
+      const ahead = zapFrom(3, 4, Dir.N, 3, 2);
+      assert.deepEqual([ahead.actions, ahead.end], [['FIRE_ZAP'], fired]);
+      assert.equal(onMap(ahead.sim, 1), false);
+      assert.deepEqual(pos(ahead.sim, 0), [3, 4]);
+      const east = zapFrom(3, 4, Dir.N, 5, 4);
+      assert.deepEqual([east.actions, east.end], [['TURN_RIGHT', 'FIRE_ZAP'], fired]);
+      assert.deepEqual(pos(east.sim, 0), [3, 4], 'did not move');
+      const west = zapFrom(3, 4, Dir.N, 1, 4);
+      assert.deepEqual(west.actions, ['TURN_LEFT', 'FIRE_ZAP']);
+      const behind = zapFrom(3, 4, Dir.N, 3, 5);
+      assert.deepEqual(behind.actions, ['TURN_RIGHT', 'TURN_RIGHT', 'FIRE_ZAP'], 'half a turn: two turns right');
+      const fromWest = zapFrom(3, 4, Dir.W, 3, 2);
+      assert.deepEqual(fromWest.actions, ['TURN_RIGHT', 'FIRE_ZAP'], 'west to north is a right turn');
+    });
+
+    it('walks into line first: no farther than two cells though the beam reaches three, no farther than a shorter beam reaches', () => {
+      const far = zapFrom(1, 4, Dir.N, 1, 1);
+      assert.deepEqual(far.actions, ['FORWARD', 'FIRE_ZAP'], 'three ahead: one step, then fire from two');
+      assert.deepEqual(pos(far.sim, 0), [1, 3]);
+      assert.equal(onMap(far.sim, 1), false);
+      const short = zapFrom(1, 4, Dir.N, 1, 2, { zapper: { length: 1 } });
+      assert.deepEqual(short.actions, ['FORWARD', 'FIRE_ZAP'], 'a beam of one cell: fire from the next cell');
+      assert.deepEqual(pos(short.sim, 0), [1, 3]);
+      assert.equal(onMap(short.sim, 1), false);
+    });
+
+    it('waits without firing while the beam is not ready, then fires', () => {
+      const sim = tiny(ROOM);
+      place(sim, 1, 1, 2, Dir.N);
+      place(sim, 0, 1, 4, Dir.N);
+      sim.world.c.Cooldown.timer[sim.avatars[0]] = 2; // open's cooldown is 2: READY_TO_SHOOT 0, then 0.5, then 1
+      const { actions, end } = drive(sim, runner(sim, { macro: 'zap', target: 'player_1' }));
+      assert.equal(actions[0], 'NOOP');
+      assert.equal(actions.at(-1), 'FIRE_ZAP');
+      assert.ok(actions.slice(0, -1).every((a) => a === 'NOOP'));
+      assert.equal(end.status, 'done');
+      assert.equal(onMap(sim, 1), false);
+    });
+
+    it('on a bounded map never takes a cell across the edge for a spot in line; on a torus aims and stands across the edge', () => {
+      // Target at the west edge (0, 1); the agent at the far east end of row 0: the cell "west of the edge" is not (4, 0).
+      const bounded = zapFrom(4, 0, Dir.N, 0, 1, {}, ['P    ', '     ', '    P']);
+      assert.deepEqual(bounded.end, { status: 'done', reason: 'fired FIRE_ZAP at player_1' });
+      assert.equal(onMap(bounded.sim, 1), false);
+      const TORUS = ['P      ', '       ', '      P'];
+      // Two cells west of (0, 1) across the edge is (5, 1): in line, fire at once.
+      const across = zapFrom(0, 1, Dir.W, 5, 1, { extra: { torus: true } }, TORUS);
+      assert.deepEqual(across.actions, ['FIRE_ZAP']);
+      assert.equal(onMap(across.sim, 1), false);
+      // From (5, 0) the nearest spot is (5, 1), two cells west of the target at (0, 1) across the edge: one step back, turn east, fire.
+      const spot = zapFrom(5, 0, Dir.N, 0, 1, { extra: { torus: true } }, TORUS);
+      assert.deepEqual(spot.actions, ['BACKWARD', 'TURN_RIGHT', 'FIRE_ZAP']);
+    });
   });
 });
