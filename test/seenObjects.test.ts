@@ -146,4 +146,59 @@ describe('seen objects and the self in a text observation', () => {
     }
     assert.deepEqual([...seen].sort(), ['ripe_blue_berry', 'ripe_green_berry', 'ripe_red_berry', 'unripe_blue_berry', 'unripe_green_berry', 'unripe_red_berry']);
   });
+
+  it('describes the self from its own state: position, facing, beam and readiness, frozen, removed, inventory, reward, return, window, episode end', () => {
+    const sim = tinySim(tinySpec(['WWWWWWW', 'WP   PW', 'WWWWWWW'], { players: 2 }));
+    step(sim);
+    step(sim);
+    placeAll(sim, [[0, 2, 1, Dir.S], [1, 4, 1, Dir.W]]);
+    const { c } = sim.world;
+    const me = sim.avatars[1];
+    sim.rewards[0] = 5;
+    sim.returns[0] = 9;
+    sim.rewards[1] = -2;
+    sim.returns[1] = 3.5;
+    const o = describeObservation(sim, 1, [], null);
+    assert.deepEqual(
+      { tick: o.tick, episode: o.episode, agent: o.agent, substrate: o.substrate, reward: o.reward, episode_return: o.episode_return, terminated: o.terminated, truncated: o.truncated },
+      { tick: 2, episode: 0, agent: 'player_1', substrate: 'tiny', reward: -2, episode_return: 3.5, terminated: false, truncated: false },
+    );
+    assert.deepEqual(o.self, { x: 4, y: 1, facing: 'W', beam: 'zap', ready_to_zap: true, frozen: false, removed: false, inventory: null });
+    assert.deepEqual({ ...o.view, objects: undefined }, { ahead: 9, behind: 1, left: 5, right: 5, objects: undefined });
+    assert.deepEqual(o.view.objects.filter((x) => x.kind === 'player').map((x) => x.agent), ['player_0']);
+    // READY_TO_SHOOT 1 - 1/2 (open's cooldown is 2): not ready. Frozen while `until` is after this tick.
+    c.Cooldown.timer[me] = 1;
+    c.Frozen.until[me] = sim.world.tick + 1;
+    const waiting = describeObservation(sim, 1, [], null).self;
+    assert.deepEqual([waiting.ready_to_zap, waiting.frozen], [false, true]);
+    c.Frozen.until[me] = sim.world.tick;
+    assert.equal(describeObservation(sim, 1, [], null).self.frozen, false, 'frozen until this tick: free now');
+    c.Removed.until[me] = 1;
+    assert.equal(describeObservation(sim, 1, [], null).self.removed, true);
+    sim.terminated = true;
+    assert.deepEqual([describeObservation(sim, 1, [], null).terminated, describeObservation(sim, 1, [], null).truncated], [true, false]);
+    sim.terminated = false;
+    sim.truncated = true;
+    assert.deepEqual([describeObservation(sim, 1, [], null).terminated, describeObservation(sim, 1, [], null).truncated], [false, true]);
+    // The events and the macro status are the caller's, passed through.
+    const events = [{ tick: 2, kind: 'zap_hit', text: 'player_0 zapped you', agents: ['player_0', 'player_1'] }];
+    const status = { name: 'stay', status: 'running' as const, reason: '', tick: 2 };
+    const withBoth = describeObservation(sim, 1, events, status);
+    assert.equal(withBoth.events, events);
+    assert.equal(withBoth.macro, status);
+  });
+
+  it("reports a matrix game's inventory by resource name and its beam as interact; a substrate with neither beam has none", () => {
+    const e = env('prisoners_dilemma_in_the_matrix__repeated');
+    const inv = e.sim.world.c.Inventory;
+    inv.count[e.sim.avatars[1] * inv.size] = 4;
+    inv.count[e.sim.avatars[1] * inv.size + 1] = 2;
+    const o = describeObservation(e.sim, 1, [], null);
+    assert.deepEqual(o.self.inventory, { cooperate: 4, defect: 2 });
+    assert.equal(o.self.beam, 'interact');
+    const coins = env('coins');
+    const none = describeObservation(coins.sim, 0, [], null);
+    assert.equal(none.self.beam, null);
+    assert.equal(none.self.inventory, null);
+  });
 });
