@@ -188,7 +188,7 @@ describe('seen objects and the self in a text observation', () => {
     assert.equal(withBoth.macro, status);
   });
 
-  it("reports a matrix game's inventory by resource name and its beam as interact; a substrate with neither beam has none", () => {
+  it("reports a matrix game's inventory by resource name and its beam as interact; Territory's beam is its zap; a substrate with no beam has none", () => {
     const e = env('prisoners_dilemma_in_the_matrix__repeated');
     const inv = e.sim.world.c.Inventory;
     inv.count[e.sim.avatars[1] * inv.size] = 4;
@@ -196,6 +196,12 @@ describe('seen objects and the self in a text observation', () => {
     const o = describeObservation(e.sim, 1, [], null);
     assert.deepEqual(o.self.inventory, { cooperate: 4, defect: 2 });
     assert.equal(o.self.beam, 'interact');
+    // Territory's FIRE_ZAP is a zapper of its own (READY_TO_SHOOT is about it).
+    const territory = env('territory__open');
+    const t = territory.sim.world.c.Cooldown.timer;
+    assert.deepEqual([describeObservation(territory.sim, 0, [], null).self.beam, describeObservation(territory.sim, 0, [], null).self.ready_to_zap], ['zap', true]);
+    t[territory.sim.avatars[0]] = 1; // READY_TO_SHOOT 1 - 1/4
+    assert.equal(describeObservation(territory.sim, 0, [], null).self.ready_to_zap, false);
     const coins = env('coins');
     const none = describeObservation(coins.sim, 0, [], null);
     assert.equal(none.self.beam, null);
