@@ -4,6 +4,9 @@ import { Environment } from '../systems/environment.js';
 import { MacroRunner, MAX_MACRO_TICKS, parseMacro, type Macro, type MacroEnd } from '../systems/macros.js';
 import type { Sim } from '../systems/sim.js';
 import { seenObjects } from '../systems/textObservations.js';
+import { cleanUpOf } from '../systems/cleanUp/index.js';
+import { Layer } from '../systems/layers.js';
+import { matrixOf } from '../systems/matrix/matrixState.js';
 import { action, Dir, facing, onMap, place, placeAll, pos, step, tinySim, tinySpec, type TinyOptions } from './helpers/tinyWorld.js';
 
 /**
@@ -195,7 +198,7 @@ describe('macro runner', () => {
     assert.equal(second.actions.length, 4, 'four steps east along row 1');
   });
 
-  describe('beam macros (zap, clean_nearest, interact)', () => {
+  describe('zap (how every beam macro aims)', () => {
     /** Player 0 at (x0, y0) facing `dir`, player 1 at (x1, y1): the zap at player_1. */
     const zapFrom = (x0: number, y0: number, dir: Dir, x1: number, y1: number, opts: TinyOptions = {}, map = ROOM): { sim: Sim; actions: string[]; end: MacroEnd } => {
       const sim = tiny(map, opts);
@@ -257,6 +260,76 @@ describe('macro runner', () => {
       // From (5, 0) the nearest spot is (5, 1), two cells west of the target at (0, 1) across the edge: one step back, turn east, fire.
       const spot = zapFrom(5, 0, Dir.N, 0, 1, { extra: { torus: true } }, TORUS);
       assert.deepEqual(spot.actions, ['BACKWARD', 'TURN_RIGHT', 'FIRE_ZAP']);
+    });
+  });
+
+  describe('in the families (Clean Up, the matrix games)', () => {
+    const env = (substrate: string, seed = 1): Environment => {
+      const e = new Environment({ substrate, seed, focalPolicy: null, metrics: false, monitor: false });
+      e.reset();
+      return e;
+    };
+
+    /** The first free cell (row by row) where player 0, facing north, sees an object `see` accepts (or none if `none`). */
+    function standWhere(sim: Sim, see: (o: ReturnType<typeof seenObjects>[number]) => boolean, none = false): [number, number] {
+      const { grid } = sim.world;
+      for (let y = 0; y < sim.height; y++) {
+        for (let x = 0; x < sim.width; x++) {
+          if (sim.walls[grid.cellIndex(x, y)] !== 0 || grid.at(x, y, Layer.Upper) !== 0 || grid.at(x, y, Layer.Lower) !== 0) continue;
+          place(sim, 0, x, y, Dir.N);
+          if (seenObjects(sim, 0).some(see) !== none) return [x, y];
+        }
+      }
+      assert.fail('no such cell');
+    }
+
+    it('clean_nearest walks into line with dirt in view and fires the cleaning beam: the river has less dirt; none in view is impossible', () => {
+      const e = env('clean_up');
+      const st = cleanUpOf(e.sim)!;
+      standWhere(e.sim, (o) => o.kind === 'dirt');
+      const before = st.dirt.dirtyCount;
+      const { actions, end } = drive(e.sim, runner(e.sim, { macro: 'clean_nearest' }));
+      assert.deepEqual(end, { status: 'done', reason: 'fired FIRE_CLEAN at dirt' });
+      assert.equal(actions.at(-1), 'FIRE_CLEAN');
+      assert.ok(st.dirt.dirtyCount < before, `dirt ${before} -> ${st.dirt.dirtyCount}`);
+      standWhere(e.sim, (o) => o.kind === 'dirt', true);
+      assert.deepEqual(runner(e.sim, { macro: 'clean_nearest' }).next(), { status: 'impossible', reason: 'no dirt in view' });
+    });
+
+    it('collect walks onto the nearest resource of the kind and ends naming where it took it; none of the kind in view is impossible', () => {
+      const e = env('prisoners_dilemma_in_the_matrix__repeated');
+      const sim = e.sim;
+      const st = matrixOf(sim)!;
+      standWhere(sim, (o) => o.kind === 'defect');
+      const inv = sim.world.c.Inventory;
+      const base = sim.avatars[0] * inv.size;
+      const before = [inv.count[base], inv.count[base + 1]];
+      const defects = new Set<string>();
+      for (let i = 0; i < st.count; i++) {
+        const e2 = st.eids[i];
+        if (st.cls[i] === 1 && st.live[i]) defects.add(`${sim.world.c.Position.x[e2]},${sim.world.c.Position.y[e2]}`);
+      }
+      const { end } = drive(sim, runner(sim, { macro: 'collect', resource: 'defect' }));
+      const [x, y] = pos(sim, 0);
+      assert.deepEqual(end, { status: 'done', reason: `took the defect at (${x}, ${y})` });
+      assert.ok(defects.has(`${x},${y}`), 'it stands where a defect resource was');
+      assert.deepEqual([inv.count[base], inv.count[base + 1]], [before[0], before[1] + 1]);
+      standWhere(sim, (o) => o.kind === 'cooperate', true);
+      assert.deepEqual(runner(sim, { macro: 'collect', resource: 'cooperate' }).next(), { status: 'impossible', reason: 'no cooperate in view' });
+    });
+
+    it('interact fires INTERACT at a player in line; accept fires INTERACT once, refuse waits one tick', () => {
+      const e = env('prisoners_dilemma_in_the_matrix__consent');
+      const sim = e.sim;
+      const { grid } = sim.world;
+      const free = (x: number, y: number): boolean => grid.inBounds(x, y) && sim.walls[grid.cellIndex(x, y)] === 0 && grid.at(x, y, Layer.Upper) === 0 && grid.at(x, y, Layer.Lower) === 0;
+      let spot: [number, number] | null = null;
+      for (let y = 2; y < sim.height && !spot; y++) for (let x = 0; x < sim.width && !spot; x++) if (free(x, y) && free(x, y - 1) && free(x, y - 2)) spot = [x, y];
+      assert.ok(spot);
+      placeAll(sim, [[1, spot[0], spot[1] - 2, Dir.S], [0, spot[0], spot[1], Dir.N]]);
+      assert.deepEqual(drive(sim, runner(sim, { macro: 'interact', target: 'player_1' })), { actions: ['INTERACT'], end: { status: 'done', reason: 'fired INTERACT at player_1' } });
+      assert.deepEqual(drive(sim, runner(sim, { macro: 'accept' })), { actions: ['INTERACT'], end: { status: 'done', reason: 'fired INTERACT' } });
+      assert.deepEqual(drive(sim, runner(sim, { macro: 'refuse' })), { actions: ['NOOP'], end: { status: 'done', reason: 'did not answer; an open request runs out' } });
     });
   });
 });
