@@ -43,9 +43,9 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   // parseMacro and its helpers: the validation of a macro against the room.
   'systems/macros.ts:52-147': ['test/macros.test.ts'],
   // The macro runner: MacroRunner, its route planner and turnTo.
-  'systems/macros.ts:148-326': ['test/macros.test.ts'],
+  'systems/macros.ts:148-326': ['test/macros.test.ts', 'test/macroRunner.test.ts'],
   // seenObjects, describeObservation and their helpers (what the window shows, the agent's own state).
-  'systems/textObservations.ts:1-180': ['test/textObservations.test.ts'],
+  'systems/textObservations.ts:1-180': ['test/textObservations.test.ts', 'test/seenObjects.test.ts'],
 };
 
 /**
