@@ -159,6 +159,18 @@ describe('macro runner', () => {
     assert.deepEqual(r.next(), { status: 'impossible', reason: 'no free route to (5, 1) for 5 ticks' });
   });
 
+  it('names what it could not reach when a visible apple or every spot in line with a target is walled off', () => {
+    const apple = tiny(['WWWWWWW', 'WWWWWWW', 'WWAWWWW', 'WWWWWWW', 'WP   PW', 'WWWWWWW']);
+    place(apple, 0, 1, 4, Dir.N);
+    const walled = drive(apple, runner(apple, { macro: 'harvest_nearest' }));
+    assert.deepEqual(walled, { actions: ['NOOP', 'NOOP', 'NOOP', 'NOOP'], end: { status: 'impossible', reason: 'no free route to a apple for 5 ticks' } });
+    // player_1 in a one-cell pocket inside walls two thick: no cell within two of it in a line is free.
+    const pocket = tiny(['WWWWWWWWW', 'WWWWWWWWW', 'WWWW WWWW', 'WWWWWWWWW', 'WWWWWWWWW', 'W       W', 'WP     PW', 'WWWWWWWWW']);
+    place(pocket, 1, 4, 2, Dir.N);
+    place(pocket, 0, 4, 5, Dir.N);
+    assert.deepEqual(drive(pocket, runner(pocket, { macro: 'zap', target: 'player_1' })).end, { status: 'impossible', reason: 'no free route to a spot in line with player_1 for 5 ticks' });
+  });
+
   it('start begins a macro afresh: its ticks, blocked count, shot and taken targets are not carried over', () => {
     const sim = tiny(ROOM);
     place(sim, 0, 1, 4, Dir.N);

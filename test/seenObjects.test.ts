@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
 import { allelopathicOf } from '../systems/allelopathicHarvest/index.js';
+import { cleanUpOf } from '../systems/cleanUp/index.js';
 import { coinsOf } from '../systems/coins/index.js';
 import { COIN_LIVE_TYPE0, playerType } from '../systems/coins/state.js';
 import { matrixOf } from '../systems/matrix/matrixState.js';
@@ -145,6 +146,27 @@ describe('seen objects and the self in a text observation', () => {
       }
     }
     assert.deepEqual([...seen].sort(), ['ripe_blue_berry', 'ripe_green_berry', 'ripe_red_berry', 'unripe_blue_berry', 'unripe_green_berry', 'unripe_red_berry']);
+  });
+
+  it("lists Clean Up's dirt where the river is dirty, and not where it is clean", () => {
+    const e = env('clean_up', 4);
+    const sim = e.sim;
+    const st = cleanUpOf(sim)!;
+    let dirtSeen = 0;
+    for (let t = 0; t < 2; t++) {
+      for (let slot = 0; slot < e.players; slot++) {
+        const expected: string[] = [];
+        for (const [x, y] of windowCells(sim, slot)) {
+          const i = st.dirt.byCell[sim.world.grid.cellIndex(x, y)];
+          if (i >= 0 && st.dirt.dirty[i] && sim.world.grid.at(x, y, Layer.Upper) === 0) expected.push(`dirt ${x},${y}`);
+        }
+        const got = seenObjects(sim, slot).filter((o) => o.kind === 'dirt').map((o) => `${o.kind} ${o.x},${o.y}`);
+        assert.deepEqual(got.sort(), expected.sort(), `tick ${t} slot ${slot}`);
+        dirtSeen += got.length;
+      }
+      for (let k = 0; k < 50; k++) e.step(Array.from({ length: e.players }, () => 0));
+    }
+    assert.ok(dirtSeen > 0, 'some dirt was in view');
   });
 
   it('describes the self from its own state: position, facing, beam and readiness, frozen, removed, inventory, reward, return, window, episode end', () => {
