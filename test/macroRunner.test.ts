@@ -240,6 +240,10 @@ describe('macro runner', () => {
       assert.deepEqual(far.actions, ['FORWARD', 'FIRE_ZAP'], 'three ahead: one step, then fire from two');
       assert.deepEqual(pos(far.sim, 0), [1, 3]);
       assert.equal(onMap(far.sim, 1), false);
+      // From (2, 3) the nearest spot is (1, 3), two south of the target at (1, 1): one step left, then fire.
+      const side = zapFrom(2, 3, Dir.N, 1, 1);
+      assert.deepEqual(side.actions, ['STEP_LEFT', 'FIRE_ZAP']);
+      assert.deepEqual(pos(side.sim, 0), [1, 3]);
       const short = zapFrom(1, 4, Dir.N, 1, 2, { zapper: { length: 1 } });
       assert.deepEqual(short.actions, ['FORWARD', 'FIRE_ZAP'], 'a beam of one cell: fire from the next cell');
       assert.deepEqual(pos(short.sim, 0), [1, 3]);
@@ -308,6 +312,30 @@ describe('macro runner', () => {
       assert.deepEqual(runner(e.sim, { macro: 'clean_nearest' }).next(), { status: 'impossible', reason: 'no dirt in view' });
     });
 
+    it("clean_nearest fires from two cells away, within the cleaning beam's reach, without stepping nearer", () => {
+      const e = env('clean_up');
+      const sim = e.sim;
+      const st = cleanUpOf(sim)!;
+      const { grid } = sim.world;
+      const dirty = (x: number, y: number): boolean => grid.inBounds(x, y) && st.dirt.byCell[grid.cellIndex(x, y)] >= 0 && st.dirt.dirty[st.dirt.byCell[grid.cellIndex(x, y)]] === 1;
+      const DX = [0, 1, 0, -1], DY = [-1, 0, 1, 0];
+      // A free cell with no dirt next to it and dirt two cells away in some direction (over a cell that is not a wall).
+      let found: [number, number, Dir] | null = null;
+      for (let y = 0; y < sim.height && !found; y++) {
+        for (let x = 0; x < sim.width && !found; x++) {
+          if (sim.walls[grid.cellIndex(x, y)] !== 0 || grid.at(x, y, Layer.Upper) !== 0 || dirty(x, y)) continue;
+          if ([0, 1, 2, 3].some((d) => dirty(x + DX[d], y + DY[d]))) continue;
+          const d = [0, 1, 2, 3].find((d) => dirty(x + 2 * DX[d], y + 2 * DY[d]) && grid.inBounds(x + DX[d], y + DY[d]) && sim.walls[grid.cellIndex(x + DX[d], y + DY[d])] === 0);
+          if (d !== undefined) found = [x, y, d as Dir];
+        }
+      }
+      assert.ok(found, 'a cell two from dirt');
+      place(sim, 0, ...found);
+      const before = st.dirt.dirtyCount;
+      assert.deepEqual(drive(sim, runner(sim, { macro: 'clean_nearest' })), { actions: ['FIRE_CLEAN'], end: { status: 'done', reason: 'fired FIRE_CLEAN at dirt' } });
+      assert.ok(st.dirt.dirtyCount < before);
+    });
+
     it('collect walks onto the nearest resource of the kind and ends naming where it took it; none of the kind in view is impossible', () => {
       const e = env('prisoners_dilemma_in_the_matrix__repeated');
       const sim = e.sim;
@@ -330,7 +358,7 @@ describe('macro runner', () => {
       assert.deepEqual(runner(sim, { macro: 'collect', resource: 'cooperate' }).next(), { status: 'impossible', reason: 'no cooperate in view' });
     });
 
-    it('interact fires INTERACT at a player in line; accept fires INTERACT once, refuse waits one tick', () => {
+    it('interact fires INTERACT at a player in line and is impossible with the player out of view; accept fires INTERACT once, refuse waits one tick', () => {
       const e = env('prisoners_dilemma_in_the_matrix__consent');
       const sim = e.sim;
       const { grid } = sim.world;
@@ -340,6 +368,13 @@ describe('macro runner', () => {
       assert.ok(spot);
       placeAll(sim, [[1, spot[0], spot[1] - 2, Dir.S], [0, spot[0], spot[1], Dir.N]]);
       assert.deepEqual(drive(sim, runner(sim, { macro: 'interact', target: 'player_1' })), { actions: ['INTERACT'], end: { status: 'done', reason: 'fired INTERACT at player_1' } });
+      // player_1 two or more rows behind player_0 (facing north), or more than five columns aside: out of its window.
+      let away: [number, number] | null = null;
+      for (let y = 0; y < sim.height && !away; y++) for (let x = 0; x < sim.width && !away; x++) if (free(x, y) && (y - spot[1] >= 2 || Math.abs(x - spot[0]) > 5)) away = [x, y];
+      assert.ok(away);
+      place(sim, 1, away[0], away[1], Dir.N);
+      assert.equal(seenObjects(sim, 0).some((o) => o.agent === 'player_1'), false);
+      assert.deepEqual(runner(sim, { macro: 'interact', target: 'player_1' }).next(), { status: 'impossible', reason: 'player_1 is not in view' });
       assert.deepEqual(drive(sim, runner(sim, { macro: 'accept' })), { actions: ['INTERACT'], end: { status: 'done', reason: 'fired INTERACT' } });
       assert.deepEqual(drive(sim, runner(sim, { macro: 'refuse' })), { actions: ['NOOP'], end: { status: 'done', reason: 'did not answer; an open request runs out' } });
     });
