@@ -64,7 +64,7 @@ export interface TextObservation {
     x: number;
     y: number;
     facing: string;
-    /** The beam READY_TO_SHOOT is about: 'zap' (the zapper), 'interact' (the matrix games), null (none). */
+    /** The beam READY_TO_SHOOT is about: 'zap' (the zapper, Territory's zap), 'interact' (the matrix games), null (none). */
     beam: 'zap' | 'interact' | null;
     /** READY_TO_SHOOT is 1: the beam can fire this tick. */
     ready_to_zap: boolean;
@@ -162,7 +162,7 @@ export function describeObservation(sim: Sim, slot: number, events: WitnessedEve
       x: c.Position.x[eid],
       y: c.Position.y[eid],
       facing: DIR_NAMES[c.Orientation.dir[eid] & 3],
-      beam: sim.spec.zapper ? 'zap' : sim.spec.matrix ? 'interact' : null,
+      beam: sim.spec.zapper || sim.spec.territory?.zap ? 'zap' : sim.spec.matrix ? 'interact' : null,
       ready_to_zap: readyToShoot(sim, slot) >= 1,
       frozen: c.Frozen.until[eid] > sim.world.tick,
       removed: c.Removed.until[eid] > 0,

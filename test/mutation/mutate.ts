@@ -49,6 +49,10 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   // The replay file, recorder, player and check on short episodes (test/replay.test.ts re-simulates whole ones).
   'server/replay.ts': ['test/replayFormat.test.ts'],
   'server/replayViewer.ts': ['test/replayViewer.test.ts'],
+  // The macro runner: MacroRunner, its route planner and turnTo.
+  'systems/macros.ts:148-326': ['test/macros.test.ts', 'test/macroRunner.test.ts'],
+  // seenObjects, describeObservation and their helpers (what the window shows, the agent's own state).
+  'systems/textObservations.ts:1-180': ['test/textObservations.test.ts', 'test/seenObjects.test.ts'],
 };
 
 /**
