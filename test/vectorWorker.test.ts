@@ -342,9 +342,9 @@ describe('vector worker process', function () {
     await expectPipeBatch(w, ref, 'a step sent in pieces');
   });
 
-  it('refuses a layout that is not JSON, names no known transport, or lacks the shm path or an offset', async () => {
+  it('refuses a layout that is not JSON, names no known transport, or lacks the shm path or an offset (naming the message, the offset and the file in the details)', async () => {
     const cases: [Buffer, RegExp][] = [
-      [Buffer.from('{"transport":'), /not JSON/],
+      [Buffer.from('{"transport":'), /^vector worker message L: the payload is not JSON/],
       [Buffer.from(JSON.stringify({ transport: 'tcp' })), /transport must be "shm" or "pipe", got "tcp"/],
       [Buffer.from('[1]'), /transport must be "shm" or "pipe", got \[1\]/],
       [Buffer.from('null'), /transport must be "shm" or "pipe", got null/],
@@ -364,6 +364,9 @@ describe('vector worker process', function () {
       const e = await w.error();
       assert.equal(e.code, 'MALFORMED_MESSAGE', body.toString().slice(0, 80));
       assert.match(e.message, message);
+      const m = /offsets\.(\w+) must be/.exec(e.message);
+      if (m) assert.deepEqual(e.details, { section: m[1] }, 'the details name the offset');
+      if (/cannot open/.test(e.message)) assert.deepEqual(e.details, { path: '/nonexistent/crucible-batch' }, 'the details name the file');
     }
     // Still the pipe: nothing changed.
     const a = actionsFor(rng, ref);
@@ -457,7 +460,8 @@ describe('vector worker process', function () {
 
   describe('then', () => {
   it("answers 'H' with the headless rates and memory, and refuses seconds that are not a positive number", async () => {
-    for (const body of [{ seconds: 0 }, { seconds: -1 }, { seconds: 'x' }, {}, 5, null]) {
+    // '5' too: a number written as a string is not a number.
+    for (const body of [{ seconds: 0 }, { seconds: -1 }, { seconds: 'x' }, { seconds: '5' }, {}, 5, null]) {
       w.sendJson('H', body);
       const e = await w.error();
       assert.equal(e.code, 'MALFORMED_MESSAGE', JSON.stringify(body));
