@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { chromium } from 'playwright-core';
@@ -15,7 +14,7 @@ import { AgentClient, type Observation } from '../client/agent.js';
 import { CLOSE_PROCESS_LOST, decodeObservation } from '../client/protocol.js';
 import { buildDashboard } from '../server/buildDashboard.js';
 import { startFront, type RunningFront } from '../server/front.js';
-import { child, CLUSTER_CLI, exited, haveRedis, removeDir, REPO, startProcess, startRedis, stopAll, tempDir, waitForOutput, type RedisServer, type ServerProcess } from './helpers/cluster.js';
+import { child, CLUSTER_CLI, exited, freePort, haveRedis, removeDir, REPO, startProcess, startRedis, stopAll, tempDir, waitForOutput, type RedisServer, type ServerProcess } from './helpers/cluster.js';
 import { waitFor } from './helpers/liveServer.js';
 
 const SUBSTRATE = 'commons_harvest__open';
@@ -406,18 +405,6 @@ describe('Cluster: two processes on one Redis behind one front', function () {
  * first, the other process in the second, the front and the client in the first. The client joins, through the
  * front, a room held by the process in the other namespace: the path a cluster of several machines takes.
  */
-/** A port free on 127.0.0.1 now (the processes of the direct cluster listen on ports fixed before they start). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('Cluster: clients straight to the processes (CRUCIBLE_PUBLIC_ADDRESS)', function () {
   this.timeout(120_000);
   if (!haveRedis()) {
