@@ -26,6 +26,8 @@ import { Redis } from 'ioredis';
 import type { SharedBudgets } from './clusterBudgets.js';
 
 export const PROCESSES_KEY = 'crucible:processes';
+/** Colyseus's hash of every process's published "rooms,ccu" (its Stats module; the key is not exported). */
+export const ROOM_COUNT_KEY = 'roomcount';
 export const aliveKey = (processId: string): string => `crucible:alive:${processId}`;
 /** Heartbeat period and lifetime, and the period of the check for stopped processes. */
 export const HEARTBEAT_MS = 1000;
@@ -160,7 +162,7 @@ export class ClusterMembership {
     this.janitorBusy = true;
     try {
       const self = matchMaker.processId;
-      const known = new Set<string>([...Object.keys(await this.redis.hgetall('roomcount')), ...Object.keys(await this.redis.hgetall(PROCESSES_KEY))]);
+      const known = new Set<string>([...Object.keys(await this.redis.hgetall(ROOM_COUNT_KEY)), ...Object.keys(await this.redis.hgetall(PROCESSES_KEY))]);
       known.delete(self);
       if (known.size === 0) return;
       const channels = new Set((await this.presence.channels('p:*')).map((c) => c.slice(2)));
@@ -244,6 +246,6 @@ export function chooseProcess(published: Readonly<Record<string, string>>, self:
 /** Colyseus's `selectProcessIdToCreateRoom` in cluster mode: `chooseProcess` on the published counts. */
 export async function selectProcessForRoom(): Promise<string> {
   const self = matchMaker.processId;
-  const published = await matchMaker.presence.hgetall('roomcount');
+  const published = await matchMaker.presence.hgetall(ROOM_COUNT_KEY);
   return chooseProcess(published ?? {}, self) ?? self;
 }
