@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +11,10 @@ import { encodeHistogram, histogramDelta, holds, newHistogram, rateHolds, percen
 import { FixedRateLoop } from '../server/tickLoop.js';
 import { AgentWire, backlogLimit, SendOutcome, encodeMessage } from '../server/wire.js';
 import { VirtualTime } from './helpers/virtualTime.js';
+import { runLoadtestCli } from './helpers/loadtestCli.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 
-/** Run the load-test CLI as `npm run -s loadtest` does; resolves with its exit code and output. */
-function runCli(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/loadtest.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`loadtest CLI did not finish within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = runLoadtestCli;
 
 const PERCENTILE_KEYS = ['p50', 'p95', 'p99', 'max'] as const;
 

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ArgError, parseLoadtestArgs } from '../loadtest/args.js';
 import { assignTargets, split } from '../loadtest/loadtest.js';
 import type { LoadtestReport } from '../loadtest/report.js';
 import { parseRedisInfo, RedisInfoReader, redisDelta, startRedis, type RedisProcess } from '../loadtest/servers.js';
+import { runLoadtestCli } from './helpers/loadtestCli.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const run = promisify(execFile);
 
 function hasRedis(): boolean {
@@ -18,24 +18,7 @@ function hasRedis(): boolean {
   }
 }
 
-/** Run the load-test CLI as `npm run -s loadtest` does. */
-function runCli(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/loadtest.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`loadtest CLI did not finish within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runCli = runLoadtestCli;
 
 function lastReport(stdout: string): LoadtestReport {
   const lines = stdout.trim().split('\n');
