@@ -10,7 +10,7 @@ import { scenariosOf } from '../substrates/scenarios.js';
 
 export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds S [--substrate NAME] [--obs symbolic|rgb|none]
                              [--scenario NAME] [--lockstep] [--rooms R] [--cluster N [--direct] | --url ws://HOST:PORT[,…] [--redis URL]]
-                             [--join-probes K] [--workers K] [--warmup S] [--seed N] [--out FILE]
+                             [--join-probes K] [--create-concurrency K] [--workers K] [--warmup S] [--seed N] [--out FILE]
                              [--server-cpu-prof DIR] [--bot-cpu-prof DIR]
        npm run -s loadtest -- --sweep [--agents N,N,…] [--hz H] [--seconds S] [same options]
 
@@ -34,6 +34,9 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
   --join-probes K   joins timed after the window while the bots play (seat reservation, then connect), each
                     reserved at a process that does not own the room when there is one; spectators, one every
                     100 ms (0–10000, default 20)
+  --create-concurrency K  rooms being created at once while the rooms are made (1–256, default 8): the
+                    matchmaker's capacity (rooms a second) is read with enough creates in flight to keep every
+                    process busy; a create waits on several Redis round trips in a cluster
   --workers K       bot processes (1–64; default one per 250 agents, at most cores − 1, at least 1)
   --warmup S        seconds between the last join and the start of the measurement (0–60, default 2)
   --seed N          room seed and bots' action seed (default 1)
@@ -43,6 +46,7 @@ export const USAGE = `usage: npm run -s loadtest -- --agents N --hz H --seconds 
 
 export const DEFAULT_SWEEP = [50, 100, 200, 300, 500] as const;
 export const DEFAULT_SUBSTRATE = 'commons_harvest__open';
+export const DEFAULT_CREATE_CONCURRENCY = 8;
 
 export interface LoadtestArgs {
   /** One entry per run (a single run unless --sweep). */
@@ -58,6 +62,8 @@ export interface LoadtestArgs {
   /** Running servers to use (null: start them); several = processes of one cluster. */
   readonly url: readonly string[] | null;
   readonly rooms: number;
+  /** Rooms being created at once while the rooms are made (--create-concurrency). */
+  readonly createConcurrency: number;
   /** Server processes to start with a private Redis; 0 = one process without Redis (the default). */
   readonly cluster: number;
   /** --direct: the cluster's processes take the WebSockets themselves. */
@@ -125,6 +131,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
         direct: { type: 'boolean' },
         redis: { type: 'string' },
         'join-probes': { type: 'string' },
+        'create-concurrency': { type: 'string' },
         workers: { type: 'string' },
         warmup: { type: 'string' },
         seed: { type: 'string' },
@@ -207,6 +214,7 @@ export function parseLoadtestArgs(argv: string[]): LoadtestArgs {
     cluster,
     direct: values.direct === true,
     redis,
+    createConcurrency: num('create-concurrency', str('create-concurrency'), 1, 256, true) ?? DEFAULT_CREATE_CONCURRENCY,
     joinProbes: num('join-probes', str('join-probes'), 0, 10_000, true) ?? 20,
     workers: num('workers', str('workers'), 1, 64, true) ?? null,
     warmupSeconds: num('warmup', str('warmup'), 0, 60, false) ?? 2,

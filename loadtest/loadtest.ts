@@ -153,8 +153,6 @@ class Worker {
   }
 }
 
-/** Rooms created at once while setting up (each create: seat reservation, world build, connect). */
-const CREATE_CONCURRENCY = 8;
 /** Time between the starts of two join probes (ms). */
 const PROBE_INTERVAL_MS = 100;
 /** Metric readings in flight at once (one HTTP request per room). */
@@ -302,7 +300,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     if (roomCount > warm) createHist.reset();
     const createCpu0 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
     const tc0 = performance.now();
-    await pool(perRoom.slice(warm), CREATE_CONCURRENCY, (_n, k) => create(k + warm));
+    await pool(perRoom.slice(warm), args.createConcurrency, (_n, k) => create(k + warm));
     const createSeconds = (performance.now() - tc0) / 1000;
     const createCpu1 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
     const redisAfterCreate = redisReader ? await redisReader.read() : null;
@@ -569,7 +567,7 @@ function assemble(x: AssembleInput): RunResult {
     create: {
       rooms_per_s: x.create.timed > 0 ? round2(x.create.timed / x.create.seconds) : null,
       ms: percentilesMs(x.create.hist),
-      concurrency: Math.min(CREATE_CONCURRENCY, Math.max(1, x.create.timed)),
+      concurrency: Math.min(args.createConcurrency, Math.max(1, x.create.timed)),
       redis_commands_per_room: x.create.redis ? round2(x.create.redis.commands / rooms) : null,
       server_cpu_ms_per_room: x.create.cpuMicros === null || x.create.timed === 0 ? null : round2(x.create.cpuMicros / 1000 / x.create.timed),
       listing_bytes_per_room: x.create.listings === null ? null : Math.round(x.create.listings / rooms),

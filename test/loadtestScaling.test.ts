@@ -46,6 +46,14 @@ describe('loadtest: many rooms, clusters (options)', () => {
     assert.equal(parseLoadtestArgs(base).joinProbes, 20);
   });
 
+  it('takes --create-concurrency from 1 to 256 creates in flight, 8 by default', () => {
+    assert.equal(parseLoadtestArgs(base).createConcurrency, 8);
+    assert.equal(parseLoadtestArgs([...base, '--create-concurrency', '32']).createConcurrency, 32);
+    assert.equal(parseLoadtestArgs([...base, '--create-concurrency', '256']).createConcurrency, 256);
+    for (const bad of ['0', '257', '2.5', ''])
+      assert.throws(() => parseLoadtestArgs([...base, `--create-concurrency=${bad}`]), /--create-concurrency must be an integer from 1 to 256/, bad);
+  });
+
   it('takes --scenario only as a scenario of the substrate', () => {
     assert.equal(parseLoadtestArgs(base).scenario, null);
     assert.equal(parseLoadtestArgs([...base, '--scenario', 'commons_harvest__open_0']).scenario, 'commons_harvest__open_0');
@@ -120,7 +128,7 @@ describe('loadtest: agents spread over many rooms of one process', function () {
   this.timeout(120_000);
 
   it('measures every room, times joins while the rooms run, and reports memory per room and per agent (rooms of a scenario, its bots in the empty slots)', async () => {
-    const { code, stdout, stderr } = await runCli(['--agents', '7', '--rooms', '3', '--hz', '5', '--seconds', '2', '--warmup', '0', '--join-probes', '4', '--scenario', 'commons_harvest__open_0']);
+    const { code, stdout, stderr } = await runCli(['--agents', '7', '--rooms', '3', '--hz', '5', '--seconds', '2', '--warmup', '0', '--join-probes', '4', '--scenario', 'commons_harvest__open_0', '--create-concurrency', '1']);
     assert.equal(code, 0, `exit code 0; stderr:\n${stderr}`);
     const r = lastReport(stdout);
     assert.equal(r.rooms, 3);
@@ -141,6 +149,7 @@ describe('loadtest: agents spread over many rooms of one process', function () {
     assert.equal(j.via_other_process, 0, 'one process: no other to go through');
     assert.ok(j.reserve!.p50 > 0 && j.connect!.p50 > 0 && j.total!.p50 >= j.reserve!.p50, JSON.stringify(j));
     assert.ok(r.create.rooms_per_s !== null && r.create.rooms_per_s > 0, 'two rooms were created after the first');
+    assert.equal(r.create.concurrency, 1, 'one create at a time, as asked (the default would have both in flight)');
     assert.equal(r.create.redis_commands_per_room, null, 'no Redis in a single process');
     assert.equal(r.redis, null);
     const m = r.memory!;
