@@ -6,6 +6,7 @@ Every frame here is built byte by byte with ``struct`` from the README's tables 
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 from typing import Any
 
@@ -173,9 +174,11 @@ def test_a_frame_shorter_than_its_header_is_malformed_and_says_how_long_it_is() 
 
 
 def test_a_frame_with_another_magic_is_malformed() -> None:
-    with raises_malformed("bad observation magic 0x4352") as e:
-        read_layout(obs_frame(magic=0x4352))
-    assert e.value.code == "MALFORMED_MESSAGE"
+    # Below and above 0x5243: the bytes swapped ("RC") and the next value.
+    for magic in (0x4352, 0x5244):
+        with raises_malformed(f"bad observation magic 0x{magic:04x}") as e:
+            read_layout(obs_frame(magic=magic))
+        assert e.value.code == "MALFORMED_MESSAGE"
 
 
 def test_a_frame_of_another_version_is_malformed() -> None:
@@ -185,8 +188,9 @@ def test_a_frame_of_another_version_is_malformed() -> None:
 
 
 def test_an_observation_mode_past_symbolic_is_malformed() -> None:
-    with raises_malformed("unknown observation mode 3"):
-        read_layout(obs_frame(mode="none", mode_code=3))
+    for code in (3, 4, 255):
+        with raises_malformed(f"unknown observation mode {code}"):
+            read_layout(obs_frame(mode="none", mode_code=code))
     assert read_layout(obs_frame(mode="symbolic", mode_code=2)).mode == "symbolic"
 
 
@@ -272,8 +276,11 @@ def test_a_step_frame_with_another_magic_or_version_is_malformed() -> None:
     a = obs_frame()
     with raises_malformed("bad step frame magic 0x5243 or version 1"):
         reader_for(1, a).read(step_frame([a], magic=0x5243))
-    with raises_malformed("bad step frame magic 0x4243 or version 2"):
-        reader_for(1, a).read(step_frame([a], version=2))
+    with raises_malformed("bad step frame magic 0x4242 or version 1"):
+        reader_for(1, a).read(step_frame([a], magic=0x4242))
+    for version in (0, 2):
+        with raises_malformed(f"bad step frame magic 0x4243 or version {version}"):
+            reader_for(1, a).read(step_frame([a], version=version))
 
 
 def test_a_step_frame_holding_another_number_of_slots_is_malformed() -> None:
@@ -419,3 +426,15 @@ def test_frames_done_is_terminated_or_truncated() -> None:
     assert Frames(0, 0, True, False, empty, None, None).done
     assert Frames(0, 0, False, True, empty, None, None).done
     assert not Frames(0, 0, False, False, empty, None, None).done
+
+
+def test_layouts_welcomes_and_frames_are_immutable_values() -> None:
+    layout = FrameLayout("rgb", 2, 2, 0)
+    field = VectorField("X", 0, 1)
+    welcome = Welcome.parse({"slot": 0})
+    frames = Frames(0, 0, False, False, np.zeros(0), None, None)
+    for value, name in ((layout, "width"), (field, "offset"), (welcome, "tick"), (frames, "tick")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, 1)
+    # Frozen dataclasses hash by value: a layout can key a cache of dtypes.
+    assert {FrameLayout("rgb", 2, 2, 0): 1}[layout] == 1 and hash(field) == hash(VectorField("X", 0, 1))
