@@ -13,6 +13,10 @@ interpreter named by CRUCIBLE_MUTATE_PYTHON (with numpy, msgpack, websockets and
 the file's cached bytecode (``__pycache__``), so nothing else may import the package from this tree while it runs.
 mutatest 3.1 calls ``random.sample`` on a set, which Python 3.11 refuses: the call is given a sorted list here.
 
+In its full mode mutatest still leaves a location at the first mutant whose run errs or times out; here every
+mutant of every location is run, as the mode's description says ("run all possible combinations"), and in a fixed
+order (``--seed``), so that two runs count the same mutants.
+
 Type annotations are not mutated (as Stryker leaves TypeScript's types alone): under ``from __future__ import
 annotations`` they are never evaluated, so ``bytes | memoryview`` → ``bytes & memoryview`` or ``-> None`` →
 ``-> True`` cannot change what the program does. mutatest's AST visitor is told not to enter an argument's, an
@@ -73,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="npm run mutate:py --")
     parser.add_argument("file", nargs="?", default="python/crucible/protocol.py")
     parser.add_argument("--tests", help="comma-separated test files (default: the file's own, TESTS)")
+    parser.add_argument("--seed", type=int, default=1, help="the order mutatest tries the mutants in")
     parser.add_argument("--timeout-factor", type=float, default=20.0,
                         help="a mutant's run may take this many times the clean run before it counts as timed out")
     args = parser.parse_args()
@@ -89,10 +94,12 @@ def main() -> None:
 
     random.sample = _sample_sorted
     _skip_annotations(transformers.MutateAST)
+    for attr in ("break_on_error", "break_on_unknown", "break_on_timeout"):
+        setattr(cli.RunMode, attr, property(lambda self: self.mode != "f"))
     report = Path(tempfile.mkdtemp(prefix="crucible-mutate-")) / "report.rst"
     test_cmd = f"{sys.executable} -m pytest -x -q -p no:cacheprovider {' '.join(tests)}"
     cli.main(cli.cli_args([
-        "-s", args.file, "-t", test_cmd, "-m", "f", "-n", "1000000", "--nocov",
+        "-s", args.file, "-t", test_cmd, "-m", "f", "-n", "1000000", "--nocov", "-r", str(args.seed),
         "--timeout_factor", str(args.timeout_factor), "-o", str(report),
     ]))
 

@@ -287,12 +287,16 @@ def test_a_step_frame_holding_another_number_of_slots_is_malformed() -> None:
     a = obs_frame()
     with raises_malformed("step frame holds 1 slots, this connection holds 2"):
         reader_for(2, a).read(step_frame([a]))
+    with raises_malformed("step frame holds 3 slots, this connection holds 2"):
+        reader_for(2, a).read(step_frame([a, a, a]))
 
 
 def test_a_slot_frame_of_another_length_than_the_welcome_said_is_malformed() -> None:
     a = obs_frame(width=3, height=2)  # 32 + 18 = 50 bytes
     with raises_malformed("slot frame of 50 bytes, welcome said 51"):
         StepFrameReader(1, 51, 0, None).read(step_frame([a]))
+    with raises_malformed("slot frame of 50 bytes, welcome said 49"):
+        StepFrameReader(1, 49, 0, None).read(step_frame([a]))
 
 
 def test_world_rgb_without_a_world_size_in_the_welcome_is_malformed() -> None:
