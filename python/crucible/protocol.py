@@ -157,21 +157,28 @@ class StepFrameReader:
             if layout.frame_bytes != self.frame_bytes:
                 raise ProtocolError("MALFORMED_MESSAGE", f"slot frame of {layout.frame_bytes} bytes, welcome said {self.frame_bytes}")
             self._dtype = layout.dtype()
-        slots = np.frombuffer(payload, self._dtype, count=count, offset=at)
-        at += count * self.frame_bytes
-        events = None
-        if flags & STEP_EVENTS:
-            events = np.frombuffer(payload, "<f4", count=count * self.events, offset=at).reshape(count, self.events)
-            at += 4 * count * self.events
-        world = None
+        has_events = bool(flags & STEP_EVENTS)
+        world_shape: tuple[int, int] | None = None
         if flags & STEP_WORLD:
             if self.world is None:
                 raise ProtocolError("MALFORMED_MESSAGE", "step frame carries WORLD.RGB but the welcome gave no world size")
-            h, w = self.world
-            world = np.frombuffer(payload, np.uint8, count=h * w * 3, offset=at).reshape(h, w, 3)
-            at += h * w * 3
-        if at != n:
-            raise ProtocolError("MALFORMED_MESSAGE", f"step frame of {n} bytes, its header describes {at}")
+            world_shape = self.world
+        events_bytes = 4 * count * self.events if has_events else 0
+        world_bytes = world_shape[0] * world_shape[1] * 3 if world_shape is not None else 0
+        # The length is checked before any view is made: a frame cut short is malformed, not a numpy error.
+        described = at + count * self.frame_bytes + events_bytes + world_bytes
+        if described != n:
+            raise ProtocolError("MALFORMED_MESSAGE", f"step frame of {n} bytes, its header describes {described}")
+        slots = np.frombuffer(payload, self._dtype, count=count, offset=at)
+        at += count * self.frame_bytes
+        events = None
+        if has_events:
+            events = np.frombuffer(payload, "<f4", count=count * self.events, offset=at).reshape(count, self.events)
+            at += events_bytes
+        world = None
+        if world_shape is not None:
+            h, w = world_shape
+            world = np.frombuffer(payload, np.uint8, count=world_bytes, offset=at).reshape(h, w, 3)
         return Frames(int(tick), int(episode), bool(flags & STEP_TERMINATED), bool(flags & STEP_TRUNCATED), slots, events, world)
 
 
