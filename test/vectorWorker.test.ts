@@ -587,11 +587,16 @@ describe('vector worker process', function () {
       }
       mine.step(a);
       await expectPipeBatch(socketIn, mine, 'a step sent in pieces');
-      // Waiting a second for the next message: a worker that retried at once would use the CPU it could get the whole
-      // time (measured here: 0.7 s of the second); one that waits a millisecond between tries uses a few per cent.
-      const before = cpuSeconds(pid);
+      // A second of waiting for the next message. Waiting a millisecond between tries, the main thread goes to sleep
+      // each time (~850 times a second here, with 2-3 % of a core, even at a load average of 13); retrying at once,
+      // it never sleeps and takes what CPU it can get (measured here: 0.7 s of the second at a load average of 3, 0.12 s
+      // at 13, and 0 sleeps either way).
+      const cpu0 = cpuSeconds(pid);
+      const slept0 = voluntarySwitches(pid);
       await sleep(1000);
-      const used = cpuSeconds(pid) - before;
+      const used = cpuSeconds(pid) - cpu0;
+      const slept = voluntarySwitches(pid) - slept0;
+      assert.ok(slept >= 100, `the main thread slept ${slept} times in 1 s of waiting for input`);
       assert.ok(used < 0.3, `${used} s of CPU in 1 s of waiting for input`);
       a = actionsFor(rng, mine);
       socketIn.send('S', a);
