@@ -259,6 +259,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Node's `process.stdin`, touched before the worker runs: Node makes fd 0 non-blocking (libuv's pipe handle). */
 const TOUCH_STDIN = ['--import', 'data:text/javascript,process.stdin'];
 
+/** Node's `process.stdout`, touched before the worker runs: Node makes fd 1 non-blocking, so a full socket answers EAGAIN. */
+const TOUCH_STDOUT = ['--import', 'data:text/javascript,process.stdout'];
+
+/** 4 worlds of Clean Up in RGB: 28 observations of 88 × 88 × 3 = 23,232 bytes, 650 KB a batch. */
+const RGB: VectorWorldsOptions = { substrate: 'clean_up', obs: 'rgb', worlds: 4, seed: 6 };
+
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'crucible-vector-worker-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -278,6 +284,8 @@ describe('vector worker process', function () {
   let fifoWriter: number;
   /** fd 0 a directory: nothing can be read from it. */
   let dirIn: Worker;
+  /** RGB observations, a batch larger than its output socket and our read-ahead hold, written to a non-blocking stdout. */
+  let rgbOut: Worker;
   const rng = new Rng(11);
 
   before(() => {
@@ -297,11 +305,12 @@ describe('vector worker process', function () {
     const dirFd = openSync(dir, 'r');
     dirIn = new Worker(OPTIONS, [], dirFd);
     closeSync(dirFd);
+    rgbOut = new Worker(RGB, TOUCH_STDOUT);
     ref = new VectorWorlds(OPTIONS);
   });
 
   after(() => {
-    for (const p of [w, refused, many, gone, socketIn, fifoIn, dirIn]) if (p.proc.exitCode === null) p.proc.kill();
+    for (const p of [w, refused, many, gone, socketIn, fifoIn, dirIn, rgbOut]) if (p.proc.exitCode === null) p.proc.kill();
     if (fifoWriter >= 0) closeSync(fifoWriter);
   });
 
@@ -629,6 +638,32 @@ describe('vector worker process', function () {
       await dirIn.line();
       assert.equal(await dirIn.exitCode(), 1);
       assert.match(dirIn.stderr, /EISDIR/);
+    });
+  });
+
+  describe('a batch larger than its output holds', () => {
+    it('sends every part once and in order while its reader pauses: a write cut short in the middle of an observation resumes there', async () => {
+      await rgbOut.line();
+      const pid = rgbOut.proc.pid ?? -1;
+      assert.ok(descriptors(pid).find((d) => d.fd === 1)?.nonBlocking, 'fd 1 non-blocking');
+      const mine = new VectorWorlds(RGB);
+      assert.equal(mine.shape.obsBytes, 88 * 88 * 3);
+      rgbOut.sendJson('L', { transport: 'pipe' });
+      assert.equal((await rgbOut.reply()).op, 'K');
+      for (const [what, send, apply] of [
+        ['reset', () => rgbOut.send('R', seedPayload(1, 12)), () => mine.reset(12)],
+        ['step', () => rgbOut.send('S', new Uint8Array(mine.agents).fill(1)), () => mine.step(new Uint8Array(mine.agents).fill(1))],
+      ] as const) {
+        // Our socket takes ~200 KB and our stream reads ~64 KB ahead before it stops: the worker's writev stops short
+        // of the 650 KB, at a byte the kernel picks (not a part's end), and the worker waits for room.
+        rgbOut.stdout.pause();
+        send();
+        apply();
+        await sleep(300);
+        rgbOut.stdout.resume();
+        await expectPipeBatch(rgbOut, mine, what);
+      }
+      assert.equal(await rgbOut.pending(), 0, 'nothing after the batch');
     });
   });
 
