@@ -19,7 +19,7 @@
  * call per section, straight from the renderers' own buffers: one copy, into the pages Python reads with no copy.
  * Everything is synchronous: the worker does nothing but step, so there is no event loop work to wait for.
  */
-import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, openSync, readSync, writevSync } from 'node:fs';
 import { CrucibleError } from '../ecs/errors.js';
 import { VectorWorlds, type VectorWorldsOptions } from './vector.js';
 
@@ -31,8 +31,11 @@ const IOV_MAX = 1024;
 const head = Buffer.alloc(5);
 /**
  * Our input, read blocking. Node may have made fd 0 non-blocking (O_NONBLOCK is shared by every fd of that open
- * file), and retrying on EAGAIN spins: on a loaded machine the spinning worker takes the core the trainer needs to
- * send the next step (measured: 4× slower with RGB). Opening the pipe anew gives a description of our own, blocking.
+ * file; touching `process.stdin` does it), and a read of an empty non-blocking pipe answers EAGAIN at once: retried
+ * without a pause, it spins, and on a loaded machine the spinning worker takes the core the trainer needs to send the
+ * next step (measured: 4× slower with RGB). Opening the pipe anew gives a description of our own, blocking. When that
+ * cannot be done (a socket, as Node's own child processes get: it has no path to open), fd 0 is read as it is, and an
+ * EAGAIN waits a millisecond before the next try (`retrying`).
  */
 const IN = ((): number => {
   try {
@@ -42,32 +45,16 @@ const IN = ((): number => {
   }
 })();
 
-function readExact(buf: Buffer, n: number): boolean {
-  let off = 0;
-  while (off < n) {
-    let got: number;
-    try {
-      got = readSync(IN, buf, off, n - off, null);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      throw e;
-    }
-    if (got === 0) return false;
-    off += got;
-  }
-  return true;
-}
-
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /**
- * `write()` again until the output takes it. Our stdout may be non-blocking (whatever touches `process.stdout` makes
- * it so, e.g. a loader given with --import): a full pipe then answers EAGAIN, and we wait a millisecond for the
- * reader rather than spin or die.
+ * `io()` again until it does not answer EAGAIN, waiting a millisecond between tries: a non-blocking input with
+ * nothing to read yet, or a non-blocking output that is full (whatever touches `process.stdout` makes our stdout so,
+ * e.g. a loader given with --import), waits for the other side rather than spin or die. Any other error is thrown.
  */
-function untilWritten(write: () => number): number {
+function retrying(io: () => number): number {
   for (;;) {
     try {
-      return write();
+      return io();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
       Atomics.wait(pause, 0, 0, 1);
@@ -75,41 +62,43 @@ function untilWritten(write: () => number): number {
   }
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
+/** Read exactly `n` bytes into `buf`; false at the end of input (before or in the middle of them). */
+function readExact(buf: Buffer, n: number): boolean {
   let off = 0;
-  while (off < data.length) off += untilWritten(() => writeSync(fd, data, off, data.length - off));
+  while (off < n) {
+    const got = retrying(() => readSync(IN, buf, off, n - off, null));
+    if (got === 0) return false;
+    off += got;
+  }
+  return true;
 }
 
-/** Write `parts` one after another at `position` (null: the fd's current position, e.g. a pipe). */
-function writeParts(fd: number, parts: Uint8Array[], position: number | null): void {
-  let i = 0;
+/**
+ * Write `parts` one after another at `position` (null: the fd's current position, e.g. a pipe), at most IOV_MAX
+ * buffers a call. A call may write less than it was given (a full pipe; a file at the size limit): the next call
+ * starts where it stopped, in the middle of a part if need be. A file that takes nothing more fails the call (EFBIG,
+ * ENOSPC), and the error is thrown.
+ */
+function writeParts(fd: number, parts: readonly Uint8Array[], position: number | null): void {
+  let i = 0; // the first part not yet written whole
+  let done = 0; // how much of it is written
   let pos = position;
   while (i < parts.length) {
     const chunk = parts.slice(i, i + IOV_MAX);
-    let total = 0;
-    for (const p of chunk) total += p.length;
-    const wrote = untilWritten(() => (pos === null ? writevSync(fd, chunk) : writevSync(fd, chunk, pos)));
-    if (wrote < total) {
-      // A partial write (a full pipe): finish this chunk part by part.
-      let skip = wrote;
-      for (const p of chunk) {
-        if (skip >= p.length) {
-          skip -= p.length;
-          continue;
-        }
-        const rest = p.subarray(skip);
-        skip = 0;
-        if (pos === null) writeAll(fd, rest);
-        else {
-          const at = pos + (p.length - rest.length);
-          let off = 0;
-          while (off < rest.length) off += untilWritten(() => writeSync(fd, rest, off, rest.length - off, at + off));
-        }
-      }
+    if (done > 0) chunk[0] = chunk[0].subarray(done);
+    let wrote = retrying(() => (pos === null ? writevSync(fd, chunk) : writevSync(fd, chunk, pos)));
+    if (pos !== null) pos += wrote;
+    wrote += done;
+    while (i < parts.length && wrote >= parts[i].length) {
+      wrote -= parts[i].length;
+      i++;
     }
-    if (pos !== null) pos += total;
-    i += IOV_MAX;
+    done = wrote;
   }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  writeParts(fd, [data], null);
 }
 
 function reply(op: string, payload?: unknown): void {

@@ -10,8 +10,9 @@
  * seconds (tsx compiles the engine), so one worker serves the tests of a transport in turn, in order.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,24 +23,28 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('../server/vectorWorker.ts', import.meta.url));
 
 class Worker {
-  readonly proc: ChildProcessWithoutNullStreams;
+  readonly proc: ChildProcess;
   readonly exit: Promise<number | null>;
   private buf = Buffer.alloc(0);
   private wake: (() => void) | null = null;
   private ended = false;
   stderr = '';
 
-  constructor(options: unknown, nodeArgs: string[] = []) {
-    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER, JSON.stringify(options)], { cwd: ROOT, stdio: 'pipe' });
-    this.proc.stdout.on('data', (d: Buffer) => {
+  /**
+   * `stdin`: 'pipe' (Node's child stdio: a socket pair), or a descriptor of ours the worker gets as its fd 0; messages
+   * are then written to `input` (the other end, e.g. a FIFO's writer).
+   */
+  constructor(options: unknown, nodeArgs: string[] = [], stdin: 'pipe' | number = 'pipe', private readonly input?: number) {
+    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', WORKER, JSON.stringify(options)], { cwd: ROOT, stdio: [stdin, 'pipe', 'pipe'] });
+    this.stdout.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
       this.wake?.();
     });
-    this.proc.stdout.on('end', () => {
+    this.stdout.on('end', () => {
       this.ended = true;
       this.wake?.();
     });
-    this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.proc.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exit = new Promise((resolve) => this.proc.on('close', (code) => resolve(code)));
   }
 
@@ -60,6 +65,22 @@ class Worker {
       clearTimeout(timer);
       this.wake = null;
     }
+  }
+
+  get stdout(): Readable {
+    if (this.proc.stdout === null) throw new Error('the worker has no stdout pipe');
+    return this.proc.stdout;
+  }
+
+  get stdin(): Writable {
+    if (this.proc.stdin === null) throw new Error('the worker has no stdin pipe');
+    return this.proc.stdin;
+  }
+
+  /** Bytes to the worker's input. */
+  write(b: Uint8Array): void {
+    if (this.input === undefined) this.stdin.write(b);
+    else writeSync(this.input, b);
   }
 
   /** The exit status, waiting at most 15 s. */
@@ -100,7 +121,7 @@ class Worker {
   }
 
   send(op: string, payload?: Uint8Array): void {
-    this.proc.stdin.write(Worker.frame(op, payload));
+    this.write(Worker.frame(op, payload));
   }
 
   sendJson(op: string, value: unknown): void {
@@ -182,8 +203,8 @@ const MANY: VectorWorldsOptions = { substrate: 'prisoners_dilemma_in_the_matrix_
 
 /** A file of `size` bytes of FILL, and the offsets of the sections in it: gaps between them, not in protocol order. */
 const FILL = 0xa5;
-function sharedFile(dir: string, ref: VectorWorlds): { file: string; offsets: Record<string, number>; size: number } {
-  const file = join(dir, `batch-${ref.agents}`);
+function sharedFile(dir: string, ref: VectorWorlds, name = `batch-${ref.agents}`): { file: string; offsets: Record<string, number>; size: number } {
+  const file = join(dir, name);
   const sizes = Object.fromEntries(sectionSizes(ref));
   const offsets: Record<string, number> = {};
   let at = 13;
@@ -209,6 +230,41 @@ function expectFile(shm: { file: string; offsets: Record<string, number>; size: 
   for (let i = 0; i < shm.size; i++) if (!covered[i]) assert.equal(got[i], FILL, `${what}: byte ${i}, outside every section, untouched`);
 }
 
+/** Linux (/proc): the process's open descriptors, what each opens, and whether its open file is non-blocking. */
+function descriptors(pid: number): { fd: number; target: string; nonBlocking: boolean }[] {
+  return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+      return flags ? [{ fd: Number(fd), target, nonBlocking: (parseInt(flags[1], 8) & constants.O_NONBLOCK) !== 0 }] : [];
+    } catch {
+      return []; // closed while we looked
+    }
+  });
+}
+
+/** Linux (/proc/<pid>/stat): the CPU seconds the process has used, user + system, in clock ticks of 1/100 s. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Linux (/proc/<pid>/status): how many times the main thread gave up the CPU of its own accord (it went to sleep). */
+function voluntarySwitches(pid: number): number {
+  return Number(/^voluntary_ctxt_switches:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Node's `process.stdin`, touched before the worker runs: Node makes fd 0 non-blocking (libuv's pipe handle). */
+const TOUCH_STDIN = ['--import', 'data:text/javascript,process.stdin'];
+
+/** Node's `process.stdout`, touched before the worker runs: Node makes fd 1 non-blocking, so a full socket answers EAGAIN. */
+const TOUCH_STDOUT = ['--import', 'data:text/javascript,process.stdout'];
+
+/** 4 worlds of Clean Up in RGB: 28 observations of 88 × 88 × 3 = 23,232 bytes, 650 KB a batch. */
+const RGB: VectorWorldsOptions = { substrate: 'clean_up', obs: 'rgb', worlds: 4, seed: 6 };
+
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'crucible-vector-worker-'))));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -220,6 +276,16 @@ describe('vector worker process', function () {
   let refused: Worker;
   let many: Worker;
   let gone: Worker;
+  /** fd 0 a socket made non-blocking: it cannot be opened anew, so the worker reads it as it is. */
+  let socketIn: Worker;
+  /** fd 0 a FIFO made non-blocking, and our end that writes to it. */
+  let fifoIn: Worker;
+  let fifo: string;
+  let fifoWriter: number;
+  /** fd 0 a directory: nothing can be read from it. */
+  let dirIn: Worker;
+  /** RGB observations, a batch larger than its output socket and our read-ahead hold, written to a non-blocking stdout. */
+  let rgbOut: Worker;
   const rng = new Rng(11);
 
   before(() => {
@@ -228,11 +294,24 @@ describe('vector worker process', function () {
     refused = new Worker({ ...OPTIONS, worlds: 0 });
     many = new Worker(MANY);
     gone = new Worker({ substrate: 'commons_harvest__open', obs: 'symbolic', worlds: 1, seed: 1 });
+    socketIn = new Worker(OPTIONS, TOUCH_STDIN);
+    fifo = join(dir, 'input');
+    execFileSync('mkfifo', [fifo]);
+    // Non-blocking, the reader's open does not wait for a writer; then the writer's does not wait either.
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    fifoWriter = openSync(fifo, constants.O_WRONLY);
+    fifoIn = new Worker(OPTIONS, TOUCH_STDIN, reader, fifoWriter);
+    closeSync(reader);
+    const dirFd = openSync(dir, 'r');
+    dirIn = new Worker(OPTIONS, [], dirFd);
+    closeSync(dirFd);
+    rgbOut = new Worker(RGB, TOUCH_STDOUT);
     ref = new VectorWorlds(OPTIONS);
   });
 
   after(() => {
-    for (const p of [w, refused, many, gone]) if (p.proc.exitCode === null) p.proc.kill();
+    for (const p of [w, refused, many, gone, socketIn, fifoIn, dirIn, rgbOut]) if (p.proc.exitCode === null) p.proc.kill();
+    if (fifoWriter >= 0) closeSync(fifoWriter);
   });
 
   it('refuses bad options with one error line naming the code, and exits with status 1', async () => {
@@ -245,7 +324,7 @@ describe('vector worker process', function () {
 
   it('exits (status 1) instead of retrying when the reader of its output has gone', async () => {
     await gone.line();
-    gone.proc.stdout.destroy();
+    gone.stdout.destroy();
     gone.send('R');
     assert.equal(await gone.exitCode(), 1);
     assert.match(gone.stderr, /EPIPE/);
@@ -335,7 +414,7 @@ describe('vector worker process', function () {
     const a = actionsFor(rng, ref);
     const msg = Worker.frame('S', a);
     for (const [from, to] of [[0, 2], [2, 9], [9, 12], [12, msg.length]]) {
-      w.proc.stdin.write(msg.subarray(from, to));
+      w.write(msg.subarray(from, to));
       await new Promise((r) => setTimeout(r, 30));
     }
     ref.step(a);
@@ -424,6 +503,39 @@ describe('vector worker process', function () {
       assert.equal((await w.reply()).op, 'K');
       assert.deepEqual(open().filter((f) => f === shm.file), [], 'and closed after');
     });
+
+    it('reports a write to the shared file that the system cuts short (the file size limit) as an error, the bytes below the limit written, and writes the next batch whole', async () => {
+      const cut = sharedFile(dir, ref, 'cut');
+      // 50 bytes into agent 3's view: the first writev of the observations (the first section written) stops there, and
+      // the next, for the rest, fails (EFBIG).
+      const limit = cut.offsets.obs + 3 * ref.shape.obsBytes + 50;
+      w.sendJson('L', { transport: 'shm', path: cut.file, offsets: cut.offsets });
+      assert.equal((await w.reply()).op, 'K');
+      const pid = String(w.proc.pid);
+      const soft = execFileSync('prlimit', ['--pid', pid, '--fsize', '--raw', '--noheadings', '--output', 'SOFT']).toString().trim();
+      execFileSync('prlimit', ['--pid', pid, `--fsize=${limit}:`]);
+      try {
+        const a = actionsFor(rng, ref);
+        w.send('S', a);
+        ref.step(a);
+        const e = await w.error();
+        assert.equal(e.code, 'INTERNAL_ERROR');
+        assert.match(e.message, /EFBIG/);
+      } finally {
+        execFileSync('prlimit', ['--pid', pid, `--fsize=${soft}:`]);
+      }
+      const got = readFileSync(cut.file);
+      const obs = sectionsOf(ref).obs;
+      assert.ok(got.subarray(cut.offsets.obs, limit).equals(obs.subarray(0, limit - cut.offsets.obs)), 'the observations below the limit');
+      for (let i = limit; i < cut.size; i++) assert.equal(got[i], FILL, `byte ${i}, at or past the limit, untouched`);
+      const a = actionsFor(rng, ref);
+      w.send('S', a);
+      ref.step(a);
+      assert.equal((await w.reply()).op, 'K');
+      expectFile(cut, ref, 'the step after the limit is lifted');
+      w.sendJson('L', { transport: 'pipe' });
+      assert.equal((await w.reply()).op, 'K');
+    });
   });
 
   describe('a batch of more than 1024 parts', () => {
@@ -452,9 +564,106 @@ describe('vector worker process', function () {
       assert.equal((await many.reply()).op, 'K');
       expectFile(shm, big, 'shm step');
       // A step's header and some of its actions, then the end.
-      many.proc.stdin.end(Worker.frame('S', a).subarray(0, 5 + 3));
+      many.stdin.end(Worker.frame('S', a).subarray(0, 5 + 3));
       assert.equal(await many.exitCode(), 0);
       assert.equal(await many.pending(), 0, 'nothing answered to the half message');
+    });
+  });
+
+  describe('an input Node has made non-blocking (touching process.stdin does, e.g. a loader given with --import)', () => {
+    it('reads a non-blocking socket it cannot open anew by waiting between tries, not spinning: messages whole and in pieces, and the end of input', async () => {
+      await socketIn.line();
+      const pid = socketIn.proc.pid ?? -1;
+      const fd0 = descriptors(pid).find((d) => d.fd === 0);
+      assert.ok(fd0 && fd0.target.startsWith('socket:') && fd0.nonBlocking, `fd 0 a non-blocking socket: ${JSON.stringify(fd0)}`);
+      assert.equal(descriptors(pid).filter((d) => d.target === fd0.target).length, 1, 'a socket has no path to open: fd 0 is the one read');
+      const mine = new VectorWorlds(OPTIONS);
+      socketIn.sendJson('L', { transport: 'pipe' });
+      assert.equal((await socketIn.reply()).op, 'K');
+      socketIn.send('R', seedPayload(1, 31));
+      mine.reset(31);
+      await expectPipeBatch(socketIn, mine, 'reset(31)');
+      // Each piece after a pause: the reads between them find the socket empty (EAGAIN).
+      let a = actionsFor(rng, mine);
+      const msg = Worker.frame('S', a);
+      for (const [from, to] of [[0, 3], [3, 5], [5, 9], [9, msg.length]]) {
+        socketIn.write(msg.subarray(from, to));
+        await sleep(30);
+      }
+      mine.step(a);
+      await expectPipeBatch(socketIn, mine, 'a step sent in pieces');
+      // A second of waiting for the next message. Waiting a millisecond between tries, the main thread goes to sleep
+      // each time (~850 times a second here, with 2-3 % of a core, even at a load average of 13); retrying at once,
+      // it never sleeps and takes what CPU it can get (measured here: 0.7 s of the second at a load average of 3, 0.12 s
+      // at 13, and 0 sleeps either way).
+      const cpu0 = cpuSeconds(pid);
+      const slept0 = voluntarySwitches(pid);
+      await sleep(1000);
+      const used = cpuSeconds(pid) - cpu0;
+      const slept = voluntarySwitches(pid) - slept0;
+      assert.ok(slept >= 100, `the main thread slept ${slept} times in 1 s of waiting for input`);
+      assert.ok(used < 0.3, `${used} s of CPU in 1 s of waiting for input`);
+      a = actionsFor(rng, mine);
+      socketIn.send('S', a);
+      mine.step(a);
+      await expectPipeBatch(socketIn, mine, 'the step after the wait');
+      socketIn.stdin.end(Worker.frame('S', a).subarray(0, 2));
+      assert.equal(await socketIn.exitCode(), 0);
+      assert.equal(await socketIn.pending(), 0, 'nothing answered to the half header');
+    });
+
+    it('opens a non-blocking FIFO anew and reads it blocking: a second description of its own, and no wake-ups while it waits', async () => {
+      await fifoIn.line();
+      const pid = fifoIn.proc.pid ?? -1;
+      const open = descriptors(pid).filter((d) => d.target === fifo);
+      assert.ok(open.some((d) => d.fd === 0 && d.nonBlocking), `fd 0 the FIFO, non-blocking: ${JSON.stringify(open)}`);
+      assert.equal(open.filter((d) => d.fd !== 0 && !d.nonBlocking).length, 1, `one more descriptor of the FIFO, blocking: ${JSON.stringify(open)}`);
+      // Blocked in read(), the main thread sleeps once; polling every millisecond would wake it ~500 times.
+      const before = voluntarySwitches(pid);
+      await sleep(500);
+      const woke = voluntarySwitches(pid) - before;
+      assert.ok(woke < 20, `the main thread woke ${woke} times in 0.5 s of waiting for input`);
+      const mine = new VectorWorlds(OPTIONS);
+      fifoIn.sendJson('L', { transport: 'pipe' });
+      assert.equal((await fifoIn.reply()).op, 'K');
+      fifoIn.send('R', seedPayload(1, 8));
+      mine.reset(8);
+      await expectPipeBatch(fifoIn, mine, 'reset(8)');
+      closeSync(fifoWriter);
+      fifoWriter = -1; // closed: the number may be reused
+      assert.equal(await fifoIn.exitCode(), 0);
+    });
+
+    it('exits with status 1 naming the error when its input cannot be read (a directory), instead of retrying', async () => {
+      await dirIn.line();
+      assert.equal(await dirIn.exitCode(), 1);
+      assert.match(dirIn.stderr, /EISDIR/);
+    });
+  });
+
+  describe('a batch larger than its output holds', () => {
+    it('sends every part once and in order while its reader pauses: a write cut short in the middle of an observation resumes there', async () => {
+      await rgbOut.line();
+      const pid = rgbOut.proc.pid ?? -1;
+      assert.ok(descriptors(pid).find((d) => d.fd === 1)?.nonBlocking, 'fd 1 non-blocking');
+      const mine = new VectorWorlds(RGB);
+      assert.equal(mine.shape.obsBytes, 88 * 88 * 3);
+      rgbOut.sendJson('L', { transport: 'pipe' });
+      assert.equal((await rgbOut.reply()).op, 'K');
+      for (const [what, send, apply] of [
+        ['reset', () => rgbOut.send('R', seedPayload(1, 12)), () => mine.reset(12)],
+        ['step', () => rgbOut.send('S', new Uint8Array(mine.agents).fill(1)), () => mine.step(new Uint8Array(mine.agents).fill(1))],
+      ] as const) {
+        // Our socket takes ~200 KB and our stream reads ~64 KB ahead before it stops: the worker's writev stops short
+        // of the 650 KB, at a byte the kernel picks (not a part's end), and the worker waits for room.
+        rgbOut.stdout.pause();
+        send();
+        apply();
+        await sleep(300);
+        rgbOut.stdout.resume();
+        await expectPipeBatch(rgbOut, mine, what);
+      }
+      assert.equal(await rgbOut.pending(), 0, 'nothing after the batch');
     });
   });
 
