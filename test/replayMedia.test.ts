@@ -169,6 +169,15 @@ describe('replay pictures', function () {
       assert.ok(frame.rgb.subarray((9 * 20 + 7) * 3, (9 * 20 + 18) * 3).some((v) => v !== 0), 'the agent\'s row of the view is drawn');
     });
 
+    it('takes the picture\'s height from a view taller than the world', () => {
+      // spriteSize 2: an 8 × 6 px world and a 22 × 22 px view; 8 + 4 + 22 = 34 wide, 22 high (both even already).
+      const sim = tinySim(tinySpec(['WWWW', 'WP P', 'WWWW'], { players: 2, extra: { observation: { ...open.observation, spriteSize: 2 } } }));
+      const composer = new FrameComposer(sim, 0);
+      assert.deepEqual([composer.width, composer.height], [34, 22]);
+      const frame = { width: 34, height: 22, rgb: composer.draw(sim) };
+      assert.equal(firstDifference(frame, 34, 22, composed(worldPicture(sim), viewPicture(sim, 0))), '');
+    });
+
     it('refuses an agent that is not a slot of the substrate, naming the slots', () => {
       const sim = tinySim(spec);
       for (const agent of [2, -1, 0.5]) {
@@ -212,6 +221,14 @@ describe('replay pictures', function () {
       assert.deepEqual(seen[1], [284, WH, STEPS + 1]);
     });
 
+    it('fails with the file system\'s error when a frame cannot be written', async () => {
+      const frames = join(dir, 'blocked-frames');
+      // A directory where frame 3's file should go.
+      mkdirSync(join(frames, 'frame_00003.png'), { recursive: true });
+      await assert.rejects(renderReplay(replay, { framesDir: frames }), /^Error: EISDIR: illegal operation on a directory/);
+      assert.deepEqual(readdirSync(frames).sort(), ['frame_00000.png', 'frame_00001.png', 'frame_00002.png', 'frame_00003.png']);
+    });
+
     it('writes nothing when check refuses', async () => {
       const frames = join(dir, 'refused');
       await assert.rejects(renderReplay(replay, { framesDir: frames, check: () => { throw new CrucibleError('REPLAY_TOO_LARGE', 'no'); } }), /no/);
@@ -249,6 +266,17 @@ describe('replay pictures', function () {
         return n;
       };
       assert.equal(await turns(), 0);
+      // A clock that stands still: no time passes between frames, so a limit of 0 ms is reached at every frame
+      // ("this many milliseconds have passed") and one of 10 ms never is.
+      const now = performance.now;
+      performance.now = () => 1_000_000;
+      try {
+        assert.ok((await turns(0)) >= STEPS + 1);
+        const still = await turns(10);
+        assert.ok(still >= 1 && still <= 3, `${still} turns`);
+      } finally {
+        performance.now = now;
+      }
       // 9 frames, yielding before each (0 ms always passed), and before and after setting up.
       assert.ok((await turns(0)) >= STEPS + 1);
       // An hour never passes: only the two pauses of the set-up.
@@ -273,7 +301,7 @@ describe('replay pictures', function () {
       }
     });
 
-    withFfmpeg('encodes an H.264 MP4 (yuv420p, moov first for streaming) at zoom 2 and 20 fps by default', async () => {
+    withFfmpeg('encodes an H.264 MP4 (yuv420p, quality 20, preset veryfast, moov first for streaming) at zoom 2 and 20 fps by default', async () => {
       const mp4 = join(dir, 'default.mp4');
       const res = await renderReplay(replay, { video: mp4, agent: AGENT });
       assert.deepEqual(res, { frames: STEPS + 1, width: 284, height: WH, video: { path: mp4, bytes: statSync(mp4).size, encoder: 'ffmpeg (libx264)' } });
@@ -281,6 +309,10 @@ describe('replay pictures', function () {
       assert.deepEqual([info.codec_name, info.pix_fmt, info.width, info.height, info.r_frame_rate, info.nb_read_frames], ['h264', 'yuv420p', '568', '288', '20/1', String(STEPS + 1)]);
       const bytes = readFileSync(mp4);
       assert.ok(bytes.indexOf('moov') < bytes.indexOf('mdat'), '+faststart puts the index before the data');
+      // x264 writes its settings into the stream: constant quality 20, and the veryfast preset's one reference frame
+      // and subpel refinement 2 (x264 --fullhelp: veryfast is --ref 1 --subme 2; the default, medium, is 3 and 7).
+      const settings = ` ${/x264 - core [^\0]*/.exec(bytes.toString('latin1'))?.[0] ?? ''} `;
+      for (const s of [' crf=20.0 ', ' ref=1 ', ' subme=2 ']) assert.ok(settings.includes(s), `x264 settings have${s}`);
       // Lossy, but close: the first frame's mean error against the composed picture is small.
       const [first] = decodeVideo(mp4, 568, 288);
       const expected = composed(worlds[0], views[0]);
@@ -292,7 +324,7 @@ describe('replay pictures', function () {
     withFfmpeg('reports ffmpeg\'s failure with its exit status and message, and the process goes on', async () => {
       const video = join(dir, 'no-such-dir', 'out.gif');
       await assert.rejects(renderReplay(replay, { video, zoom: 1 }), (e: Error) => {
-        assert.match(e.message, /^ffmpeg exited with 1: .*no-such-dir\/out\.gif: No such file or directory$/);
+        assert.equal(e.message, `ffmpeg exited with 1: ${video}: No such file or directory`);
         return true;
       });
       // Still alive: a failed ffmpeg's closed pipe is no uncaught EPIPE.
@@ -309,13 +341,29 @@ describe('replay pictures', function () {
       assert.deepEqual(ffmpegChildren(), []);
     });
 
-    it('refuses a video without ffmpeg, naming where it looked (CRUCIBLE_FFMPEG)', async () => {
+    it('looks for ffmpeg at /usr/bin/ffmpeg or CRUCIBLE_FFMPEG, refusing a video when it is missing or cannot run', async () => {
       const file = join(dir, 'short.replay.gz');
       writeFileSync(file, encodeReplay(replay));
-      const script = `import { readReplay } from './server/replay.ts'; import { renderReplay } from './server/replayMedia.ts';
-        renderReplay(readReplay(${JSON.stringify(file)}), { video: ${JSON.stringify(join(dir, 'none.gif'))} }).then(() => console.log('rendered'), (e) => console.log(e.code, e.message));`;
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, CRUCIBLE_FFMPEG: '/no/such/ffmpeg' } });
-      assert.equal(stdout.trim(), 'INVALID_OPTION --video needs ffmpeg at /no/such/ffmpeg (apt-get install ffmpeg; .ci/run installs it), or set CRUCIBLE_FFMPEG');
+      const notProgram = join(dir, 'not-a-program');
+      writeFileSync(notProgram, 'not executable', { mode: 0o644 });
+      // A fresh process for each setting: FFMPEG is read once, when the module loads.
+      const script = `import { readReplay } from './server/replay.ts'; import { FFMPEG, renderReplay } from './server/replayMedia.ts';
+        console.log(FFMPEG);
+        renderReplay(readReplay(${JSON.stringify(file)}), { video: process.env.VIDEO, zoom: 1 })
+          .then(() => console.log('rendered'), (e) => console.log(e.code, e.message));`;
+      const child = async (ffmpeg: string | null): Promise<string[]> => {
+        const env: NodeJS.ProcessEnv = { ...process.env, VIDEO: join(dir, `${ffmpeg === null ? 'default' : 'none'}.gif`) };
+        if (ffmpeg === null) delete env.CRUCIBLE_FFMPEG;
+        else env.CRUCIBLE_FFMPEG = ffmpeg;
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env });
+        return stdout.trim().split('\n');
+      };
+      const [unset, missing, cannotRun] = await Promise.all([child(null), child('/no/such/ffmpeg'), child(notProgram)]);
+      assert.equal(unset[0], '/usr/bin/ffmpeg');
+      if (existsSync('/usr/bin/ffmpeg')) assert.deepEqual([unset[1], existsSync(join(dir, 'default.gif'))], ['rendered', true]);
+      assert.deepEqual(missing, ['/no/such/ffmpeg', 'INVALID_OPTION --video needs ffmpeg at /no/such/ffmpeg (apt-get install ffmpeg; .ci/run installs it), or set CRUCIBLE_FFMPEG']);
+      // The spawn's own failure, reported (not an uncaught 'error' event).
+      assert.deepEqual(cannotRun, [notProgram, `EACCES spawn ${notProgram} EACCES`]);
       assert.equal(existsSync(join(dir, 'none.gif')), false);
     });
   });
