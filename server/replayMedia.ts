@@ -124,22 +124,32 @@ class FfmpegVideo {
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    // An ffmpeg that stops early (a path it cannot write, a full disk) closes its stdin: the write fails with EPIPE,
+    // which must not be an unhandled 'error' (it would end the server); its exit status is the error reported.
+    this.proc.stdin.on('error', () => undefined);
     this.done = new Promise((resolve, reject) => {
       this.proc.on('error', reject);
       this.proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${this.stderr.trim()}`))));
     });
+    // Awaited by push or end; a render that fails elsewhere first (kill) leaves it unawaited.
+    this.done.catch(() => undefined);
   }
 
   async push(frame: Uint8Array): Promise<void> {
-    // ffmpeg reads asynchronously: hand it a copy, and wait when its pipe is full.
+    // ffmpeg reads asynchronously: hand it a copy, and wait when its pipe is full, or for its failure if it stopped.
     if (!this.proc.stdin.write(Buffer.from(frame))) {
-      await new Promise<void>((resolve) => this.proc.stdin.once('drain', () => resolve()));
+      await Promise.race([new Promise<void>((resolve) => this.proc.stdin.once('drain', () => resolve())), this.done]);
     }
   }
 
   async end(): Promise<void> {
     this.proc.stdin.end();
     await this.done;
+  }
+
+  /** Stop ffmpeg after a failed render, so it does not wait for frames forever. */
+  kill(): void {
+    this.proc.kill('SIGKILL');
   }
 }
 
@@ -159,23 +169,28 @@ export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<
   if (opts.video && !/\.(mp4|gif)$/.test(opts.video)) throw new CrucibleError('INVALID_OPTION', `--video must name a .mp4 or .gif file, got ${opts.video}`);
   if (opts.framesDir) mkdirSync(opts.framesDir, { recursive: true });
   const video = opts.video ? new FfmpegVideo(opts.video, composer.width, composer.height, fps, zoom) : null;
-  await pause();
   let frames = 0;
-  let since = performance.now();
-  for (;;) {
-    if (opts.yieldAfterMs !== undefined && performance.now() - since >= opts.yieldAfterMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      since = performance.now();
+  try {
+    await pause();
+    let since = performance.now();
+    for (;;) {
+      if (opts.yieldAfterMs !== undefined && performance.now() - since >= opts.yieldAfterMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+      const rgb = composer.draw(player.env.sim);
+      if (opts.framesDir) {
+        // Truecolour PNGs deflated by node:zlib (server/worldImage.ts): a few ms each, where upng-js's palette search
+        // takes tens of ms a frame.
+        writeFileSync(join(opts.framesDir, `frame_${String(player.tick).padStart(5, '0')}.png`), await encodePngAsync(rgb, composer.width, composer.height));
+      }
+      if (video) await video.push(rgb);
+      frames++;
+      if (!player.step()) break;
     }
-    const rgb = composer.draw(player.env.sim);
-    if (opts.framesDir) {
-      // Truecolour PNGs deflated by node:zlib (server/worldImage.ts): a few ms each, where upng-js's palette search
-      // takes tens of ms a frame.
-      writeFileSync(join(opts.framesDir, `frame_${String(player.tick).padStart(5, '0')}.png`), await encodePngAsync(rgb, composer.width, composer.height));
-    }
-    if (video) await video.push(rgb);
-    frames++;
-    if (!player.step()) break;
+  } catch (err) {
+    video?.kill();
+    throw err;
   }
   const result: MediaResult = { frames, width: composer.width, height: composer.height };
   if (opts.framesDir) result.frames_dir = opts.framesDir;

@@ -53,6 +53,10 @@ export const TESTS: Readonly<Record<string, readonly string[]>> = {
   'systems/macros.ts:148-326': ['test/macros.test.ts', 'test/macroRunner.test.ts'],
   // seenObjects, describeObservation and their helpers (what the window shows, the agent's own state).
   'systems/textObservations.ts:1-180': ['test/textObservations.test.ts', 'test/seenObjects.test.ts'],
+  // The frame composer, the PNG frames and the ffmpeg pipe on an 8-tick episode (small real encodes).
+  'server/replayMedia.ts': ['test/replayMedia.test.ts'],
+  // The command line, run as a process on an 8-tick episode.
+  'server/replayCli.ts': ['test/replayCli.test.ts'],
 };
 
 /**
