@@ -165,7 +165,7 @@ export async function renderReplay(replay: Replay, opts: MediaOptions): Promise<
   const fps = opts.fps ?? 20;
   const zoom = opts.zoom ?? 2;
   if (!Number.isInteger(zoom) || zoom < 1 || zoom > 16) throw new CrucibleError('INVALID_OPTION', `--zoom must be an integer from 1 to 16, got ${zoom}`);
-  if (!(fps > 0 && fps <= 240)) throw new CrucibleError('INVALID_OPTION', `--fps must be a number from 1 to 240, got ${fps}`);
+  if (!(fps > 0 && fps <= 240)) throw new CrucibleError('INVALID_OPTION', `--fps must be a number above 0 and at most 240, got ${fps}`);
   if (opts.video && !/\.(mp4|gif)$/.test(opts.video)) throw new CrucibleError('INVALID_OPTION', `--video must name a .mp4 or .gif file, got ${opts.video}`);
   if (opts.framesDir) mkdirSync(opts.framesDir, { recursive: true });
   const video = opts.video ? new FfmpegVideo(opts.video, composer.width, composer.height, fps, zoom) : null;

@@ -97,7 +97,7 @@ describe('npm run replay', function () {
       replayCli(file, '--frames', frames, '--zoom', '17'),
     ]);
     refused(agent, 'INVALID_OPTION: --agent must be a slot from 0 to 6, got 7');
-    refused(fps, 'INVALID_OPTION: --fps must be a number from 1 to 240, got 0');
+    refused(fps, 'INVALID_OPTION: --fps must be a number above 0 and at most 240, got 0');
     refused(zoom, 'INVALID_OPTION: --zoom must be an integer from 1 to 16, got 17');
     assert.equal(existsSync(frames), false);
   });

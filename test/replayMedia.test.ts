@@ -243,7 +243,7 @@ describe('replay pictures', function () {
         await assert.rejects(renderReplay(replay, { zoom, framesDir: frames }), invalidOption(`--zoom must be an integer from 1 to 16, got ${zoom}`));
       }
       for (const fps of [0, -1, 241, NaN]) {
-        await assert.rejects(renderReplay(replay, { fps, framesDir: frames }), invalidOption(`--fps must be a number from 1 to 240, got ${fps}`));
+        await assert.rejects(renderReplay(replay, { fps, framesDir: frames }), invalidOption(`--fps must be a number above 0 and at most 240, got ${fps}`));
       }
       for (const video of ['out.avi', 'out.gif.bak', 'gif', 'out_mp4']) {
         await assert.rejects(renderReplay(replay, { video: join(dir, video), framesDir: frames }), invalidOption(`--video must name a .mp4 or .gif file, got ${join(dir, video)}`));
@@ -339,6 +339,33 @@ describe('replay pictures', function () {
       await assert.rejects(renderReplay(replay, { framesDir: frames, video: join(dir, 'blocked.gif'), zoom: 1 }), /EISDIR/);
       for (let i = 0; i < 50 && ffmpegChildren().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.deepEqual(ffmpegChildren(), []);
+    });
+
+    it('composes no frame ahead of an encoder that is not reading (each frame waits for the pipe to drain), then finishes when it reads', async function () {
+      this.timeout(60_000);
+      const file = join(dir, 'slow.replay.gz');
+      writeFileSync(file, encodeReplay(replay));
+      const frames = join(dir, 'slow-frames');
+      const go = join(dir, 'slow-go');
+      // An encoder that reads nothing until told to, then takes every byte and writes its output file (its last argument).
+      const encoder = join(dir, 'slow-ffmpeg');
+      writeFileSync(encoder, `#!/bin/sh\nwhile [ ! -e ${JSON.stringify(go)} ]; do sleep 0.02; done\ncat > /dev/null\nfor last; do :; done\n: > "$last"\n`, { mode: 0o755 });
+      const script = `import { readReplay } from './server/replay.ts'; import { renderReplay } from './server/replayMedia.ts';
+        renderReplay(readReplay(${JSON.stringify(file)}), { framesDir: ${JSON.stringify(frames)}, video: ${JSON.stringify(join(dir, 'slow.mp4'))}, agent: ${AGENT}, zoom: 1 })
+          .then((r) => console.log(r.frames), (e) => console.log('failed', e.message));`;
+      const child = run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, CRUCIBLE_FFMPEG: encoder } });
+      const pngs = (): number => (existsSync(frames) ? readdirSync(frames).filter((f) => f.endsWith('.png')).length : 0);
+      for (let i = 0; i < 1000 && pngs() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      // A frame is 284 × 144 × 3 = 122,688 bytes. ffmpeg's stdin is a Unix socket whose send buffer (net.core.wmem_default,
+      // 208 KiB on Linux by default) takes a frame or so before a write is left waiting: then the renderer waits in that
+      // frame's push. Without the wait it would compose and buffer all 9 frames at once.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const whileBlocked = pngs();
+      writeFileSync(go, '');
+      const { stdout } = await child;
+      assert.ok(whileBlocked >= 1 && whileBlocked <= 3, `at most 3 of the ${STEPS + 1} frames composed while the encoder read nothing, got ${whileBlocked}`);
+      assert.equal(stdout.trim(), String(STEPS + 1));
+      assert.equal(pngs(), STEPS + 1);
     });
 
     it('looks for ffmpeg at /usr/bin/ffmpeg or CRUCIBLE_FFMPEG, refusing a video when it is missing or cannot run', async () => {
