@@ -299,9 +299,13 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     for (let r = 0; r < warm; r++) await create(r);
     if (roomCount > warm) createHist.reset();
     const createCpu0 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
+    const createMachine0 = machineBusyMicros();
+    const createOwn0 = process.cpuUsage();
     const tc0 = performance.now();
     await pool(perRoom.slice(warm), args.createConcurrency, (_n, k) => create(k + warm));
     const createSeconds = (performance.now() - tc0) / 1000;
+    const createOwn = process.cpuUsage(createOwn0);
+    const createMachine1 = machineBusyMicros();
     const createCpu1 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
     const redisAfterCreate = redisReader ? await redisReader.read() : null;
     const listings = servers.redisUrl ? await listingBytes(servers.redisUrl) : null;
@@ -391,7 +395,11 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
       roomsPerProcess,
       frontCpuMicros: front0 !== null && front1 !== null ? front1 - front0 : null,
       redisUrl: servers.redisUrl,
-      create: { listings, cpuMicros: createCpu0 !== null && createCpu1 !== null ? createCpu1 - createCpu0 : null, seconds: createSeconds, timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null },
+      create: {
+        listings, cpuMicros: createCpu0 !== null && createCpu1 !== null ? createCpu1 - createCpu0 : null, seconds: createSeconds,
+        ownMicros: createOwn.user + createOwn.system, machineMicros: createMachine0 !== null && createMachine1 !== null ? createMachine1 - createMachine0 : null,
+        timed: roomCount - warm, hist: createHist, redis: redisBeforeCreate && redisAfterCreate ? redisDelta(redisBeforeCreate, redisAfterCreate) : null,
+      },
       redis: redis0 && redis1 ? { delta: redisDelta(redis0, redis1), seconds: (redisWall1 - redisWall0) / 1000, usedMemory: [redisBeforeCreate!.usedMemoryBytes, redis1.usedMemoryBytes] } : null,
       rss: { base: rssBase, rooms: rssRooms, agents: rssAgents },
       probes,
@@ -432,7 +440,14 @@ interface AssembleInput {
   /** CPU time of the cluster's front over the window (null: no front started here). */
   frontCpuMicros: number | null;
   redisUrl: string | null;
-  create: { listings: number | null; cpuMicros: number | null; seconds: number; timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null };
+  create: {
+    listings: number | null; cpuMicros: number | null; seconds: number;
+    /** This process's CPU over the creates (µs): the clients that create the rooms and join them. */
+    ownMicros: number;
+    /** The whole machine's busy CPU over the creates (µs), null without /proc. */
+    machineMicros: number | null;
+    timed: number; hist: ReturnType<typeof newHistogram>; redis: RedisDelta | null;
+  };
   /** Redis over the window (from the reading before the first metrics reading to the one after the last). */
   redis: { delta: RedisDelta; seconds: number; usedMemory: [number, number] } | null;
   rss: { base: number | null; rooms: number | null; agents: number | null };
@@ -570,6 +585,8 @@ function assemble(x: AssembleInput): RunResult {
       concurrency: Math.min(args.createConcurrency, Math.max(1, x.create.timed)),
       redis_commands_per_room: x.create.redis ? round2(x.create.redis.commands / rooms) : null,
       server_cpu_ms_per_room: x.create.cpuMicros === null || x.create.timed === 0 ? null : round2(x.create.cpuMicros / 1000 / x.create.timed),
+      loadtester_cpu_ms_per_room: x.create.timed === 0 ? null : round2(x.create.ownMicros / 1000 / x.create.timed),
+      machine_cpu_ms_per_room: x.create.machineMicros === null || x.create.timed === 0 ? null : round2(x.create.machineMicros / 1000 / x.create.timed),
       listing_bytes_per_room: x.create.listings === null ? null : Math.round(x.create.listings / rooms),
     },
     join_ms:

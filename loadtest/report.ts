@@ -94,10 +94,15 @@ export interface LoadtestReport {
    * Setting up the rooms: after as many rooms as processes (created one after the other: they warm each process's code), rooms created per
    * second (`concurrency` creates in flight, each a seat reservation, the world build and the connection; null with
    * one room), the time of one create, the CPU time the servers (processes and front) spent per timed create
-   * (null: servers not started here), Redis commands per room created and the bytes of one room's listing in
+   * (null: servers not started here), this load tester's own CPU per timed create (the clients creating and joining
+   * the rooms) and the whole machine's (servers, load tester, Redis, the kernel and any other job; null without
+   * /proc): their difference is what else ran. Redis commands per room created and the bytes of one room's listing in
    * Redis (what every query of the listings reads, per room; null: no Redis).
    */
-  create: { rooms_per_s: number | null; ms: Percentiles; concurrency: number; redis_commands_per_room: number | null; server_cpu_ms_per_room: number | null; listing_bytes_per_room: number | null };
+  create: {
+    rooms_per_s: number | null; ms: Percentiles; concurrency: number; redis_commands_per_room: number | null; server_cpu_ms_per_room: number | null;
+    loadtester_cpu_ms_per_room: number | null; machine_cpu_ms_per_room: number | null; listing_bytes_per_room: number | null;
+  };
   /**
    * Joins timed after the window while the bots still play (spectators, one every 100 ms): the seat reservation
    * (HTTP), the connection until the join is confirmed, and both; `via_other_process` of them were reserved through
@@ -215,7 +220,7 @@ export function formatRun(r: LoadtestReport): string {
     ['bytes/s', `in ${fmt(r.bytes_in_per_s, 0)}  out ${fmt(r.bytes_out_per_s, 0)}`],
     ['cpu %', `server ${fmt(r.server_cpu_pct)} (${r.server_cpu_source})${r.front_cpu_pct === null ? '' : `  front ${fmt(r.front_cpu_pct)}`}  bots ${fmt(r.bot_cpu_pct)}${r.other_cpu_pct === null ? '' : `  other ${fmt(r.other_cpu_pct)} (machine ${fmt(r.machine_cpu_pct ?? 0)}; load average ${r.load_average.join(' ')})`}`],
     ['loop delay ms', `bots p99 ${fmt(r.bot_loop_delay_ms.p99, 2)} max ${fmt(r.bot_loop_delay_ms.max, 2)}; idle probe (scheduling) p99 ${fmt(r.sched_delay_ms.p99, 2)} max ${fmt(r.sched_delay_ms.max, 2)}`],
-    ['rooms created', `${r.create.rooms_per_s === null ? '-' : fmt(r.create.rooms_per_s, 1)}/s (${r.create.concurrency} at once; one create ${ms(r.create.ms)}${r.create.server_cpu_ms_per_room === null ? '' : `; ${fmt(r.create.server_cpu_ms_per_room, 1)} ms server CPU each`})${r.create.redis_commands_per_room === null ? '' : `; ${fmt(r.create.redis_commands_per_room, 1)} Redis commands per room, listing ${r.create.listing_bytes_per_room} B`}`],
+    ['rooms created', `${r.create.rooms_per_s === null ? '-' : fmt(r.create.rooms_per_s, 1)}/s (${r.create.concurrency} at once; one create ${ms(r.create.ms)}${r.create.server_cpu_ms_per_room === null ? '' : `; ${fmt(r.create.server_cpu_ms_per_room, 1)} ms server CPU each`}${r.create.loadtester_cpu_ms_per_room === null ? '' : `, ${fmt(r.create.loadtester_cpu_ms_per_room, 1)} ms load tester`}${r.create.machine_cpu_ms_per_room === null ? '' : `, ${fmt(r.create.machine_cpu_ms_per_room, 1)} ms machine`})${r.create.redis_commands_per_room === null ? '' : `; ${fmt(r.create.redis_commands_per_room, 1)} Redis commands per room, listing ${r.create.listing_bytes_per_room} B`}`],
     ['join ms', r.join_ms === null ? '-' : `${r.join_ms.n} probes (${r.join_ms.via_other_process} through another process, ${r.join_ms.failed} failed${r.join_ms.redis_commands_per_join === null ? '' : `, ${fmt(r.join_ms.redis_commands_per_join, 1)} Redis commands each`}): ${r.join_ms.total ? ms(r.join_ms.total) : '-'}; reserve p50 ${fmt(r.join_ms.reserve?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.reserve?.p99 ?? 0, 2)}, connect p50 ${fmt(r.join_ms.connect?.p50 ?? 0, 2)} p99 ${fmt(r.join_ms.connect?.p99 ?? 0, 2)}`],
     ['memory', r.memory === null ? '-' : `RSS ${fmt(r.memory.rss_mb.start)} → ${fmt(r.memory.rss_mb.rooms)} (rooms) → ${fmt(r.memory.rss_mb.agents)} MB (agents): ${fmt(r.memory.per_room_kb, 0)} KB a room, ${fmt(r.memory.per_agent_kb, 0)} KB an agent${r.memory.redis_per_room_kb === null ? '' : `; Redis ${fmt(r.memory.redis_per_room_kb, 1)} KB a room`}`],
     ['redis', r.redis === null ? '-' : `${fmt(r.redis.commands_per_s, 0)} commands/s = ${fmt(r.redis.commands_per_room_s, 2)} per room per s, ${fmt(r.redis.bytes_in_per_room_s, 0)} B in / ${fmt(r.redis.bytes_out_per_room_s, 0)} B out per room per s; ${JSON.stringify(r.redis.calls)}`],

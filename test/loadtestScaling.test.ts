@@ -150,6 +150,11 @@ describe('loadtest: agents spread over many rooms of one process', function () {
     assert.ok(j.reserve!.p50 > 0 && j.connect!.p50 > 0 && j.total!.p50 >= j.reserve!.p50, JSON.stringify(j));
     assert.ok(r.create.rooms_per_s !== null && r.create.rooms_per_s > 0, 'two rooms were created after the first');
     assert.equal(r.create.concurrency, 1, 'one create at a time, as asked (the default would have both in flight)');
+    // Each create's clients (an HTTP request, a WebSocket, the join) cost this process CPU, and the machine at least
+    // as much as the server and this process together (other jobs only add; /proc counts in 10 ms ticks, over 2 rooms).
+    const lt = r.create.loadtester_cpu_ms_per_room, machine = r.create.machine_cpu_ms_per_room, server = r.create.server_cpu_ms_per_room;
+    assert.ok(lt !== null && lt > 0, `load tester CPU per create ${lt}`);
+    assert.ok(machine !== null && server !== null && machine + 20 >= server + lt, `machine ${machine} ms ≥ server ${server} + load tester ${lt}`);
     assert.equal(r.create.redis_commands_per_room, null, 'no Redis in a single process');
     assert.equal(r.redis, null);
     const m = r.memory!;
