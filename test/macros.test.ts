@@ -88,6 +88,8 @@ describe('macros', () => {
       [{ macro: 'harvest_nearest' }, { macro: 'harvest_nearest' }],
       [{ macro: 'zap', target: 'player_1' }, { macro: 'zap', target: 'player_1' }],
       [{ macro: 'explore' }, { macro: 'explore', ticks: 10 }],
+      // "ticks" is optional for stay as for explore (README, the macro table: default 10).
+      [{ macro: 'stay' }, { macro: 'stay', ticks: 10 }],
       [{ macro: 'stay', ticks: 1 }, { macro: 'stay', ticks: 1 }],
       [{ macro: 'stay', ticks: 1000 }, { macro: 'stay', ticks: 1000 }],
       [{ macro: 'action', action: 'TURN_RIGHT' }, { macro: 'action', action: names.indexOf('TURN_RIGHT') }],
