@@ -15,6 +15,7 @@ import { renderWorld, worldShape } from '../systems/renderObservations.js';
 import { runEpisode, type EpisodeArgs } from '../server/episode.js';
 import { checkReplay, decodeReplay, encodeReplay, readReplay, REPLAY_FORMAT } from '../server/replay.js';
 import { FFMPEG, renderReplay } from '../server/replayMedia.js';
+import { eventLoopTurns } from './helpers/eventLoopTurns.js';
 import { liveServer, waitFor } from './helpers/liveServer.js';
 
 const run = promisify(execFile);
@@ -146,21 +147,9 @@ describe('replays', function () {
 
   (existsSync(FFMPEG) ? it : it.skip)('lets other work run between frames while a server renders a video (yieldAfterMs)', async () => {
     const replay = readReplay(join(dir, 'short.replay.gz'));
-    const turns = async (opts: { yieldAfterMs?: number }): Promise<number> => {
-      let n = 0;
-      let on = true;
-      const spin = (): void => {
-        n++;
-        if (on) setImmediate(spin);
-      };
-      setImmediate(spin);
-      const count = n;
-      // Everything up to the first frame runs synchronously; the timers below can only fire if the render yields.
-      const p = renderReplay(replay, { video: join(dir, `yield-${opts.yieldAfterMs ?? 'never'}.gif`), zoom: 1, ...opts });
-      await p;
-      on = false;
-      return n - count;
-    };
+    // Everything up to the first frame runs synchronously; the loop can only turn if the render yields.
+    const turns = (opts: { yieldAfterMs?: number }): Promise<number> =>
+      eventLoopTurns(() => renderReplay(replay, { video: join(dir, `yield-${opts.yieldAfterMs ?? 'never'}.gif`), zoom: 1, ...opts }));
     // 41 frames, yielding whenever 0 ms have passed: at least one turn of the event loop per frame.
     assert.ok((await turns({ yieldAfterMs: 0 })) >= 40);
   });

@@ -18,6 +18,7 @@ import type { Sim } from '../systems/sim.js';
 import { encodeReplay, ReplayRecorder, type Replay } from '../server/replay.js';
 import { FFMPEG, FrameComposer, renderReplay } from '../server/replayMedia.js';
 import { substrate as open } from '../substrates/commons_harvest__open.js';
+import { eventLoopTurns } from './helpers/eventLoopTurns.js';
 import { tinySim, tinySpec } from './helpers/tinyWorld.js';
 
 const run = promisify(execFile);
@@ -252,19 +253,8 @@ describe('replay pictures', function () {
     });
 
     it('yields to the event loop between frames only when yieldAfterMs is set, and only once that time has passed', async () => {
-      const turns = async (yieldAfterMs?: number): Promise<number> => {
-        let n = 0;
-        let on = true;
-        const spin = (): void => {
-          n++;
-          if (on) setImmediate(spin);
-        };
-        setImmediate(spin);
-        // No pictures: nothing in the render waits for I/O, so the spinner runs only when the render yields.
-        await renderReplay(replay, yieldAfterMs === undefined ? {} : { yieldAfterMs });
-        on = false;
-        return n;
-      };
+      // No pictures: nothing in the render waits for I/O, so the loop turns only when the render yields.
+      const turns = (yieldAfterMs?: number): Promise<number> => eventLoopTurns(() => renderReplay(replay, yieldAfterMs === undefined ? {} : { yieldAfterMs }));
       assert.equal(await turns(), 0);
       // A clock that stands still: no time passes between frames, so a limit of 0 ms is reached at every frame
       // ("this many milliseconds have passed") and one of 10 ms never is.
