@@ -14,8 +14,10 @@
  * reset. A proxy library hands over the two sockets and cannot do that.
  *
  * The front holds no state of its own beyond the process table it re-reads every 500 ms: several fronts may serve
- * the same cluster, and one restarted is at once as good as before. A process address unknown to the table (gone,
- * or not yet listed) is sent to any live process, which refuses the seat as a single process would.
+ * the same cluster, and one restarted is at once as good as before. A WebSocket naming a process unknown to the table
+ * makes the front read the table again at once (one read at a time, at most every 100 ms): a process that joined
+ * since the last read is reached straight away. One still unknown (gone, or not yet listed) is sent to any live
+ * process, which refuses the seat as a single process would.
  */
 import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -164,6 +166,20 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
       // Redis went away mid-read: keep the last table.
     }
   };
+  /**
+   * Re-read the table now for a WebSocket naming a process the table lacks (one that joined since the last read:
+   * a new process is where the next rooms go). One read at a time, and at most one every 100 ms, so upgrades naming
+   * unknown processes cannot turn into a stream of Redis reads.
+   */
+  let forced: Promise<void> | null = null;
+  let forcedAt = -Infinity;
+  const refreshForUnknown = (): Promise<void> => {
+    if (forced !== null) return forced;
+    if (performance.now() - forcedAt < 100) return Promise.resolve();
+    forcedAt = performance.now();
+    forced = refresh().finally(() => (forced = null));
+    return forced;
+  };
   const timer = setInterval(() => void refresh(), opts.refreshMs ?? 500);
   timer.unref();
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
@@ -229,8 +245,17 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     upgrades++;
     open.add(socket);
     socket.on('close', () => open.delete(socket));
+    // The table may be read first (below): a client's reset meanwhile must not be an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
     const processId = (req.url ?? '/').split('?')[0]!.split('/')[1] ?? '';
-    const owner = table.get(processId) ?? anyProcess(new Set());
+    const known = table.get(processId);
+    if (known !== undefined) relay(req, socket, head, known);
+    else void refreshForUnknown().then(() => relay(req, socket, head, table.get(processId) ?? anyProcess(new Set())));
+  });
+
+  /** Relay one WebSocket to `owner` (null: no process is running). */
+  const relay = (req: IncomingMessage, socket: Duplex, head: Buffer, owner: ProcessEntry | null): void => {
+    if (socket.destroyed) return; // the client left while the table was read
     if (!owner) {
       acceptAndClose(req, socket, CLOSE_PROCESS_LOST, 'PROCESS_LOST: no server process of the cluster is running');
       return;
@@ -272,7 +297,7 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     up.on('close', upstreamGone);
     socket.on('error', () => up.destroy());
     socket.on('close', () => up.destroy());
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -401,6 +401,38 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const b = await seat(again);
     assert.equal((await b.welcome).slot, 1);
   });
+
+  it('reaches at once a process that joined since the front last read the process table (the table is read again for it)', async () => {
+    // A front that re-reads the table only every minute, started before the new process: its table lacks it.
+    const slow = await startFront({ redisUrl: redis.url, refreshMs: 60_000 });
+    let p3: ServerProcess | null = null;
+    try {
+      assert.equal(slow.processes().length, 2);
+      p3 = await startProcess(redis.url, 'p3', join(dir, 'episodes.jsonl'), { CRUCIBLE_MAX_ROOMS: '6', CRUCIBLE_ADMIN_TOKEN: OPERATOR });
+      await waitFor('the main front to list the new process', async () => {
+        await front.refresh();
+        return front.processes().some((e) => e.node === 'p3');
+      });
+      const p3Id = front.processes().find((e) => e.node === 'p3')!.processId;
+      assert.ok(!slow.processes().some((e) => e.processId === p3Id), 'the slow front has not read the table since');
+      // A create at the new process: it holds no room, so it makes this one itself (chooseProcess).
+      const r = await matchmake(p3.httpUrl, 'create', SUBSTRATE, { tickRate: 20 });
+      assert.equal(r.processId, p3Id);
+      const room: Room = await new Client(slow.url).consumeSeatReservation(r as never);
+      const a = new AgentClient(room);
+      open.push(a);
+      assert.equal((await a.welcome).slot, 0);
+      await a.nextObservation();
+      assert.ok(slow.processes().some((e) => e.processId === p3Id), 'the slow front read the table again for it');
+    } finally {
+      await Promise.all(open.splice(0).map((x) => x.leave().catch(() => {})));
+      await slow.close();
+      if (p3) {
+        p3.proc.kill('SIGKILL');
+        await exited(p3.proc);
+      }
+    }
+  });
 });
 
 /**
