@@ -169,7 +169,8 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
   /**
    * Re-read the table now for a WebSocket naming a process the table lacks (one that joined since the last read:
    * a new process is where the next rooms go). One read at a time, and at most one every 100 ms, so upgrades naming
-   * unknown processes cannot turn into a stream of Redis reads.
+   * unknown processes cannot turn into a stream of Redis reads; and none waits more than a second for it (a read sent
+   * just as Redis went away waits for Redis to come back), after which the table as it stands decides.
    */
   let forced: Promise<void> | null = null;
   let forcedAt = -Infinity;
@@ -177,7 +178,12 @@ export async function startFront(opts: FrontOptions): Promise<RunningFront> {
     if (forced !== null) return forced;
     if (performance.now() - forcedAt < 100) return Promise.resolve();
     forcedAt = performance.now();
-    forced = refresh().finally(() => (forced = null));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+    forced = Promise.race([refresh(), bound]).finally(() => {
+      clearTimeout(timer);
+      forced = null;
+    });
     return forced;
   };
   const timer = setInterval(() => void refresh(), opts.refreshMs ?? 500);
