@@ -193,6 +193,8 @@ export function createServer(opts: AppOptions = {}): Server {
   const rooms = Object.fromEntries(
     substrateNames().map((name) => [name, defineRoom(SubstrateRoom, handlerOptionsFor(name, settings)).filterBy([...FILTER_KEYS])]),
   );
+  // In a cluster, each process publishes its room count as soon as it changes: placement reads it.
+  if (membership) for (const handler of Object.values(rooms)) handler.on('create', () => membership.roomsChanged()).on('dispose', () => membership.roomsChanged());
   const server = defineServer({
     ...(membership ? { presence: membership.presence, driver: membership.driver, selectProcessIdToCreateRoom: selectProcessForRoom } : {}),
     ...(publicAddress !== null ? { publicAddress } : {}),

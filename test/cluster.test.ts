@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
+import { Redis } from 'ioredis';
 import { chromium } from 'playwright-core';
 import { AgentClient, type Observation } from '../client/agent.js';
 import { CLOSE_PROCESS_LOST, decodeObservation } from '../client/protocol.js';
@@ -84,8 +85,8 @@ describe('Cluster: two processes on one Redis behind one front', function () {
   /**
    * Create rooms through the front until one is held by `processId`, then leave the others. The process a create
    * reaches makes the room itself unless it holds more rooms than the least-loaded one by the counts each process
-   * publishes (at most once a second; server/cluster.ts, `chooseProcess`), and the front sends creates round robin: a
-   * room held elsewhere is kept, and the next create waits for that count to be published.
+   * publishes (as soon as a room is created or disposed; server/cluster.ts, `chooseProcess`), and the front sends
+   * creates round robin: a room held elsewhere is kept, and the next create waits for that count to be published.
    */
   async function roomOn(processId: string, options: Record<string, unknown> = {}): Promise<{ a: AgentClient; r: Reservation }> {
     const misses: AgentClient[] = [];
@@ -95,7 +96,7 @@ describe('Cluster: two processes on one Redis behind one front', function () {
         const a = await seat(r);
         if (r.processId === processId) return { a, r };
         misses.push(a);
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
       throw new Error(`no room landed on ${processId} in 4 creates`);
     } finally {
@@ -150,6 +151,33 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const m = await getJson<{ agents: { connected: boolean }[] }>(other.httpUrl, `/api/rooms/${created.roomId}/metrics`);
     assert.equal(m.status, 200);
     assert.equal(m.body.agents.filter((s) => s.connected).length, 2);
+  });
+
+  it('publishes a process\u2019s room count as soon as one of its rooms is created or disposed, not a second later (placement reads these counts)', async () => {
+    const redisClient = new Redis(redis.url);
+    try {
+      const p1Id = ids.p1!;
+      const published = async (): Promise<number> => Number((await redisClient.hget('roomcount', p1Id))?.split(',')[0]);
+      await waitFor('p1 to hold no room', async () => (await published()) === 0);
+      // Two creates at p1 itself (it holds no more than the least-loaded plus the slack, so it makes both), the second
+      // well within a second of the first: Colyseus alone publishes at most once a second.
+      const seats: AgentClient[] = [];
+      for (let k = 1; k <= 2; k++) {
+        const r = await matchmake(p1.httpUrl, 'create', SUBSTRATE, { tickRate: 20 });
+        assert.equal(r.processId, p1Id);
+        seats.push(await seat(r));
+        await waitFor(`p1's published count to reach ${k}`, async () => (await published()) === k, 300);
+      }
+      // The rooms end one after the other (each disposes when its agent leaves): each change is published at once.
+      for (let k = 1; k >= 0; k--) {
+        const a = seats.pop()!;
+        await a.leave();
+        open.splice(open.indexOf(a), 1);
+        await waitFor(`p1's published count to fall to ${k}`, async () => (await published()) === k, 300);
+      }
+    } finally {
+      redisClient.disconnect();
+    }
   });
 
   it('lists every room of both processes from either process and the front, with world images of rooms held by the other process', async () => {
