@@ -11,10 +11,11 @@ import { Environment } from '../systems/environment.js';
 import { Layer } from '../systems/layers.js';
 import type { CleanUpBot } from '../systems/policies/cleanUp.js';
 import { cleanUpGoalChooser } from '../systems/policies/cleanUp.js';
-import { harvesterBot } from '../systems/policies/harvesters.js';
+import { harvesterBot, SUSTAINABLE_MIN_NEIGHBOURS, zapWouldHit } from '../systems/policies/harvesters.js';
+import { firstStep, moveActions, nearestOnLayer, stepAction, stepToward } from '../systems/policies/navigation.js';
 import { isMatrixPolicy, puppeteerFor } from '../systems/policies/matrix.js';
 import { createScriptedBot } from '../systems/policies/scriptedBots.js';
-import type { Sim } from '../systems/sim.js';
+import type { Bot, Sim } from '../systems/sim.js';
 import { Rng } from '../ecs/rng.js';
 import { Dir, placeAll, stepN, tinySim, tinySpec } from './helpers/tinyWorld.js';
 import { applesOf } from '../systems/apples/index.js';
@@ -294,6 +295,70 @@ describe('scripted stand-ins: Commons Harvest (pacifist or zapper, sustainable o
       const bot = harvesterBot(sim, 'bot', { zaps, sustainable: false });
       assert.equal(sim.spec.actions[bot.act(sim, 0)].fire === 'zap', zaps, `zaps: ${zaps}`);
     }
+  });
+
+  it('a harvester with no apple to walk to acts exactly as when it searched the whole map for one (the search is skipped, not the behaviour)', () => {
+    // The reference: the harvester as it was before the skip, always searching (systems/policies/harvesters.ts, act).
+    const searching = (sim: Sim, traits: { zaps: boolean; sustainable: boolean }): Bot => {
+      const m = moveActions(sim);
+      const zap = sim.spec.actions.findIndex((x) => x.fire === 'zap');
+      const a = applesOf(sim)!;
+      const target = (e: number): boolean => a.indexOf[e] >= 0 && (!traits.sustainable || a.liveNeighbors[a.indexOf[e]] >= SUSTAINABLE_MIN_NEIGHBOURS);
+      const enter = traits.sustainable
+        ? (x: number, y: number): boolean => {
+          const e = sim.world.grid.at(x, y, Layer.Lower);
+          return e === 0 || a.indexOf[e] < 0 || target(e);
+        }
+        : undefined;
+      const isGoal = (cell: number): boolean => {
+        const e = sim.world.grid.atCell(cell, Layer.Lower);
+        return e !== 0 && target(e);
+      };
+      const avoid = (cell: number): boolean => {
+        const e = sim.world.grid.atCell(cell, Layer.Lower);
+        return traits.sustainable && e !== 0 && a.indexOf[e] >= 0 && !target(e);
+      };
+      return {
+        name: 'searching',
+        act(s: Sim, slot: number): number {
+          const { c, rng } = s.world;
+          const me = s.avatars[slot];
+          if (traits.zaps && c.Cooldown.timer[me] === 0 && zapWouldHit(s, slot)) return zap;
+          const d = firstStep(s, slot, isGoal, avoid, false);
+          if (d >= 0) return stepAction(m, c.Orientation.dir[me], d);
+          const apple = nearestOnLayer(s, slot, Layer.Lower, target);
+          if (apple !== 0) return stepToward(s, slot, c.Position.x[apple], c.Position.y[apple], m, enter);
+          const r = rng.int(4);
+          const w = r === 0 ? m.turnLeft : r === 1 ? m.turnRight : m.forward;
+          if (w !== m.forward || !enter) return w;
+          return stepToward(s, slot, c.Position.x[me] + 1, c.Position.y[me], m, enter);
+        },
+      };
+    };
+    // Seven players on Commons Harvest's own map: free (zapping, unsustainable) bots strip it; sustainable ones are
+    // then left with apples too sparse to eat, and later with none.
+    const traits = [true, true, true, true, false, false, false].map((zaps, i) => ({ zaps, sustainable: i >= 4 }));
+    const run = (make: (sim: Sim, t: { zaps: boolean; sustainable: boolean }) => Bot): { trace: number[]; stripped: number; sparse: number } => {
+      const sim = tinySim(getSubstrate('commons_harvest__open'), 11);
+      traits.forEach((t, slot) => (sim.bots[slot] = make(sim, t)));
+      const trace: number[] = [];
+      let stripped = 0, sparse = 0;
+      for (let t = 0; t < 1500; t++) {
+        stepN(sim, 1);
+        const a = applesOf(sim)!;
+        if (a.liveCount === 0) stripped++;
+        else if (![...a.live].some((l, i) => l === 1 && a.liveNeighbors[i] >= SUSTAINABLE_MIN_NEIGHBOURS)) sparse++;
+        for (let slot = 0; slot < 7; slot++) trace.push(sim.world.c.Position.x[sim.avatars[slot]], sim.world.c.Position.y[sim.avatars[slot]], sim.world.c.Orientation.dir[sim.avatars[slot]]);
+      }
+      return { trace, stripped, sparse };
+    };
+    const now = run((sim, t) => harvesterBot(sim, 'bot', t));
+    const before = run(searching);
+    assert.ok(now.stripped >= 100, `the map is stripped for a while (${now.stripped} ticks), so the skip is taken`);
+    assert.ok(now.sparse >= 1, `live apples too sparse for the sustainable ones at some tick (${now.sparse})`);
+    assert.equal(now.trace.length, before.trace.length);
+    const first = now.trace.findIndex((v, i) => v !== before.trace[i]);
+    assert.equal(first, -1, `every position and orientation of every player, every tick: tick ${Math.floor(first / 21)} differs`);
   });
 
   it('an unsustainable harvester strips a patch: every apple eaten, none ever regrows (no live neighbour: p = 0)', () => {

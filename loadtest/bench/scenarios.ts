@@ -1,8 +1,9 @@
 /**
  * Scenario step-rate benchmark: what the scripted stand-ins for Melting Pot's bots cost. Workload: one scenario per
- * kind of bot — Commons Harvest zappers who harvest sustainably (path search on the closed map), Clean Up cleaners,
- * Clean Up puppets (alternators and corrigible reciprocators), the PD arena's mixed puppeteers (8 players) and the
- * repeated chicken game's corrigible bot, Allelopathic Harvest's planters and convention followers, Coins' strong reciprocator — with the focal slots driven by seeded random actions and the
+ * kind of bot — Commons Harvest's free zappers who strip the open map, zappers who harvest sustainably (path search
+ * on the closed map), Clean Up cleaners, Clean Up puppets (alternators and corrigible reciprocators), the PD arena's
+ * mixed puppeteers (8 players) and the repeated chicken game's corrigible bot, Allelopathic Harvest's planters and
+ * convention followers, Coins' strong reciprocator — with the focal slots driven by seeded random actions and the
  * instruments off (`metrics: false, monitor: false`), so the figure is the simulation plus the bots. Each case
  * warms up for 1 s, then takes the median steps per second over --runs runs of at least --seconds each.
  *
@@ -16,6 +17,9 @@ import { getScenario } from '../../substrates/scenarios.js';
 import { Environment } from '../../systems/environment.js';
 
 const SCENARIOS = [
+  // Commons Harvest: zappers who strip the open map (then search for apples that are gone), and sustainable zappers
+  // on the closed map.
+  'commons_harvest__open_0',
   'commons_harvest__closed_2',
   'clean_up_0',
   'clean_up_15',

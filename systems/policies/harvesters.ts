@@ -62,7 +62,7 @@ export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): B
   const m = moveActions(sim);
   const zapAction = sim.spec.actions.findIndex((a) => a.fire === 'zap');
   // Without apples (another family's map) nothing is an apple: every lookup answers −1.
-  const a = applesOf(sim) ?? { indexOf: new Int32Array(sim.capacity + 1).fill(-1), liveNeighbors: new Uint8Array(0) };
+  const a = applesOf(sim) ?? { indexOf: new Int32Array(sim.capacity + 1).fill(-1), liveNeighbors: new Uint8Array(0), live: new Uint8Array(0), count: 0, liveCount: 0 };
   const isLiveApple = (e: number): boolean => a.indexOf[e] >= 0;
   const plentiful = (e: number): boolean => {
     const i = a.indexOf[e];
@@ -79,10 +79,27 @@ export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): B
     const e = sim.world.grid.atCell(cell, Layer.Lower);
     return e !== 0 && target(e);
   };
+  // Is there any apple it would walk to? When there is none (a stripped map, or none dense enough), the path search
+  // below would visit every reachable cell and find nothing, for every bot at every tick: most of a scenario room's
+  // CPU once its apples are gone. Skipping it changes no action (the search and the lookup after it both come up empty).
+  const anyTarget = (): boolean => {
+    if (a.liveCount === 0) return false;
+    if (!traits.sustainable) return true;
+    for (let i = 0; i < a.count; i++) if (a.live[i] === 1 && a.liveNeighbors[i] >= SUSTAINABLE_MIN_NEIGHBOURS) return true;
+    return false;
+  };
   const mayNotEnter = (cell: number): boolean => {
     if (!traits.sustainable) return false;
     const e = sim.world.grid.atCell(cell, Layer.Lower);
     return e !== 0 && a.indexOf[e] >= 0 && !plentiful(e);
+  };
+  /** No apple it would eat anywhere: wander (a sustainable one steps only where it may). */
+  const noApple = (s: Sim, slot: number): number => {
+    const w = wander(s, m);
+    if (w !== m.forward || !enter) return w;
+    const { c } = s.world;
+    const me = s.avatars[slot];
+    return stepToward(s, slot, c.Position.x[me] + 1, c.Position.y[me], m, enter);
   };
   return {
     name,
@@ -91,14 +108,11 @@ export function harvesterBot(sim: Sim, name: string, traits: HarvesterTraits): B
       const me = s.avatars[slot];
       if (traits.zaps && zapAction >= 0 && c.Cooldown.timer[me] === 0 && zapWouldHit(s, slot)) return zapAction;
       // The first step of a shortest path (around walls and players) to the nearest apple it would eat.
+      if (!anyTarget()) return noApple(s, slot);
       const d = firstStep(s, slot, isTargetCell, mayNotEnter, false);
       if (d >= 0) return stepAction(m, c.Orientation.dir[me], d);
       const apple = nearestOnLayer(s, slot, Layer.Lower, target);
-      if (apple === 0) {
-        const w = wander(s, m);
-        if (w !== m.forward || !enter) return w;
-        return stepToward(s, slot, c.Position.x[me] + 1, c.Position.y[me], m, enter);
-      }
+      if (apple === 0) return noApple(s, slot);
       return stepToward(s, slot, c.Position.x[apple], c.Position.y[apple], m, enter);
     },
   };
