@@ -209,7 +209,7 @@ function ms(p: Percentiles): string {
 /** The readable table of one run (stderr). */
 export function formatRun(r: LoadtestReport): string {
   const rows: [string, string][] = [
-    ['agents', `${r.agents} in ${r.rooms} room${r.rooms > 1 ? 's' : ''} of ${r.players} players (scale ${r.scale}, other slots NOOP) on ${r.processes} server process${r.processes > 1 ? 'es' : ''}${r.rooms_per_process.length > 1 ? ` (${r.rooms_per_process.join(' + ')})` : ''}, ${r.workers} bot processes`],
+    ['agents', `${r.agents} in ${r.rooms} room${r.rooms > 1 ? 's' : ''} of ${r.players} players (scale ${r.scale}, ${r.fill_focal === 'bots' ? 'the scenario\'s bots in the other slots' : 'other slots NOOP'}) on ${r.processes} server process${r.processes > 1 ? 'es' : ''}${r.rooms_per_process.length > 1 ? ` (${r.rooms_per_process.join(' + ')})` : ''}, ${r.workers} bot processes`],
     ['room', `${r.substrate}, obs ${r.obs}${r.lockstep ? ', lockstep' : ''}, ${fmt(r.seconds, 1)} s measured`],
     ['tick rate', `${fmt(r.achieved_hz, 2)} Hz of ${fmt(r.target_hz, 0)} Hz${r.rooms > 1 ? ` (slowest room ${fmt(r.room_hz_min, 2)})` : ''}; ${r.late_ticks} late, ${r.resyncs} resyncs, ${r.ticks} ticks`],
     ['tick duration ms', ms(r.tick_ms)],

@@ -161,6 +161,7 @@ describe('loadtest: agents spread over many rooms of one process', function () {
     assert.ok(m.rss_mb.start > 30, `a server process holds tens of MB, got ${m.rss_mb.start}`);
     assert.ok(Number.isFinite(m.per_room_kb) && Number.isFinite(m.per_agent_kb));
     assert.match(stderr, /join ms +4 probes/);
+    assert.match(stderr, /agents +7 in 3 rooms of 7 players \(scale 1, the scenario's bots in the other slots\)/);
   });
 });
 
