@@ -252,6 +252,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     : await startServers({ cluster: args.cluster, direct: args.direct, cpuProfDir: args.serverCpuProf, onLog: log });
   const urls = servers.urls;
   const pids = servers.processes.map((p) => p.pid);
+  const frontPids = servers.frontPid === null ? [] : [servers.frontPid];
   const processCount = servers.processes.length || urls.length;
   const httpUrl = urls[0].replace(/^ws/, 'http');
   const roomCount = Math.min(args.rooms, agents);
@@ -298,7 +299,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const warm = roomCount > 1 ? Math.min(processCount, roomCount - 1) : 1;
     for (let r = 0; r < warm; r++) await create(r);
     if (roomCount > warm) createHist.reset();
-    const createCpu0 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
+    const createCpu0 = cpuOf([...pids, ...frontPids]);
     const createMachine0 = machineBusyMicros();
     const createOwn0 = process.cpuUsage();
     const tc0 = performance.now();
@@ -306,7 +307,7 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const createSeconds = (performance.now() - tc0) / 1000;
     const createOwn = process.cpuUsage(createOwn0);
     const createMachine1 = machineBusyMicros();
-    const createCpu1 = cpuOf([...pids, ...(servers.frontPid === null ? [] : [servers.frontPid])]);
+    const createCpu1 = cpuOf([...pids, ...frontPids]);
     const redisAfterCreate = redisReader ? await redisReader.read() : null;
     const listings = servers.redisUrl ? await listingBytes(servers.redisUrl) : null;
     const roomIds = spectators.map((s) => s!.roomId);
@@ -349,7 +350,6 @@ export async function runOnce(args: LoadtestArgs, agents: number): Promise<RunRe
     const roomsPerProcess = pids.map((pid) => m0.filter((m) => m.process?.pid === pid).length);
     const redis0 = redisReader ? await redisReader.read() : null;
     const redisWall0 = performance.now();
-    const frontPids = servers.frontPid === null ? [] : [servers.frontPid];
     const cpu0 = cpuOf(pids);
     const front0 = cpuOf(frontPids);
     const machine0 = machineBusyMicros();
