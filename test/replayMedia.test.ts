@@ -19,6 +19,7 @@ import { encodeReplay, ReplayRecorder, type Replay } from '../server/replay.js';
 import { FFMPEG, FrameComposer, renderReplay } from '../server/replayMedia.js';
 import { substrate as open } from '../substrates/commons_harvest__open.js';
 import { eventLoopTurns } from './helpers/eventLoopTurns.js';
+import { waitFor } from './helpers/waitFor.js';
 import { tinySim, tinySpec } from './helpers/tinyWorld.js';
 
 const run = promisify(execFile);
@@ -264,6 +265,12 @@ describe('replay pictures', function () {
         assert.ok((await turns(0)) >= STEPS + 1);
         const still = await turns(10);
         assert.ok(still >= 1 && still <= 3, `${still} turns`);
+        // A clock that moves 4 ms each time it is read: 10 ms pass every few frames, so the render yields then and
+        // counts again from there: more often than never, less often than at every frame.
+        let t = 0;
+        performance.now = () => (t += 4);
+        const moving = await turns(10);
+        assert.ok(moving > 3 && moving < STEPS + 1, `${moving} turns`);
       } finally {
         performance.now = now;
       }
@@ -317,7 +324,8 @@ describe('replay pictures', function () {
         assert.equal(e.message, `ffmpeg exited with 1: ${video}: No such file or directory`);
         return true;
       });
-      // Still alive: a failed ffmpeg's closed pipe is no uncaught EPIPE.
+      // A failed ffmpeg's closed pipe must be no uncaught EPIPE: mocha fails the running test on an uncaught error, so
+      // the test waits here for one; then the renderer still works.
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal((await renderReplay(replay, {})).frames, STEPS + 1);
     });
@@ -327,7 +335,7 @@ describe('replay pictures', function () {
       // A directory where frame 3's file should go.
       mkdirSync(join(frames, 'frame_00003.png'), { recursive: true });
       await assert.rejects(renderReplay(replay, { framesDir: frames, video: join(dir, 'blocked.gif'), zoom: 1 }), /EISDIR/);
-      for (let i = 0; i < 50 && ffmpegChildren().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor('the encoder to be stopped', () => ffmpegChildren().length === 0, 1000).catch(() => undefined);
       assert.deepEqual(ffmpegChildren(), []);
     });
 
@@ -345,7 +353,7 @@ describe('replay pictures', function () {
           .then((r) => console.log(r.frames), (e) => console.log('failed', e.message));`;
       const child = run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, CRUCIBLE_FFMPEG: encoder } });
       const pngs = (): number => (existsSync(frames) ? readdirSync(frames).filter((f) => f.endsWith('.png')).length : 0);
-      for (let i = 0; i < 1000 && pngs() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor('the first frame', () => pngs() > 0, 20_000);
       // A frame is 284 × 144 × 3 = 122,688 bytes. ffmpeg's stdin is a Unix socket whose send buffer (net.core.wmem_default,
       // 208 KiB on Linux by default) takes a frame or so before a write is left waiting: then the renderer waits in that
       // frame's push. Without the wait it would compose and buffer all 9 frames at once.

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { AgentClient, Observation } from '../../client/agent.js';
 import { startServer, type AppOptions, type RunningServer } from '../../server/app.js';
 
+export { waitFor } from './waitFor.js';
+
 export interface LiveServer {
   /** Set once the block's `before` hook has run. */
   readonly srv: RunningServer;
@@ -36,15 +38,6 @@ export function liveServer(prefix: string, token: string | null = null, extra: A
     rmSync(live.dir, { recursive: true, force: true });
   });
   return live;
-}
-
-/** Resolve when `cond` holds (checked every 10 ms), or fail after `timeoutMs` saying what was awaited. */
-export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The agent's latest observation, or the next one if none has arrived yet. */
