@@ -15,7 +15,6 @@ import { renderWorld, worldShape } from '../systems/renderObservations.js';
 import { runEpisode, type EpisodeArgs } from '../server/episode.js';
 import { checkReplay, decodeReplay, encodeReplay, readReplay, REPLAY_FORMAT } from '../server/replay.js';
 import { FFMPEG, renderReplay } from '../server/replayMedia.js';
-import { eventLoopTurns } from './helpers/eventLoopTurns.js';
 import { liveServer, waitFor } from './helpers/liveServer.js';
 
 const run = promisify(execFile);
@@ -143,15 +142,6 @@ describe('replays', function () {
     assert.equal(readFileSync(gif).subarray(0, 6).toString('latin1'), 'GIF89a');
     assert.equal(readFileSync(mp4).subarray(4, 8).toString('latin1'), 'ftyp');
     assert.ok(g.video!.bytes > 1000 && m.video!.bytes > 1000);
-  });
-
-  (existsSync(FFMPEG) ? it : it.skip)('lets other work run between frames while a server renders a video (yieldAfterMs)', async () => {
-    const replay = readReplay(join(dir, 'short.replay.gz'));
-    // Everything up to the first frame runs synchronously; the loop can only turn if the render yields.
-    const turns = (opts: { yieldAfterMs?: number }): Promise<number> =>
-      eventLoopTurns(() => renderReplay(replay, { video: join(dir, `yield-${opts.yieldAfterMs ?? 'never'}.gif`), zoom: 1, ...opts }));
-    // 41 frames, yielding whenever 0 ms have passed: at least one turn of the event loop per frame.
-    assert.ok((await turns({ yieldAfterMs: 0 })) >= 40);
   });
 
   it('npm run replay exits 0 for a faithful replay and 1, saying why, for a changed one', async () => {
