@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { AgentClient, type Observation } from '../client/agent.js';
 import { CLOSE_PROCESS_LOST, decodeObservation } from '../client/protocol.js';
 import { buildDashboard } from '../server/buildDashboard.js';
+import { ROOM_COUNT_KEY } from '../server/cluster.js';
 import { startFront, type RunningFront } from '../server/front.js';
 import { child, CLUSTER_CLI, exited, freePort, haveRedis, removeDir, REPO, startProcess, startRedis, stopAll, tempDir, waitForOutput, type RedisServer, type ServerProcess } from './helpers/cluster.js';
 import { waitFor } from './helpers/liveServer.js';
@@ -157,23 +158,23 @@ describe('Cluster: two processes on one Redis behind one front', function () {
     const redisClient = new Redis(redis.url);
     try {
       const p1Id = ids.p1!;
-      const published = async (): Promise<number> => Number((await redisClient.hget('roomcount', p1Id))?.split(',')[0]);
+      const published = async (): Promise<number> => Number((await redisClient.hget(ROOM_COUNT_KEY, p1Id))?.split(',')[0]);
       await waitFor('p1 to hold no room', async () => (await published()) === 0);
       // Two creates at p1 itself (it holds no more than the least-loaded plus the slack, so it makes both), the second
-      // well within a second of the first: Colyseus alone publishes at most once a second.
+      // well within a second of the first: Colyseus alone publishes at most once a second (waited for here: 0.6 s).
       const seats: AgentClient[] = [];
       for (let k = 1; k <= 2; k++) {
         const r = await matchmake(p1.httpUrl, 'create', SUBSTRATE, { tickRate: 20 });
         assert.equal(r.processId, p1Id);
         seats.push(await seat(r));
-        await waitFor(`p1's published count to reach ${k}`, async () => (await published()) === k, 300);
+        await waitFor(`p1's published count to reach ${k}`, async () => (await published()) === k, 600);
       }
       // The rooms end one after the other (each disposes when its agent leaves): each change is published at once.
       for (let k = 1; k >= 0; k--) {
         const a = seats.pop()!;
         await a.leave();
         open.splice(open.indexOf(a), 1);
-        await waitFor(`p1's published count to fall to ${k}`, async () => (await published()) === k, 300);
+        await waitFor(`p1's published count to fall to ${k}`, async () => (await published()) === k, 600);
       }
     } finally {
       redisClient.disconnect();
