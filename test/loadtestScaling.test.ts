@@ -48,6 +48,7 @@ describe('loadtest: many rooms, clusters (options)', () => {
 
   it('takes --create-concurrency from 1 to 256 creates in flight, 8 by default', () => {
     assert.equal(parseLoadtestArgs(base).createConcurrency, 8);
+    assert.equal(parseLoadtestArgs([...base, '--create-concurrency', '1']).createConcurrency, 1);
     assert.equal(parseLoadtestArgs([...base, '--create-concurrency', '32']).createConcurrency, 32);
     assert.equal(parseLoadtestArgs([...base, '--create-concurrency', '256']).createConcurrency, 256);
     for (const bad of ['0', '257', '2.5', ''])

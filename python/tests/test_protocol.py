@@ -266,8 +266,9 @@ def test_a_step_frame_shorter_than_its_header_is_malformed() -> None:
         reader_for(1, obs_frame()).read(step_frame([obs_frame()])[:15])
 
 
-def test_a_step_frame_of_its_header_alone_is_short_of_its_slot_frames() -> None:
-    # 16 bytes: the header is whole, so the complaint is about the slot frame after it.
+def test_a_step_frame_of_its_header_alone_still_reads_a_first_slot_layout() -> None:
+    # 16 bytes and no slots: the header is whole, and a reader that has no layout yet reads the first slot's
+    # (there is none), so the complaint is about that slot frame.
     with raises_malformed("observation frame of 0 bytes"):
         StepFrameReader(0, 32, 0, None).read(step_frame([], count=0))
 
@@ -347,6 +348,12 @@ def test_the_assembler_reads_the_episode_end_from_the_first_slots_flags() -> Non
         assembler.put(1, obs_frame(flags=0))
         out = assembler.frames()
         assert (out.terminated, out.truncated) == ended
+        # The flags of a later slot are not read.
+        assembler = AgentFramesAssembler(2)
+        assembler.put(0, obs_frame(flags=0))
+        assembler.put(1, obs_frame(flags=flags))
+        out = assembler.frames()
+        assert (out.terminated, out.truncated) == (False, False)
 
 
 def test_the_assembler_passes_the_world_through() -> None:
